@@ -1,0 +1,160 @@
+"""Configuration classes, read from the environment.
+
+The names of the environment variables are fixed by ../shared/DESIGN.md
+("Environment contract"). ``create_app`` picks a class by the ``WCL_ENV``
+variable (development, testing, production) unless it is handed one.
+"""
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("WCL_INSTANCE_DIR", BASE_DIR / "instance"))
+
+DEV_SECRET_KEY = "dev-only-secret-key-change-me"
+DEV_WEBHOOK_SECRET = "whsec_dev_sandbox_secret"
+
+
+def _env(name, default=None):
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+def _normalise_db_url(url):
+    """Make plain ``postgres://``/``postgresql://`` URLs use psycopg 3."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    ENV_NAME = "base"
+    SECRET_KEY = _env("SECRET_KEY", DEV_SECRET_KEY)
+    SQLALCHEMY_DATABASE_URI = _normalise_db_url(
+        _env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'wcl.sqlite3'}")
+    )
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    REDIS_URL = _env("REDIS_URL")
+    BASE_URL = _env("WCL_BASE_URL", "http://localhost:5000")
+
+    # Sessions and cookies (OWASP ASVS 5.0 level 2).
+    SESSION_COOKIE_NAME = "wcl_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = 60 * 60 * 24 * 14
+    WTF_CSRF_TIME_LIMIT = 60 * 60 * 8
+    MAX_CONTENT_LENGTH = 25 * 1024 * 1024
+
+    # Languages and time.
+    LANGUAGES = ("en", "ru", "ky")
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Bishkek"
+    DEFAULT_CURRENCY = "KGS"
+
+    # Tokens.
+    EMAIL_TOKEN_MAX_AGE = 60 * 60 * 24 * 3
+    RESET_TOKEN_MAX_AGE = 60 * 60
+
+    # Rate limits (Flask-Limiter). Storage is Redis when REDIS_URL is set.
+    RATELIMIT_ENABLED = True
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
+    RESET_RATE_LIMIT = "5 per minute;20 per hour"
+
+    # Mail.
+    MAIL_SERVER = _env("MAIL_SERVER")
+    MAIL_PORT = int(_env("MAIL_PORT", "587"))
+    MAIL_USERNAME = _env("MAIL_USERNAME")
+    MAIL_PASSWORD = _env("MAIL_PASSWORD")
+    MAIL_USE_TLS = _env("MAIL_USE_TLS", "1") == "1"
+    MAIL_DEFAULT_SENDER = _env("MAIL_DEFAULT_SENDER", "Women's Creative Lab <no-reply@wcl.local>")
+    OUTBOX_DIR = _env("WCL_OUTBOX_DIR", str(INSTANCE_DIR / "outbox"))
+    MAIL_TO_CONSOLE = True
+
+    # Uploaded and generated files live outside the web root.
+    STORAGE_DIR = _env("WCL_STORAGE_DIR", str(INSTANCE_DIR / "files"))
+
+    # Payments.
+    STRIPE_SECRET_KEY = _env("STRIPE_SECRET_KEY")
+    STRIPE_WEBHOOK_SECRET = _env("STRIPE_WEBHOOK_SECRET", DEV_WEBHOOK_SECRET)
+    STRIPE_API_BASE = _env("STRIPE_API_BASE")
+
+    # The organisation named on receipts and certificates.
+    ORG_NAME = _env("WCL_ORG_NAME", "Women's Creative Lab")
+    ORG_ADDRESS = _env("WCL_ORG_ADDRESS", "Osh, Kyrgyz Republic")
+    ORG_REGISTRATION = _env("WCL_ORG_REGISTRATION", "")
+
+    # Jobs.
+    JOBS_INLINE = REDIS_URL is None
+
+
+class DevelopmentConfig(Config):
+    ENV_NAME = "development"
+    DEBUG = False
+
+
+class TestingConfig(Config):
+    """Tests run against PostgreSQL and Redis, as production does."""
+
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "testing-secret-key"
+    SQLALCHEMY_DATABASE_URI = _normalise_db_url(
+        _env("WCL_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    )
+    REDIS_URL = _env("WCL_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    JOBS_INLINE = False
+    MAIL_SERVER = None
+    MAIL_TO_CONSOLE = False
+    WTF_CSRF_ENABLED = True
+    RATELIMIT_ENABLED = False
+    BASE_URL = "http://localhost"
+    SERVER_NAME = None
+
+
+class ProductionConfig(Config):
+    """Refuses to start without real secrets (see ``validate``)."""
+
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+    SESSION_COOKIE_NAME = "__Host-wcl_session"
+    REMEMBER_COOKIE_SECURE = True
+    MAIL_TO_CONSOLE = False
+
+    @classmethod
+    def validate(cls, settings):
+        problems = []
+        if settings.get("SECRET_KEY") in (None, "", DEV_SECRET_KEY) or len(settings["SECRET_KEY"]) < 32:
+            problems.append("SECRET_KEY must be set to a random value of at least 32 characters")
+        if not _env("DATABASE_URL") and str(settings.get("SQLALCHEMY_DATABASE_URI", "")).startswith("sqlite"):
+            problems.append("DATABASE_URL must point at the production database")
+        if settings.get("STRIPE_SECRET_KEY") and settings.get("STRIPE_WEBHOOK_SECRET") in (
+            None,
+            DEV_WEBHOOK_SECRET,
+        ):
+            problems.append("STRIPE_WEBHOOK_SECRET must be set when STRIPE_SECRET_KEY is")
+        if problems:
+            raise RuntimeError("Refusing to start: " + "; ".join(problems))
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def get_config(name=None):
+    """Return the config class for ``name`` (default: ``$WCL_ENV`` or development)."""
+    name = name or _env("WCL_ENV", "development")
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise RuntimeError(f"Unknown WCL_ENV {name!r}; use one of {', '.join(CONFIGS)}") from None
