@@ -1,0 +1,107 @@
+"""The Women's Creative Lab platform: ``create_app`` builds the Flask app."""
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+
+import config as wcl_config
+from wcl import i18n, queue
+from wcl.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+ROOT_DIR = Path(__file__).resolve().parent.parent
+
+
+def create_app(config=None, overrides=None):
+    """Build the application.
+
+    ``config`` is a config class, an environment name ("development",
+    "testing", "production") or ``None`` for ``$WCL_ENV``; ``overrides`` is a
+    dict applied last (tests use it).
+    """
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT_DIR / "templates"),
+        instance_path=str(wcl_config.INSTANCE_DIR),
+        instance_relative_config=False,
+    )
+    config_class = config if isinstance(config, type) else wcl_config.get_config(config)
+    app.config.from_object(config_class)
+    if overrides:
+        app.config.update(overrides)
+    if hasattr(config_class, "validate"):
+        config_class.validate(app.config)
+    app.config["RATELIMIT_STORAGE_URI"] = app.config.get("REDIS_URL") or "memory://"
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(i18n.translation_directories())
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    import wcl.models  # noqa: F401  (complete metadata before anything uses it)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_template_helpers(app)
+
+    from wcl.cli import register_cli
+    from wcl.core import errors, security
+
+    errors.register(app)
+    security.register(app)
+    register_cli(app)
+    logging.basicConfig(level=logging.INFO)
+    return app
+
+
+def _init_extensions(app):
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT_DIR / "migrations"))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
+    limiter.init_app(app)
+    queue.init_app(app)
+
+    from wcl.core import sqlite
+
+    sqlite.init_app(app)
+
+
+def _register_blueprints(app):
+    # Explicit registration, one line per domain (DESIGN.md).
+    from wcl.accounts.views import admin_bp
+    from wcl.accounts.views import bp as accounts_bp
+    from wcl.applications.views import bp as applications_bp
+    from wcl.campaigns.views import bp as campaigns_bp
+    from wcl.cohorts.views import bp as cohorts_bp
+    from wcl.core.views import bp as core_bp
+    from wcl.payments.views import bp as payments_bp
+    from wcl.receipts.views import bp as receipts_bp
+    from wcl.reports.views import bp as reports_bp
+
+    app.register_blueprint(core_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(admin_bp)
+    app.register_blueprint(cohorts_bp)
+    app.register_blueprint(campaigns_bp)
+    app.register_blueprint(payments_bp)
+    app.register_blueprint(applications_bp)
+    app.register_blueprint(receipts_bp)
+    app.register_blueprint(reports_bp)
+
+
+def _register_template_helpers(app):
+    from flask_babel import get_locale
+
+    from wcl import money, time
+    from wcl.accounts import permissions
+
+    app.jinja_env.filters["money"] = money.format_money
+    app.jinja_env.filters["datetime"] = time.datetime_filter
+    app.jinja_env.filters["date"] = time.date_filter
+
+    @app.context_processor
+    def inject_globals():
+        return {
+            "current_locale": str(get_locale() or "en"),
+            "languages": i18n.LANGUAGE_NAMES,
+            "can": permissions.can,
+        }

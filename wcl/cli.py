@@ -1,0 +1,162 @@
+"""Command line: ``flask --app wcl demo | create-user | i18n | jobs``."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from wcl import i18n
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Catalogue domains: (translations folder, source paths). Core holds the shared
+# pieces (base template, errors, helpers); each domain package holds its own.
+I18N_DOMAINS = {
+    "core": [
+        "wcl/*.py",
+        "wcl/core",
+        "wcl/files",
+        "templates/base.html",
+        "templates/_macros.html",
+        "templates/core",
+        "templates/errors",
+    ],
+    "accounts": [
+        "wcl/accounts",
+        "wcl/audit",
+        "wcl/labs",
+        "templates/accounts",
+        "templates/admin",
+        "templates/email/accounts",
+    ],
+}
+
+
+def register_cli(app):
+    """Attach the commands to the app."""
+    app.cli.add_command(demo)
+    app.cli.add_command(create_user)
+    app.cli.add_command(i18n_group)
+    app.cli.add_command(jobs_group)
+    from wcl.payments.cli import payments_group
+
+    app.cli.add_command(payments_group)
+
+
+@click.command("demo")
+@with_appcontext
+def demo():
+    """Load idempotent demo data and print the demo logins."""
+    from wcl.demo import load_demo
+
+    for line in load_demo():
+        click.echo(line)
+
+
+@click.command("create-user")
+@click.argument("email")
+@click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    default=["applicant"],
+    show_default=True,
+    help="Role to grant (repeatable): applicant, participant, mentor, reviewer, staff, admin.",
+)
+@click.option("--name", default=None, help="Full name (defaults to the email's local part).")
+@click.password_option(help="Password (asked for when not given).")
+@with_appcontext
+def create_user(email, roles, name, password):
+    """Create a verified account with the given roles."""
+    from wcl.accounts.permissions import Role
+    from wcl.accounts.services import AccountError
+    from wcl.accounts.services import create_user as create
+
+    try:
+        parsed = [Role(r) for r in roles]
+    except ValueError:
+        raise click.BadParameter(
+            f"roles must be among {', '.join(r.value for r in Role)}", param_hint="--role"
+        ) from None
+    try:
+        user = create(email, password, name or email.split("@")[0], parsed)
+    except AccountError as exc:
+        raise click.ClickException(str(exc.message)) from None
+    click.echo(f"created user {user.id} <{user.email}> with roles {', '.join(sorted(user.role_names))}")
+
+
+@click.group("i18n")
+def i18n_group():
+    """Translation catalogues (one per domain)."""
+
+
+@i18n_group.command("compile")
+@click.option("--force", is_flag=True, help="Recompile every catalogue.")
+def i18n_compile(force):
+    """Compile .po catalogues to .mo."""
+    written = i18n.compile_catalogues(force=force)
+    click.echo(f"compiled {len(written)} catalogue(s)")
+
+
+@i18n_group.command("extract")
+@click.argument("domain")
+def i18n_extract(domain):
+    """Extract DOMAIN's strings and update its ru/ky catalogues."""
+    if domain not in I18N_DOMAINS and not (ROOT / "wcl" / domain / "__init__.py").exists():
+        raise click.BadParameter(f"no package wcl/{domain}")
+    folder = ROOT / ("wcl/core" if domain == "core" else f"wcl/{domain}") / "translations"
+    folder.mkdir(parents=True, exist_ok=True)
+    pot = folder / "messages.pot"
+    sources = []
+    default = [f"wcl/{domain}", f"templates/{domain}", f"templates/email/{domain}"]
+    for pattern in I18N_DOMAINS.get(domain, default):
+        sources += [str(p) for p in sorted(ROOT.glob(pattern))] if "*" in pattern else [str(ROOT / pattern)]
+    sources = [s for s in sources if Path(s).exists()]
+    pybabel = [sys.executable, "-m", "babel.messages.frontend"]
+    subprocess.run(
+        [
+            *pybabel,
+            "extract",
+            "-F",
+            str(ROOT / "babel.cfg"),
+            "-k",
+            "_l",
+            "--no-location",
+            "--omit-header",
+            "-o",
+            str(pot),
+            *sources,
+        ],
+        check=True,
+        cwd=ROOT,
+    )
+    for locale in ("ru", "ky"):
+        po = folder / locale / "LC_MESSAGES" / "messages.po"
+        action = "update" if po.exists() else "init"
+        subprocess.run(
+            [*pybabel, action, "-i", str(pot), "-d", str(folder), "-l", locale, "--no-wrap"],
+            check=True,
+            cwd=ROOT,
+        )
+    click.echo(f"updated {folder}")
+
+
+@click.group("jobs")
+def jobs_group():
+    """Background jobs."""
+
+
+@jobs_group.command("run-periodic")
+@with_appcontext
+def run_periodic():
+    """Run every periodic job once, now (for the embedded default without a scheduler)."""
+    from wcl.queue import run_job
+    from wcl.schedule import PERIODIC_JOBS
+
+    for job in PERIODIC_JOBS:
+        click.echo(f"running {job.func_path}")
+        run_job(job.func_path)
+    current_app.logger.info("periodic jobs done")

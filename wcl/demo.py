@@ -1,0 +1,22 @@
+"""Demo data for ``flask --app wcl demo``: every domain adds its own loader.
+
+Loaders run in order, are idempotent and return lines to print.
+"""
+
+from werkzeug.utils import import_string
+
+DEMO_LOADERS = [
+    "wcl.accounts.demo.load",
+    "wcl.applications.demo.load",
+    "wcl.cohorts.demo.load",
+    "wcl.campaigns.demo.load",
+    "wcl.receipts.demo.load",
+]
+
+
+def load_demo():
+    """Run every loader; returns the printed lines (logins and what was made)."""
+    lines = []
+    for path in DEMO_LOADERS:
+        lines += import_string(path)() or []
+    return lines

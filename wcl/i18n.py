@@ -1,0 +1,63 @@
+"""Languages: English, Russian and Kyrgyz.
+
+The locale is chosen by the user's setting, then the language cookie set by
+the switcher, then the browser's Accept-Language. Each domain keeps its own
+catalogue in ``<package>/translations``; Flask-Babel merges them.
+"""
+
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from flask import current_app, has_request_context, request
+from flask_login import current_user
+
+LANGUAGE_COOKIE = "wcl_lang"
+LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "ky": "Кыргызча"}
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def translation_directories():
+    """Every ``translations`` folder in the package (one per domain)."""
+    return sorted(str(p) for p in PACKAGE_DIR.glob("**/translations") if p.is_dir())
+
+
+def select_locale():
+    """Flask-Babel locale selector: user setting, cookie, then browser."""
+    languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # jobs and CLI choose with force_locale
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    user_locale = getattr(current_user, "locale", None) if current_user else None
+    if user_locale in languages:
+        return user_locale
+    cookie = request.cookies.get(LANGUAGE_COOKIE)
+    if cookie in languages:
+        return cookie
+    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def select_timezone():
+    """Times are shown in Asia/Bishkek unless the user chose another zone."""
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_TIMEZONE"]
+    zone = getattr(current_user, "timezone", None) if current_user else None
+    return zone or current_app.config["BABEL_DEFAULT_TIMEZONE"]
+
+
+def compile_catalogues(force=False):
+    """Compile every ``.po`` under the package to ``.mo`` (when newer or forced).
+
+    Returns the list of files written. Used by ``flask --app wcl i18n compile``,
+    the README's commands and the test suite.
+    """
+    written = []
+    for po_path in PACKAGE_DIR.glob("**/translations/*/LC_MESSAGES/*.po"):
+        mo_path = po_path.with_suffix(".mo")
+        if not force and mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        with po_path.open("rb") as handle:
+            catalog = read_po(handle)
+        with mo_path.open("wb") as handle:
+            write_mo(handle, catalog, use_fuzzy=False)
+        written.append(str(mo_path))
+    return written

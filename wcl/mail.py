@@ -1,0 +1,80 @@
+"""Email: rendered in the recipient's language, delivered by a job.
+
+Templates live in ``templates/email/<name>.subject.txt`` and
+``templates/email/<name>.txt``. With no ``MAIL_SERVER`` the message is
+written to the outbox folder (and echoed on the console in development).
+"""
+
+import logging
+import smtplib
+import time
+import uuid
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from pathlib import Path
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+
+from wcl.queue import EMAILS, enqueue_after_commit
+
+log = logging.getLogger(__name__)
+
+
+def render_email(template, locale, **context):
+    """Render subject and text body of ``template`` in ``locale``."""
+    with force_locale(locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        subject = render_template(f"email/{template}.subject.txt", **context).strip()
+        body = render_template(f"email/{template}.txt", **context)
+    return {"subject": " ".join(subject.split()), "text": body}
+
+
+def queue_email(to, template, locale=None, **context):
+    """Render an email now and deliver it by a job once the session commits."""
+    message = render_email(template, locale, **context)
+    message["to"] = to
+    message["template"] = template
+    enqueue_after_commit("wcl.mail.deliver", message, queue=EMAILS, job_timeout=60)
+
+
+def build_message(message, attachments=()):
+    """Turn the rendered dict into an ``EmailMessage`` with attachments."""
+    msg = EmailMessage()
+    msg["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
+    msg["To"] = message["to"]
+    msg["Subject"] = message["subject"]
+    msg["Date"] = formatdate(localtime=False)
+    msg["Message-ID"] = make_msgid(domain="wcl.local")
+    if message.get("template"):
+        msg["X-WCL-Template"] = message["template"]
+    msg.set_content(message["text"])
+    for filename, mimetype, data in attachments:
+        maintype, subtype = mimetype.split("/", 1)
+        msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
+    return msg
+
+
+def send(message, attachments=()):
+    """Send now (SMTP when configured, else the outbox folder). Used by jobs."""
+    msg = build_message(message, attachments)
+    config = current_app.config
+    if config.get("MAIL_SERVER"):
+        with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=30) as smtp:
+            if config.get("MAIL_USE_TLS"):
+                smtp.starttls()
+            if config.get("MAIL_USERNAME"):
+                smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+            smtp.send_message(msg)
+        return None
+    outbox = Path(config["OUTBOX_DIR"])
+    outbox.mkdir(parents=True, exist_ok=True)
+    path = outbox / f"{time.time_ns()}-{uuid.uuid4().hex[:8]}.eml"
+    path.write_bytes(bytes(msg))
+    if config.get("MAIL_TO_CONSOLE"):
+        print(f"--- email to {msg['To']}: {msg['Subject']} ({path})\n{message['text']}\n---", flush=True)
+    return path
+
+
+def deliver(message):
+    """Job: deliver one rendered email (queued by ``queue_email``)."""
+    send(message)

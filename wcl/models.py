@@ -1,0 +1,13 @@
+"""Import every domain's models so the metadata is complete (create_all, Alembic)."""
+
+from wcl.accounts.models import Demographics, User, UserRole  # noqa: F401
+from wcl.applications.models import Application, Call  # noqa: F401
+from wcl.audit.models import AuditEntry  # noqa: F401
+from wcl.campaigns.models import Campaign, MatchingPool, Pledge, RewardTier  # noqa: F401
+from wcl.cohorts.models import CheckIn, Cohort, CohortSession, Enrolment, Milestone, MilestoneProgress  # noqa: F401
+from wcl.files.models import StoredFile  # noqa: F401
+from wcl.labs.models import Lab  # noqa: F401
+from wcl.payments.models import Refund, WebhookEvent  # noqa: F401
+from wcl.receipts.models import Receipt  # noqa: F401
+from wcl.receipts.numbering import ReceiptSequence  # noqa: F401
+from wcl.reports.models import ReportExport  # noqa: F401

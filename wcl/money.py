@@ -1,0 +1,80 @@
+"""Money: integer minor units plus an ISO 4217 currency code.
+
+500 som is stored as ``50000`` with ``"KGS"``. Input is parsed with
+``Decimal`` (never float) and formatted per locale with Babel.
+"""
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from babel import Locale
+from babel.numbers import format_currency
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+
+# Currencies the platform accepts, with their number of decimals (Stripe's list
+# agrees for these: KGS, USD, EUR and RUB are all two-decimal).
+CURRENCIES = {"KGS": 2, "USD": 2, "EUR": 2, "RUB": 2}
+DEFAULT_CURRENCY = "KGS"
+
+# A single amount above this is refused as a typo (100 million som).
+MAX_AMOUNT_MAJOR = Decimal("100000000")
+
+
+class MoneyError(ValueError):
+    """An amount that cannot be accepted; ``str()`` is a translated message."""
+
+
+def exponent(currency):
+    """Number of decimals of ``currency``; raises ``MoneyError`` if unsupported."""
+    try:
+        return CURRENCIES[currency]
+    except KeyError:
+        raise MoneyError(_l("This currency is not accepted.")) from None
+
+
+def parse_amount(text, currency=DEFAULT_CURRENCY, *, allow_zero=False):
+    """Parse what a person typed ("1 500,50", "1500.5") into minor units.
+
+    Accepts spaces (also non-breaking) as thousands separators and a comma or
+    a dot as the decimal mark. Raises ``MoneyError`` with a translated message
+    for anything that is not a positive amount with at most the currency's
+    decimals.
+    """
+    places = exponent(currency)
+    cleaned = str(text or "").strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
+    if cleaned.count(",") == 1 and "." not in cleaned:
+        cleaned = cleaned.replace(",", ".")
+    try:
+        value = Decimal(cleaned)
+    except (InvalidOperation, ValueError):
+        raise MoneyError(_l("Enter an amount as a number, for example 1500.")) from None
+    if not value.is_finite():
+        raise MoneyError(_l("Enter an amount as a number, for example 1500."))
+    if value < 0 or (value == 0 and not allow_zero):
+        raise MoneyError(_l("The amount must be more than zero."))
+    if value > MAX_AMOUNT_MAJOR:
+        raise MoneyError(_l("This amount is too large."))
+    if value.as_tuple().exponent < -places:
+        raise MoneyError(_l("Use at most %(places)d decimal places.", places=places))
+    return int(value.scaleb(places))
+
+
+def to_major(minor, currency=DEFAULT_CURRENCY):
+    """Minor units to a ``Decimal`` in major units (50000 KGS → Decimal('500.00'))."""
+    return Decimal(minor).scaleb(-exponent(currency))
+
+
+def format_money(minor, currency=DEFAULT_CURRENCY, locale=None):
+    """Format minor units for display in the current (or given) locale.
+
+    Whole amounts drop the decimals ("1 500 сом"); others keep them.
+    """
+    if minor is None:
+        return ""
+    locale = Locale.parse(str(locale or get_locale() or "en"))
+    major = to_major(minor, currency)
+    pattern = locale.currency_formats["standard"].pattern
+    if major == major.to_integral_value():
+        pattern = re.sub(r"\.0+", "", pattern)
+    return format_currency(major, currency, format=pattern, locale=locale, currency_digits=False)

@@ -1,0 +1,93 @@
+"""Time helpers: timezone-aware UTC in the database, local time on screen.
+
+Everything stored is aware UTC (``UTCDateTime``); everything shown goes
+through the ``datetime``/``date`` template filters, which convert to the
+viewer's zone (Asia/Bishkek by default) and format per locale.
+"""
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask_babel import format_date, format_datetime, get_timezone
+
+DEFAULT_ZONE = ZoneInfo("Asia/Bishkek")
+
+
+def utcnow():
+    """The current time as an aware UTC datetime."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """A DateTime column that only accepts aware datetimes and returns UTC.
+
+    SQLite stores no zone, so values read back are tagged as UTC; PostgreSQL
+    uses ``timestamptz``.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTCDateTime column")
+        value = value.astimezone(UTC)
+        if dialect.name == "sqlite":
+            return value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+def local_zone():
+    """The viewer's zone (Flask-Babel's timezone selector), else Asia/Bishkek."""
+    try:
+        # Flask-Babel hands back a pytz zone; pytz zones applied with replace()
+        # use local mean time (Bishkek +4:58), so convert to zoneinfo.
+        return ZoneInfo(str(get_timezone()))
+    except RuntimeError:
+        return DEFAULT_ZONE
+
+
+def to_local(value):
+    """Convert an aware datetime to the viewer's zone."""
+    return value.astimezone(local_zone()) if value is not None else None
+
+
+def local_to_utc(naive_local, zone=None):
+    """Interpret a naive datetime typed in a form as local time; return UTC."""
+    zone = zone or local_zone()
+    return naive_local.replace(tzinfo=zone).astimezone(UTC)
+
+
+def datetime_filter(value, fmt="medium"):
+    """Jinja filter: a datetime in the viewer's zone and locale."""
+    if value is None:
+        return ""
+    return format_datetime(value, fmt)
+
+
+def date_filter(value, fmt="medium"):
+    """Jinja filter: a date (or the date part of a datetime) per locale."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = to_local(value).date()
+    return format_date(value, fmt)
+
+
+def local_today(zone=None):
+    """Today's date where the programme is (Asia/Bishkek, or the viewer's zone).
+
+    Dates people type ("the day the money came") are local dates; comparing
+    them with the UTC date would refuse today's date before 06:00 in Bishkek.
+    """
+    return utcnow().astimezone(zone or local_zone()).date()

@@ -1,0 +1,1 @@
+"""Process wiring for background workers: RQ workers and the cron scheduler."""
