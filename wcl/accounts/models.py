@@ -1,0 +1,127 @@
+"""Users, their roles and their (optional, self-identified) demographics."""
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+
+from wcl.extensions import db
+from wcl.time import UTCDateTime, utcnow
+
+
+class User(UserMixin, db.Model):
+    """A person with an account. Email is stored lower-cased and unique."""
+
+    __tablename__ = "users"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    email = sa.Column(sa.String(254), nullable=False, unique=True)
+    password_hash = sa.Column(sa.String(255), nullable=False)
+    full_name = sa.Column(sa.String(120), nullable=False)
+    display_name = sa.Column(sa.String(80))
+    phone = sa.Column(sa.String(32))
+    locale = sa.Column(sa.String(5))
+    timezone = sa.Column(sa.String(64))
+    lab_id = sa.Column(sa.Integer, sa.ForeignKey("labs.id", ondelete="SET NULL"))
+    is_active_account = sa.Column(sa.Boolean, nullable=False, default=True)
+    email_verified_at = sa.Column(UTCDateTime)
+    created_at = sa.Column(UTCDateTime, nullable=False, default=utcnow)
+    last_login_at = sa.Column(UTCDateTime)
+    password_changed_at = sa.Column(UTCDateTime, nullable=False, default=utcnow)
+    deletion_requested_at = sa.Column(UTCDateTime)
+
+    roles = db.relationship(
+        "UserRole",
+        back_populates="user",
+        cascade="all, delete-orphan",
+        lazy="selectin",
+        foreign_keys="UserRole.user_id",
+    )
+    lab = db.relationship("Lab")
+    demographics = db.relationship(
+        "Demographics", back_populates="user", uselist=False, cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_active(self):
+        return self.is_active_account
+
+    @property
+    def role_names(self):
+        return {r.role for r in self.roles}
+
+    @property
+    def public_name(self):
+        """What others see: the display name if set, else the full name."""
+        return self.display_name or self.full_name
+
+    def get_id(self):
+        # Changing the password changes the session id, logging out other sessions.
+        return f"{self.id}:{int(self.password_changed_at.timestamp())}"
+
+
+class UserRole(db.Model):
+    """A role held by a user; a user may hold several."""
+
+    __tablename__ = "user_roles"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    user_id = sa.Column(sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
+    role = sa.Column(sa.String(20), nullable=False)
+    granted_at = sa.Column(UTCDateTime, nullable=False, default=utcnow)
+    granted_by_id = sa.Column(sa.Integer, sa.ForeignKey("users.id", ondelete="SET NULL"))
+
+    user = db.relationship("User", back_populates="roles", foreign_keys=[user_id])
+
+    __table_args__ = (sa.UniqueConstraint("user_id", "role"),)
+
+
+GENDERS = ("woman", "man", "another", "prefer_not")
+SETTLEMENTS = ("urban", "rural")
+WG_DOMAINS = ("seeing", "hearing", "walking", "cognition", "selfcare", "communication")
+WG_ANSWERS = ("none", "some", "a_lot", "cannot")
+
+
+class Demographics(db.Model):
+    """Optional, self-identified answers, kept only with consent.
+
+    NULL means "not answered"; ``prefer_not`` is an answer. Raw rows are read
+    only by the person and admins; reports use aggregates with suppression.
+    """
+
+    __tablename__ = "demographics"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    user_id = sa.Column(
+        sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, unique=True
+    )
+    gender = sa.Column(sa.String(12))
+    birth_year = sa.Column(sa.Integer)
+    region = sa.Column(sa.String(8))
+    settlement = sa.Column(sa.String(8))
+    creative_domain = sa.Column(sa.String(12))
+    wg_seeing = sa.Column(sa.String(8))
+    wg_hearing = sa.Column(sa.String(8))
+    wg_walking = sa.Column(sa.String(8))
+    wg_cognition = sa.Column(sa.String(8))
+    wg_selfcare = sa.Column(sa.String(8))
+    wg_communication = sa.Column(sa.String(8))
+    consent_version = sa.Column(sa.String(10), nullable=False)
+    consent_at = sa.Column(UTCDateTime, nullable=False)
+    updated_at = sa.Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+    user = db.relationship("User", back_populates="demographics")
+
+    __table_args__ = (
+        sa.CheckConstraint(
+            "gender IS NULL OR gender IN ('woman','man','another','prefer_not')", name="gender"
+        ),
+        sa.CheckConstraint("settlement IS NULL OR settlement IN ('urban','rural')", name="settlement"),
+        sa.CheckConstraint("birth_year IS NULL OR birth_year BETWEEN 1900 AND 2100", name="birth_year"),
+    )
+
+    @property
+    def has_disability(self):
+        """Washington Group: any domain at "a lot of difficulty" or "cannot do"."""
+        answers = [getattr(self, f"wg_{d}") for d in WG_DOMAINS]
+        if all(a is None for a in answers):
+            return None
+        return any(a in ("a_lot", "cannot") for a in answers)
