@@ -1,0 +1,1 @@
+"""Applications: calls, applications, attachments, reviews, decisions."""
