@@ -1,0 +1,1 @@
+"""Campaigns: pages, reward tiers, pledges, updates and sponsor matching."""

@@ -1,0 +1,218 @@
+"""Demo campaigns: one all-or-nothing, one keep-it-all, one matched by a sponsor — with pledges.
+
+Idempotent: campaigns are found by slug and skipped when present. They are
+made through the real services (the campaign gate, review, payments and
+matching), so the demo shows the same data the app would produce.
+"""
+
+import io
+from datetime import date, timedelta
+
+from PIL import Image, ImageDraw
+from werkzeug.datastructures import FileStorage
+
+from wcl.accounts.demo import DEMO_PASSWORD, demo_user
+from wcl.accounts.permissions import Role
+from wcl.accounts.services import create_user
+from wcl.campaigns import services
+from wcl.campaigns.models import Campaign, MatchingPool, Pledge
+from wcl.campaigns.pledging import new_pledge
+from wcl.cohorts.models import Cohort, Enrolment
+from wcl.cohorts.services import is_campaign_ready
+from wcl.extensions import db
+from wcl.labs.models import Lab
+from wcl.payments.services import mark_pledge_paid
+from wcl.time import utcnow
+
+CREATORS = (
+    ("participant@wcl.example", None, None),
+    ("jyldyz@wcl.example", "Jyldyz Demo Creator", "osh"),
+    ("kanykei@wcl.example", "Kanykei Demo Creator", "kochkor"),
+)
+DEMO_COHORT = "Demo cohort (campaign-ready)"
+
+CAMPAIGNS = [
+    {
+        "slug": "felt-slippers-from-kochkor",
+        "owner": "participant@wcl.example",
+        "title": "Felt slippers from Kochkor",
+        "summary": "Warm shyrdak-pattern slippers, felted by hand from local wool.",
+        "story": (
+            "## Our workshop\n\nWe are four women in Kochkor who felt wool the way our grandmothers did. "
+            "With a **second felting table** we can fill the orders from Bishkek shops.\n\n"
+            "- natural dyes\n- local wool\n- a fair price for every felter"
+        ),
+        "goal": 15_000_000,
+        "funding_model": "all_or_nothing",
+        "region": "KG-N",
+        "creative_domain": "V_ARTS",
+        "creator_name": "Aigerim",
+        "color": (155, 29, 90),
+        "budget": [("Second felting table", 9_000_000), ("Wool and natural dyes", 6_000_000)],
+        "tiers": [
+            ("A thank-you postcard", 50_000, None),
+            ("A pair of felt slippers", 250_000, 30),
+            ("A shyrdak cushion", 800_000, 5),
+        ],
+        "pledges": [
+            (250_000, 1, "paid"),
+            (800_000, 2, "paid"),
+            (100_000, None, "paid"),
+            (250_000, 1, "pending"),
+        ],
+    },
+    {
+        "slug": "osh-embroidery-studio",
+        "owner": "jyldyz@wcl.example",
+        "title": "An embroidery studio in Osh",
+        "summary": "Suzani embroidery classes for girls from the old town, in a room of their own.",
+        "story": "## Why\n\nGirls in our street learn suzani at home, alone. A studio lets them learn *together*.",
+        "goal": 8_000_000,
+        "funding_model": "keep_it_all",
+        "region": "KG-GO",
+        "creative_domain": "CULT_NH",
+        "creator_name": "Jyldyz",
+        "color": (29, 107, 58),
+        "budget": [("Rent for six months", 5_000_000), ("Frames, threads and needles", 3_000_000)],
+        "tiers": [("Your name on the studio wall", 100_000, None), ("An embroidered bookmark", 300_000, 40)],
+        "pledges": [(100_000, 0, "paid"), (300_000, 1, "paid"), (50_000, None, "pending")],
+    },
+    {
+        "slug": "naryn-komuz-workshop",
+        "owner": "kanykei@wcl.example",
+        "title": "Komuz lessons in Naryn",
+        "summary": "A small workshop where young women learn to play and make the komuz.",
+        "story": "## Music\n\nEvery som is doubled by our sponsor until the pool runs out.",
+        "goal": 6_000_000,
+        "funding_model": "keep_it_all",
+        "region": "KG-N",
+        "creative_domain": "PERF",
+        "creator_name": "Kanykei",
+        "color": (138, 90, 0),
+        "budget": [("Two komuz for the class", 4_000_000), ("Strings and repairs", 2_000_000)],
+        "tiers": [("A recording of the first concert", 150_000, None)],
+        "pledges": [(150_000, 0, "paid"), (500_000, None, "paid"), (200_000, None, "paid")],
+        "pool": {"sponsor_name": "Aiyl Foundation (demo)", "budget": 5_000_000, "cap_per_pledge": 300_000},
+    },
+]
+
+BACKERS = ["Aida", "Bakyt", "Cholpon", "Dinara", "Elnura", "Farida"]
+
+
+def _cover(color, title):
+    image = Image.new("RGB", (1200, 675), color)
+    ImageDraw.Draw(image).text((48, 560), title, fill=(255, 255, 255))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=80)
+    return FileStorage(stream=io.BytesIO(out.getvalue()), filename="cover.jpg")
+
+
+def _creator(email, name, lab_slug):
+    user = demo_user(email)
+    if user is None:
+        user = create_user(email, DEMO_PASSWORD, name, [Role.APPLICANT, Role.PARTICIPANT])
+    if not is_campaign_ready(user.id):
+        lab = db.session.scalar(db.select(Lab).where(Lab.slug == (lab_slug or "osh")))
+        cohort = db.session.scalar(db.select(Cohort).where(Cohort.name == DEMO_COHORT))
+        if cohort is None:
+            today = date.today()
+            cohort = Cohort(
+                lab_id=lab.id, name=DEMO_COHORT, starts_on=today - timedelta(days=90), ends_on=today
+            )
+            db.session.add(cohort)
+            db.session.flush()
+        db.session.add(
+            Enrolment(
+                cohort_id=cohort.id, participant_id=user.id, campaign_ready_at=utcnow(), status="active"
+            )
+        )
+        db.session.commit()
+    return user
+
+
+def _make(spec, staff):
+    owner = demo_user(spec["owner"])
+    now = utcnow()
+    campaign = services.create_campaign(
+        owner,
+        {
+            **{k: spec[k] for k in ("title", "summary", "story", "goal", "funding_model", "region")},
+            "creative_domain": spec["creative_domain"],
+            "creator_name": spec["creator_name"],
+            "currency": "KGS",
+            "starts_at": now - timedelta(days=3),
+            "ends_at": now + timedelta(days=27),
+            "photo_consent": True,
+        },
+        cover=_cover(spec["color"], spec["title"]),
+    )
+    campaign.slug = spec["slug"]
+    db.session.commit()
+    for description, amount in spec["budget"]:
+        services.add_budget_line(owner, campaign.id, description, amount)
+    tiers = [
+        services.add_tier(
+            owner, campaign.id, {"title": t, "min_amount": m, "quantity": q, "delivery": "pickup"}
+        )
+        for t, m, q in spec["tiers"]
+    ]
+    services.submit_campaign(owner, campaign.id)
+    services.approve_campaign(staff, campaign.id)
+    if "pool" in spec:
+        services.save_pool(
+            staff,
+            {
+                **spec["pool"],
+                "currency": "KGS",
+                "ratio_num": 1,
+                "ratio_den": 1,
+                "cap_per_campaign": None,
+                "starts_at": now - timedelta(days=3),
+                "ends_at": now + timedelta(days=60),
+                "campaign_ids": [campaign.id],
+            },
+        )
+    for i, (amount, tier_index, status) in enumerate(spec["pledges"]):
+        name = BACKERS[i % len(BACKERS)]
+        pledge = new_pledge(
+            campaign.id,
+            amount=amount,
+            currency="KGS",
+            provider="sandbox",
+            tier_id=tiers[tier_index].id if tier_index is not None else None,
+            name=name,
+            email=f"{name.lower()}.backer@wcl.example",
+            anonymous=i == 2,
+            locale="ru" if i % 2 else "ky",
+        )
+        pledge.provider_ref = f"cs_sb_demo_{pledge.id}"
+        db.session.commit()
+        if status == "paid":
+            mark_pledge_paid(pledge.id, amount, "KGS", source="demo")
+    services.post_update(
+        owner, campaign.id, "Thank you, first backers!", "We are already **halfway** there.", "public"
+    )
+    return campaign
+
+
+def load():
+    """Create the demo creators (campaign-ready) and three live campaigns with pledges."""
+    for email, name, lab_slug in CREATORS:
+        _creator(email, name, lab_slug)
+    staff = demo_user("staff@wcl.example")
+    lines = ["Demo creators (campaign-ready participants, same password):"]
+    lines += [f"  {email}" for email, name, _lab in CREATORS if name]
+    lines.append("Campaigns:")
+    for spec in CAMPAIGNS:
+        campaign = db.session.scalar(db.select(Campaign).where(Campaign.slug == spec["slug"]))
+        if campaign is None:
+            campaign = _make(spec, staff)
+        lines.append(f"  /campaigns/{campaign.slug:<32} {campaign.funding_model} ({spec['owner']})")
+    pending = db.session.scalar(
+        db.select(Pledge.token).where(Pledge.status == "pending", Pledge.provider == "sandbox").limit(1)
+    )
+    if pending:
+        lines.append(f"  sandbox checkout of a pending pledge: /payments/sandbox/{pending}")
+    pools = db.session.scalar(db.select(db.func.count(MatchingPool.id)))
+    lines.append(f"  matching pools: {pools} (staff: /campaigns/matching/)")
+    return lines
