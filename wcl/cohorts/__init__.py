@@ -1,0 +1,1 @@
+"""Cohorts: enrolments, mentors, sessions, attendance, milestones, check-ins."""

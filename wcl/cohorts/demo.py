@@ -1,0 +1,213 @@
+"""Demo: a running cohort at the Osh lab with two mentors, seven participants,
+sessions (some past, with attendance), milestones with progress, check-ins
+(one participant at risk), and participant@wcl.example signed off as
+campaign-ready (the campaigns demo relies on it).
+
+Built through the services, so the demo also exercises the real rules.
+"""
+
+from datetime import UTC, date, datetime, time, timedelta
+
+from wcl.accounts.demo import DEMO_PASSWORD, demo_user
+from wcl.accounts.permissions import Role
+from wcl.accounts.services import create_user
+from wcl.applications.models import Application, ApplicationStatus, Call
+from wcl.cohorts import services
+from wcl.cohorts.models import Cohort, Enrolment
+from wcl.extensions import db
+from wcl.labs.models import Lab
+from wcl.time import utcnow
+
+COHORT_NAME = "Osh spring cohort 2026"
+CALL_SLUG = "demo-osh-incubator-2026"
+MORE_PARTICIPANTS = (
+    ("asel@wcl.example", "Asel Toktogulova"),
+    ("nurzhan@wcl.example", "Nurzhan Abdyrakhmanova"),
+    ("meerim@wcl.example", "Meerim Sadykova"),
+    ("zhyldyz@wcl.example", "Zhyldyz Usenova"),
+    ("saikal@wcl.example", "Saikal Osmonova"),
+    ("kanykei@wcl.example", "Kanykei Mamatova"),
+)
+MILESTONES = (
+    ("Business idea", "One page: what you make, for whom, why it matters.", -28, True),
+    ("Prototype", "A photo of your first product or a short description of your service.", -10, True),
+    ("Pricing", "Your costs and the price of one product.", 10, True),
+    ("Campaign draft", "The story, goal and rewards of your crowdfunding campaign.", 40, False),
+)
+SESSIONS = (
+    ("Welcome and your creative idea", -35),
+    ("Costs and prices", -28),
+    ("Photos of your products with a phone", -21),
+    ("Telling your story", -14),
+    ("Rewards for backers", 3),
+    ("Preparing your campaign", 10),
+)
+
+
+def _user(email, name, roles):
+    user = demo_user(email)
+    if user is None:
+        user = create_user(email, DEMO_PASSWORD, name, roles)
+    return user
+
+
+def _accepted_application(call, person):
+    existing = db.session.scalar(
+        db.select(Application)
+        .join(Call, Call.id == Application.call_id)
+        .where(
+            Application.applicant_id == person.id,
+            Application.status == ApplicationStatus.ACCEPTED,
+            Call.lab_id == call.lab_id,
+        )
+    )
+    if existing is not None:
+        return existing
+    application = Application(
+        call_id=call.id,
+        applicant_id=person.id,
+        status=ApplicationStatus.ACCEPTED,
+        submitted_at=call.opens_at + timedelta(days=5),
+        decided_at=call.closes_at + timedelta(days=7),
+    )
+    db.session.add(application)
+    db.session.commit()
+    return application
+
+
+def _call(osh):
+    call = db.session.scalar(db.select(Call).where(Call.slug == CALL_SLUG))
+    if call is None:
+        now = utcnow()
+        call = Call(
+            lab_id=osh.id,
+            slug=CALL_SLUG,
+            title_en="Osh creative incubator 2026",
+            title_ru="Креативный инкубатор Ош 2026",
+            title_ky="Ош чыгармачыл инкубатору 2026",
+            opens_at=now - timedelta(days=120),
+            closes_at=now - timedelta(days=75),
+        )
+        db.session.add(call)
+        db.session.commit()
+    return call
+
+
+def _at(day_offset, hour_utc=4):
+    day = date.today() + timedelta(days=day_offset)
+    return datetime.combine(day, time(hour_utc), tzinfo=UTC)  # 10:00 in Bishkek
+
+
+def load():
+    """Create the demo cohort once; later runs only print what exists."""
+    osh = db.session.scalar(db.select(Lab).where(Lab.slug == "osh"))
+    staff = demo_user("staff@wcl.example")
+    if osh is None or staff is None:
+        return ["Cohorts: skipped (run the accounts demo first)."]
+    existing = db.session.scalar(db.select(Cohort).where(Cohort.lab_id == osh.id, Cohort.name == COHORT_NAME))
+    if existing is not None:
+        return [f"Cohort: {COHORT_NAME} (/cohorts/{existing.id}) already loaded."]
+
+    mentor = demo_user("mentor@wcl.example")
+    mentor2 = _user("mentor2@wcl.example", "Zarina Mentor", [Role.MENTOR])
+    participant = demo_user("participant@wcl.example")
+    others = [_user(email, name, [Role.APPLICANT]) for email, name in MORE_PARTICIPANTS]
+    call = _call(osh)
+
+    cohort = services.create_cohort(
+        staff,
+        {
+            "lab_id": osh.id,
+            "name": COHORT_NAME,
+            "starts_on": date.today() - timedelta(days=40),
+            "ends_on": date.today() + timedelta(days=60),
+            "capacity": 20,
+            "is_online": False,
+            "location": "Osh, Kurmanjan Datka street 271",
+            "region": "KG-GO",
+            "min_attendance_pct": 75,
+            "require_milestones": True,
+            "checkin_interval_days": 14,
+        },
+    )
+    people = [participant, *others]
+    enrolments = []
+    for index, person in enumerate(people):
+        application = _accepted_application(call, person)
+        chosen = mentor if index < 4 else mentor2
+        enrolments.append(services.enrol(staff, cohort, application.id, chosen.id))
+
+    sessions = []
+    for title, offset in SESSIONS:
+        sessions.append(
+            services.save_session(
+                staff,
+                cohort,
+                {
+                    "title": title,
+                    "starts_at": _at(offset),
+                    "ends_at": _at(offset, 7),
+                    "place": "Osh lab, room 2",
+                    "link": None,
+                    "description": None,
+                },
+            )
+        )
+    # Past sessions: most came; Saikal (index 5) missed three, one excused absence.
+    for number, session in enumerate(s for s in sessions if s.starts_at < utcnow()):
+        marks = {}
+        for index, enrolment in enumerate(enrolments):
+            if index == 5:
+                marks[enrolment.id] = "present" if number == 0 else "absent"
+            elif index == 2 and number == 2:
+                marks[enrolment.id] = "excused"
+            else:
+                marks[enrolment.id] = "present"
+        services.record_attendance(staff, session, marks)
+
+    milestones = [
+        services.save_milestone(
+            staff,
+            cohort,
+            {"title": t, "description": d, "due_on": date.today() + timedelta(days=due), "required": req},
+        )
+        for t, d, due, req in MILESTONES
+    ]
+    for index, enrolment in enumerate(enrolments):
+        person = people[index]
+        reviewer = mentor if index < 4 else mentor2
+        done = 3 if index == 0 else (2 if index in (1, 2, 4) else (1 if index != 5 else 0))
+        for number, milestone in enumerate(milestones[:done]):
+            progress = services.submit_evidence(
+                person, enrolment, milestone.id, f"My work for “{milestone.title}”."
+            )
+            if not (index == 1 and number == 1):  # one piece waits for review
+                services.review_evidence(reviewer, progress, "approved")
+
+    for index, enrolment in enumerate(enrolments):
+        reviewer = mentor if index < 4 else mentor2
+        status = "at_risk" if index == 5 else ("needs_support" if index == 3 else "on_track")
+        services.record_checkin(
+            reviewer,
+            enrolment,
+            date.today() - timedelta(days=20),
+            "on_track",
+            "First meeting: goals for the programme.",
+        )
+        if index != 6:  # Kanykei's check-in is overdue: her mentor gets a reminder
+            services.record_checkin(
+                reviewer,
+                enrolment,
+                date.today() - timedelta(days=3),
+                status,
+                "Missed three sessions; we agreed to talk every week."
+                if status == "at_risk"
+                else "Good progress.",
+            )
+
+    services.sign_off_campaign_ready(mentor, db.session.get(Enrolment, enrolments[0].id))
+    return [
+        f"Cohort: {COHORT_NAME} (/cohorts/{cohort.id}) with {len(enrolments)} participants, "
+        f"{len(sessions)} sessions, {len(milestones)} milestones; mentors mentor@ and mentor2@wcl.example; "
+        "participant@wcl.example is campaign-ready.",
+    ]

@@ -1,0 +1,243 @@
+"""Cohort forms. Every label and message is translated."""
+
+from zoneinfo import ZoneInfo
+
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from wcl.cohorts.models import CheckInStatus, EnrolmentStatus, MilestoneStatus
+from wcl.forms import REQUIRED
+from wcl.reference import REGION_CODES, region_name
+from wcl.time import local_to_utc, local_zone
+
+DATE_INVALID = _l("Enter a date.")
+DATETIME_INVALID = _l("Enter a date and a time.")
+
+CHECKIN_LABELS = {
+    CheckInStatus.ON_TRACK: _l("On track"),
+    CheckInStatus.NEEDS_SUPPORT: _l("Needs support"),
+    CheckInStatus.AT_RISK: _l("At risk"),
+}
+ENROLMENT_LABELS = {
+    EnrolmentStatus.ACTIVE: _l("Active"),
+    EnrolmentStatus.GRADUATED: _l("Graduated"),
+    EnrolmentStatus.WITHDRAWN: _l("Withdrawn"),
+}
+MILESTONE_LABELS = {
+    MilestoneStatus.NOT_STARTED: _l("Not started"),
+    MilestoneStatus.SUBMITTED: _l("Submitted"),
+    MilestoneStatus.APPROVED: _l("Approved"),
+    MilestoneStatus.NEEDS_CHANGES: _l("Needs changes"),
+}
+ATTENDANCE_LABELS = {"present": _l("Present"), "absent": _l("Absent"), "excused": _l("Excused")}
+
+
+def viewer_zone():
+    """The viewer's zone as a ``ZoneInfo``: Flask-Babel hands back a pytz zone, and
+    ``datetime.replace(tzinfo=<pytz zone>)`` would apply its local mean time
+    (+4:58 for Bishkek) instead of +6:00."""
+    return ZoneInfo(str(local_zone()))
+
+
+def optional_int(value):
+    """Coerce a select's value to an int, or ``None`` for the empty choice."""
+    if value in (None, "", "None"):
+        return None
+    return int(value)
+
+
+def region_choices():
+    locale = str(get_locale() or "en")
+    return [("", _l("Not given"))] + [(c, region_name(c, locale)) for c in REGION_CODES]
+
+
+class CohortForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(REQUIRED), Length(max=120)])
+    lab_id = SelectField(_l("Lab"), coerce=int, validators=[InputRequired(REQUIRED)])
+    starts_on = DateField(_l("First day"), validators=[InputRequired(DATE_INVALID)])
+    ends_on = DateField(_l("Last day"), validators=[InputRequired(DATE_INVALID)])
+    capacity = IntegerField(
+        _l("Places"),
+        default=30,
+        validators=[
+            InputRequired(REQUIRED),
+            NumberRange(1, 500, _l("Enter a number between %(min)s and %(max)s.")),
+        ],
+        render_kw={"inputmode": "numeric"},
+    )
+    is_online = BooleanField(_l("The cohort meets online"))
+    location = StringField(
+        _l("Place"),
+        validators=[Optional(), Length(max=200)],
+        description=_l("City or village and address, e.g. “Osh, Lenin street 205”."),
+    )
+    region = SelectField(_l("Region"), choices=region_choices, validators=[Optional()])
+    min_attendance_pct = IntegerField(
+        _l("Minimum attendance to graduate (%)"),
+        default=75,
+        validators=[
+            InputRequired(REQUIRED),
+            NumberRange(0, 100, _l("Enter a number between %(min)s and %(max)s.")),
+        ],
+        description=_l("Excused absences are not counted. 0 means no attendance rule."),
+        render_kw={"inputmode": "numeric"},
+    )
+    require_milestones = BooleanField(
+        _l("Every required milestone must be approved to graduate"), default=True
+    )
+    checkin_interval_days = IntegerField(
+        _l("Remind mentors after this many days without a check-in"),
+        default=14,
+        validators=[
+            InputRequired(REQUIRED),
+            NumberRange(1, 365, _l("Enter a number between %(min)s and %(max)s.")),
+        ],
+        render_kw={"inputmode": "numeric"},
+    )
+    submit = SubmitField(_l("Save"))
+
+    def data_for_service(self):
+        return {
+            "lab_id": self.lab_id.data,
+            "name": self.name.data.strip(),
+            "starts_on": self.starts_on.data,
+            "ends_on": self.ends_on.data,
+            "capacity": self.capacity.data,
+            "is_online": self.is_online.data,
+            "location": self.location.data,
+            "region": self.region.data or None,
+            "min_attendance_pct": self.min_attendance_pct.data,
+            "require_milestones": self.require_milestones.data,
+            "checkin_interval_days": self.checkin_interval_days.data,
+        }
+
+
+class EnrolForm(FlaskForm):
+    application_id = HiddenField(validators=[DataRequired()])
+    mentor_id = SelectField(_l("Mentor"), coerce=optional_int, validators=[Optional()])
+    submit = SubmitField(_l("Enrol"))
+
+
+class EnrolAllForm(FlaskForm):
+    mentor_id = SelectField(_l("Mentor for all of them"), coerce=optional_int, validators=[Optional()])
+    submit = SubmitField(_l("Enrol everyone on this list"))
+
+
+class MentorForm(FlaskForm):
+    mentor_id = SelectField(_l("Mentor"), coerce=optional_int, validators=[InputRequired(REQUIRED)])
+    submit = SubmitField(_l("Save mentor"))
+
+
+class SessionForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(REQUIRED), Length(max=200)])
+    description = TextAreaField(_l("What happens in this session"), validators=[Optional(), Length(max=5000)])
+    starts_at = DateTimeLocalField(
+        _l("Starts"), format="%Y-%m-%dT%H:%M", validators=[InputRequired(DATETIME_INVALID)]
+    )
+    ends_at = DateTimeLocalField(
+        _l("Ends"), format="%Y-%m-%dT%H:%M", validators=[InputRequired(DATETIME_INVALID)]
+    )
+    place = StringField(_l("Place"), validators=[Optional(), Length(max=200)])
+    link = StringField(
+        _l("Online link"),
+        validators=[Optional(), Length(max=500)],
+        description=_l("For online sessions: the video call address."),
+        render_kw={"inputmode": "url"},
+    )
+    submit = SubmitField(_l("Save session"))
+
+    def data_for_service(self):
+        return {
+            "title": self.title.data,
+            "description": self.description.data,
+            "starts_at": local_to_utc(self.starts_at.data, viewer_zone()),
+            "ends_at": local_to_utc(self.ends_at.data, viewer_zone()),
+            "place": self.place.data,
+            "link": self.link.data,
+        }
+
+
+class MaterialForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[Optional(), Length(max=200)])
+    url = StringField(_l("Link"), validators=[Optional(), Length(max=500)], render_kw={"inputmode": "url"})
+    upload = FileField(_l("or a file: a photo or a document, up to 10 MB"))
+    submit = SubmitField(_l("Add material"))
+
+
+class MilestoneForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(REQUIRED), Length(max=200)])
+    description = TextAreaField(_l("What to hand in"), validators=[Optional(), Length(max=5000)])
+    due_on = DateField(_l("Due date"), validators=[Optional()])
+    required = BooleanField(_l("Required to graduate"), default=True)
+    submit = SubmitField(_l("Save milestone"))
+
+
+class EvidenceForm(FlaskForm):
+    milestone_id = HiddenField(validators=[DataRequired()])
+    text = TextAreaField(_l("Describe your work"), validators=[Optional(), Length(max=5000)])
+    upload = FileField(_l("A photo or a document, up to 10 MB"))
+    submit = SubmitField(_l("Send to my mentor"))
+
+
+class ReviewForm(FlaskForm):
+    decision = RadioField(
+        _l("Decision"),
+        choices=[
+            (MilestoneStatus.APPROVED, _l("Approve")),
+            (MilestoneStatus.NEEDS_CHANGES, _l("Ask for changes")),
+        ],
+        validators=[InputRequired(REQUIRED)],
+    )
+    note = TextAreaField(_l("Note for the participant"), validators=[Optional(), Length(max=5000)])
+    submit = SubmitField(_l("Save review"))
+
+
+class CheckInForm(FlaskForm):
+    met_on = DateField(_l("Date"), validators=[InputRequired(DATE_INVALID)])
+    status = RadioField(
+        _l("How is she doing?"),
+        choices=list(CHECKIN_LABELS.items()),
+        validators=[InputRequired(REQUIRED)],
+    )
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=5000)])
+    submit = SubmitField(_l("Save check-in"))
+
+
+class WithdrawForm(FlaskForm):
+    reason = TextAreaField(_l("Reason for withdrawal"), validators=[DataRequired(REQUIRED), Length(max=2000)])
+    submit = SubmitField(_l("Withdraw"))
+
+
+class ConfirmForm(FlaskForm):
+    """A bare form for POST buttons and the attendance screen (CSRF only)."""
+
+    submit = SubmitField(_l("Confirm"))
+
+
+class GridFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    mentor = SelectField(_l("Mentor"), coerce=optional_int, validators=[Optional()])
+    status = SelectField(
+        _l("Status"),
+        choices=[("", _l("All"))] + list(ENROLMENT_LABELS.items()),
+        validators=[Optional()],
+    )
+    at_risk = BooleanField(_l("Only at risk"))
+    submit = SubmitField(_l("Filter"))
