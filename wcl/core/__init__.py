@@ -1,0 +1,1 @@
+"""Cross-cutting pieces: home page, health, language switch, errors, security headers."""
