@@ -1,0 +1,1 @@
+"""Uploaded and generated files: checked, cleaned, stored outside the web root."""
