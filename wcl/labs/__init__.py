@@ -1,0 +1,1 @@
+"""Labs: the programme's sites. Calls and cohorts belong to a lab."""
