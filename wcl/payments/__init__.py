@@ -1,0 +1,1 @@
+"""Payments: the provider interface, sandbox and offline providers, the webhook inbox, refunds."""

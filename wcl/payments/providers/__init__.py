@@ -1,0 +1,73 @@
+"""Payment providers: one interface, chosen by name.
+
+A provider turns a pending pledge into a place to pay (``start_checkout``)
+and gives money back (``refund``). It never marks a pledge paid itself: only
+a confirmation (a signed webhook event, or a coordinator recording cash)
+does, through ``wcl.payments.services``.
+
+Extension point for Stripe (issue 6): add ``wcl/payments/providers/stripe.py``
+with ``class StripeProvider(Provider)`` (name ``"stripe"``). The registry
+below already selects it whenever ``STRIPE_SECRET_KEY`` is set; nothing else
+needs to change — its webhooks arrive at the same ``POST /webhooks/stripe``.
+"""
+
+from abc import ABC, abstractmethod
+
+from flask import current_app
+from werkzeug.utils import import_string
+
+PROVIDERS = {
+    "sandbox": "wcl.payments.providers.sandbox.SandboxProvider",
+    "offline": "wcl.payments.providers.offline.OfflineProvider",
+    "stripe": "wcl.payments.providers.stripe.StripeProvider",
+}
+
+
+class ProviderUnavailable(RuntimeError):
+    """The provider cannot take payments here (not configured, or not allowed)."""
+
+
+class Provider(ABC):
+    """The interface every provider implements."""
+
+    name = "base"
+    # Backers can pay through it online (a checkout page to redirect to).
+    online = True
+
+    @abstractmethod
+    def start_checkout(self, pledge):
+        """Open a checkout for a pending pledge (may set ``pledge.provider_ref``);
+        returns the URL to send the backer to. Called inside the pledge's unit
+        of work, before its commit."""
+
+    @abstractmethod
+    def refund(self, pledge, amount, key):
+        """Give back ``amount`` (minor units) of a paid pledge; ``key`` is a
+        deterministic idempotency key (the same key must never refund twice).
+        Returns the provider's refund reference (or ``None``)."""
+
+
+def get_provider(name):
+    """The provider called ``name``; raises ``ProviderUnavailable`` if unknown or missing."""
+    path = PROVIDERS.get(name)
+    if path is None:
+        raise ProviderUnavailable(f"unknown payment provider {name!r}")
+    try:
+        cls = import_string(path)
+    except ImportError as exc:
+        raise ProviderUnavailable(f"payment provider {name!r} is not installed ({path})") from exc
+    return cls()
+
+
+def checkout_provider_name(app=None):
+    """Stripe when ``STRIPE_SECRET_KEY`` is set, else the sandbox."""
+    app = app or current_app
+    return "stripe" if app.config.get("STRIPE_SECRET_KEY") else "sandbox"
+
+
+def checkout_provider():
+    """The provider online pledges go to."""
+    provider = get_provider(checkout_provider_name())
+    if not getattr(provider, "available", lambda: True)():
+        raise ProviderUnavailable(f"payment provider {provider.name!r} is not available here")
+    return provider

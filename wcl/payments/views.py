@@ -1,0 +1,164 @@
+"""Payment pages: the webhook endpoint, the sandbox checkout, pledge status, offline records."""
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from wcl.accounts.permissions import require
+from wcl.campaigns.pledging import PledgeError
+from wcl.campaigns.services import campaign_for_manage, campaign_page
+from wcl.extensions import csrf
+from wcl.files.services import send_stored
+from wcl.payments import forms, services
+
+bp = Blueprint("payments", __name__)
+
+
+@bp.route("/webhooks/stripe", methods=["POST"])
+@csrf.exempt
+def stripe_webhook():
+    """Verify → store in the inbox → commit → enqueue → 200 (400 if the signature is bad)."""
+    try:
+        _row, created = services.receive_webhook(
+            request.get_data(cache=False), request.headers.get("Stripe-Signature")
+        )
+    except services.WebhookRejected:
+        return jsonify({"error": "invalid"}), 400
+    return jsonify({"received": True, "duplicate": not created}), 200
+
+
+@bp.route("/payments/sandbox/<token>", methods=["GET", "POST"])
+def sandbox_checkout(token):
+    pledge = services.pledge_by_token(token)
+    if pledge is None or pledge.provider != "sandbox":
+        abort(404)
+    form = forms.SandboxForm()
+    if form.validate_on_submit() and form.outcome():
+        try:
+            services.sandbox_checkout(token, form.outcome())
+        except services.PaymentError as exc:
+            flash(str(exc.message), "error")
+        return redirect(url_for("payments.pledge_status", token=token))
+    return render_template("payments/sandbox.html", pledge=pledge, form=form)
+
+
+@bp.route("/payments/pledges/<token>")
+def pledge_status(token):
+    pledge = services.pledge_by_token(token)
+    if pledge is None:
+        abort(404)
+    return render_template("payments/status.html", pledge=pledge)
+
+
+@bp.route("/payments/campaigns/<slug>/offline", methods=["GET", "POST"])
+@require("payments.record_offline")
+def record_offline(slug):
+    page = campaign_page(slug, current_user)
+    if page is None:
+        abort(404)
+    campaign = page["campaign"]
+    form = forms.OfflinePaymentForm()
+    form.tier.choices = [("", _("No reward"))] + [(str(t.id), t.title) for t in page["tiers"]]
+    if request.method == "GET":
+        form.currency.data = campaign.currency
+    if form.validate_on_submit():
+        try:
+            services.record_offline_payment(
+                current_user,
+                campaign.id,
+                amount=form.amount.data,
+                currency=form.currency.data,
+                method=form.method.data,
+                received_on=form.received_on.data,
+                reference=form.reference.data,
+                proof=form.proof.data,
+                backer_name=form.backer_name.data,
+                backer_email=form.backer_email.data,
+                tier_id=form.tier_id(),
+                anonymous=form.anonymous.data,
+                gender=form.gender.data,
+                locale=str(get_locale() or "en"),
+            )
+        except (services.PaymentError, PledgeError) as exc:
+            field = getattr(form, exc.field, None) if exc.field else None
+            if field is not None and field.type != "HiddenField":
+                field.errors = list(field.errors) + [str(exc.message)]
+            else:
+                flash(str(exc.message), "error")
+        else:
+            flash(_("The payment is recorded."), "success")
+            return redirect(url_for("payments.reconciliation", slug=slug))
+    status = 422 if request.method == "POST" else 200
+    return render_template("payments/offline.html", form=form, **page), status
+
+
+@bp.route("/payments/campaigns/<slug>/reconciliation")
+@require("payments.record_offline")
+def reconciliation(slug):
+    campaign = campaign_for_manage(slug, current_user)
+    if campaign is None:
+        abort(404)
+    pagination, totals = services.offline_pledges(
+        current_user, campaign.id, page=request.args.get("page", 1, type=int)
+    )
+    return render_template(
+        "payments/reconciliation.html", campaign=campaign, pagination=pagination, totals=totals
+    )
+
+
+@bp.route("/payments/pledges/<int:pledge_id>/proof")
+@require("payments.record_offline")
+def proof(pledge_id):
+    stored = services.proof_for(current_user, pledge_id)
+    if stored is None:
+        abort(404)
+    return send_stored(stored)
+
+
+@bp.route("/payments/campaigns/<slug>/refunds")
+@require("payments.refund")
+def refunds(slug):
+    campaign = campaign_for_manage(slug, current_user)
+    if campaign is None:
+        abort(404)
+    pagination = services.refundable_pledges(
+        current_user, campaign.id, page=request.args.get("page", 1, type=int)
+    )
+    forms_by_pledge = {p.id: forms.RefundForm(prefix=f"p{p.id}", formdata=None) for p in pagination.items}
+    return render_template(
+        "payments/refunds.html", campaign=campaign, pagination=pagination, forms_by_pledge=forms_by_pledge
+    )
+
+
+@bp.route("/payments/campaigns/<slug>/refunds/<int:pledge_id>", methods=["POST"])
+@require("payments.refund")
+def refund(slug, pledge_id):
+    campaign = campaign_for_manage(slug, current_user)
+    if campaign is None:
+        abort(404)
+    form = forms.RefundForm(prefix=f"p{pledge_id}")
+    if not form.validate_on_submit():
+        flash(" ".join(form.amount.errors) or _("The form has expired. Please try again."), "error")
+        return redirect(url_for("payments.refunds", slug=slug))
+    try:
+        services.staff_refund(current_user, campaign.id, pledge_id, form.amount.data)
+    except services.PaymentError as exc:
+        flash(str(exc.message), "error")
+    else:
+        flash(_("The refund is done."), "success")
+    return redirect(url_for("payments.refunds", slug=slug))
+
+
+@bp.route("/payments/inbox")
+@require("payments.inbox")
+def inbox():
+    status = request.args.get("status", "all")
+    if status not in services.INBOX_FILTERS:
+        status = "all"
+    pagination, counts, failed_jobs = services.inbox(
+        current_user, status=status, page=request.args.get("page", 1, type=int)
+    )
+    return render_template(
+        "payments/inbox.html", pagination=pagination, counts=counts, failed_jobs=failed_jobs, status=status
+    )
