@@ -1,0 +1,1 @@
+"""Receipts: numbering, PDF rendering (the only WeasyPrint import), verification."""

@@ -1,0 +1,82 @@
+"""The shared PDF piece: a Jinja template rendered in a language, printed by WeasyPrint.
+
+Only this package imports WeasyPrint (DESIGN.md). Templates live in
+``templates/<domain>/pdf/`` and reference their assets relative to
+``wcl/static/`` (e.g. ``url("fonts/DejaVuSans.ttf")`` in an ``@font-face``,
+so Kyrgyz Ң Ө Ү render identically on every machine). The URL fetcher serves
+files from ``wcl/static/`` and ``data:`` URIs only: a PDF never reaches the
+network or any other file, whatever a template or user text contains.
+"""
+
+import base64
+import logging
+import mimetypes
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+# WeasyPrint logs every layout step at INFO; keep its warnings (refused fetches).
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
+STATIC_DIR = (Path(__file__).resolve().parent.parent / "static").resolve()
+BASE_URL = STATIC_DIR.as_uri() + "/"
+
+
+class FetchRefused(ValueError):
+    """A resource outside ``wcl/static/`` was asked for."""
+
+
+class RestrictedFetcher(URLFetcher):
+    """Serves ``file:`` URLs inside ``wcl/static/`` and ``data:`` URIs; refuses the rest.
+
+    WeasyPrint treats a refusal as a missing resource (a logged warning), so a
+    hostile ``<img src="http://…">`` costs nothing and leaks nothing.
+    """
+
+    def __init__(self, root=STATIC_DIR):
+        super().__init__(allowed_protocols=("file", "data"))
+        self.root = Path(root).resolve()
+
+    def fetch(self, url, headers=None):
+        parts = urlsplit(url)
+        scheme = parts.scheme.lower()
+        if scheme == "data":
+            return self._data(url)
+        if scheme != "file" or parts.netloc not in ("", "localhost"):
+            raise FetchRefused(f"refused to fetch {url[:80]!r}")
+        path = Path(unquote(parts.path)).resolve()  # resolves "..", symlinks
+        if not path.is_relative_to(self.root) or not path.is_file():
+            raise FetchRefused(f"refused to fetch {url[:80]!r}")
+        mimetype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": mimetype})
+
+    @staticmethod
+    def _data(url):
+        header, _, payload = url[5:].partition(",")
+        mimetype = header.split(";")[0] or "text/plain"
+        body = base64.b64decode(payload) if header.endswith(";base64") else unquote(payload).encode()
+        return URLFetcherResponse(url[:60], body, {"Content-Type": mimetype})
+
+    def __call__(self, url):
+        return self.fetch(url)
+
+
+# Stateless (``fetch`` keeps nothing between calls), so one instance serves all threads.
+restricted_fetcher = RestrictedFetcher()
+
+
+def render_html(template_name, locale, **context):
+    """The template rendered to HTML in ``locale`` (dates, numbers and ``_()`` follow it)."""
+    with force_locale(locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        return render_template(template_name, pdf_locale=locale, **context)
+
+
+def render_pdf(template_name, locale, **context):
+    """Render ``template_name`` (e.g. ``"cohorts/pdf/certificate.html"``) in ``locale``
+    and print it to PDF bytes; assets resolve against ``wcl/static/`` only."""
+    html = render_html(template_name, locale, **context)
+    return HTML(string=html, base_url=BASE_URL, url_fetcher=restricted_fetcher).write_pdf()
