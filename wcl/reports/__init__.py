@@ -1,0 +1,1 @@
+"""Reports: read-only aggregations with small-count suppression, and exports."""

@@ -1,0 +1,64 @@
+"""Server-side bar charts: geometry computed here, drawn by ``reports/_chart.html``
+as SVG (readable without JavaScript; hidden cells drawn as "c", never as a bar)."""
+
+from wcl.reports.suppression import MARK
+
+BAR = 14
+GAP = 4
+LABEL_WIDTH = 230
+PLOT_WIDTH = 300
+COLOURS = (
+    "#9b1d5a",
+    "#2f6f8f",
+    "#c77d14",
+    "#4f7a28",
+    "#6b4c9a",
+    "#8a5a44",
+    "#3d3d3d",
+    "#b03a2e",
+    "#1f7a7a",
+    "#7a6f1f",
+)
+
+
+def funnel_chart(report, title):
+    """Grouped horizontal bars: for each stage, one bar per category."""
+    rows = [*report.funnel, *report.people]
+    numbers = [v for row in rows for v in row.values if v != MARK]
+    top = max(numbers, default=0) or 1
+    n = len(report.categories)
+    group_height = n * (BAR + 2) + GAP * 3
+    groups, y = [], 20
+    for row in rows:
+        bars = []
+        for i, value in enumerate(row.values):
+            by = y + i * (BAR + 2)
+            hidden = value == MARK
+            width = 0 if hidden else round(PLOT_WIDTH * value / top)
+            bars.append(
+                {
+                    "y": by,
+                    "width": width,
+                    "value": value,
+                    "hidden": hidden,
+                    "colour": COLOURS[i % len(COLOURS)],
+                    "text_x": LABEL_WIDTH + width + 4,
+                    "text_y": by + BAR - 3,
+                }
+            )
+        groups.append({"label": row.label, "y": y + BAR, "bars": bars})
+        y += group_height
+    legend_y = y + 10
+    legend = [
+        {"label": label, "colour": COLOURS[i % len(COLOURS)], "y": legend_y + i * 18}
+        for i, label in enumerate(report.category_labels)
+    ]
+    return {
+        "title": title,
+        "groups": groups,
+        "legend": legend,
+        "bar": BAR,
+        "x0": LABEL_WIDTH,
+        "width": LABEL_WIDTH + PLOT_WIDTH + 60,
+        "height": legend_y + n * 18 + 10,
+    }

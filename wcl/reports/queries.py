@@ -1,0 +1,417 @@
+"""SQL for the participation reports: every count is a GROUP BY in PostgreSQL.
+
+Each funnel stage is one ``SELECT`` yielding, per counted unit, the attributes
+that describe the person at the event date; the stages are glued with
+``UNION ALL`` and grouped once by (stage, dimension CASE, dimension CASE).
+Nothing is loaded row by row into Python.
+
+Whose attributes:
+
+* applied / shortlisted / accepted: the application's ``snapshot_*`` columns,
+  copied at submission, so later edits do not rewrite past reports; one row per
+  application.
+* enrolled / attended / graduated: the snapshot of the application the
+  enrolment came from; a participant enrolled without an application (paper,
+  invited) is described by her current ``Demographics`` row.
+* campaigns and money: the owner's latest submitted application snapshot, or
+  her current ``Demographics`` when she never applied; one row per campaign.
+* mentors and reviewers are not applicants: their current ``Demographics``;
+  one row per person.
+
+Ages are computed from the birth year and the year of the event (only the year
+of birth is stored).
+"""
+
+import sqlalchemy as sa
+
+from wcl.accounts.models import Demographics
+from wcl.applications.models import Application, ApplicationStatus, Call, ReviewAssignment
+from wcl.campaigns.models import Campaign, CampaignStatus, MatchReservation, Pledge, PledgeStatus
+from wcl.cohorts.models import Attendance, AttendanceStatus, Cohort, Enrolment, EnrolmentStatus
+from wcl.reference import CREATIVE_DOMAIN_CODES, REGION_CODES
+
+STAGES = (
+    "applied",
+    "shortlisted",
+    "accepted",
+    "enrolled",
+    "attended",
+    "graduated",
+    "campaign_launched",
+    "campaign_funded",
+)
+PEOPLE = ("mentors", "reviewers")
+ATTENDANCE_PCT = 75
+
+NOT_STATED = "not_stated"
+DIMENSIONS = {
+    "gender": ("woman", "man", "other"),
+    "age": ("under_18", "18_24", "25_35", "36_45", "46_60", "over_60", NOT_STATED),
+    "youth": ("youth", "not_youth", NOT_STATED),
+    "region": (*REGION_CODES, NOT_STATED),
+    "settlement": ("urban", "rural", NOT_STATED),
+    "disability": ("yes", "no", NOT_STATED),
+    "domain": (*CREATIVE_DOMAIN_CODES, NOT_STATED),
+}
+# Categories counted with the stricter threshold (10): disability and the
+# merged "another way or not stated" gender group.
+SENSITIVE = {("gender", "other"), ("disability", "yes")}
+
+_LAUNCHED = (CampaignStatus.LIVE, CampaignStatus.SUCCEEDED, CampaignStatus.FAILED)
+
+
+def _wg_disability(d):
+    domains = ("seeing", "hearing", "walking", "cognition", "selfcare", "communication")
+    cols = [getattr(d, f"wg_{name}") for name in domains]
+    any_answer = sa.or_(*[c.isnot(None) for c in cols])
+    any_difficulty = sa.or_(*[c.in_(("a_lot", "cannot")) for c in cols])
+    return sa.case((any_difficulty, sa.true()), (any_answer, sa.false()), else_=sa.null())
+
+
+def _from_application(a):
+    return {
+        "gender": a.snapshot_gender,
+        "birth_year": a.snapshot_birth_year,
+        "region": a.snapshot_region,
+        "settlement": a.snapshot_settlement,
+        "domain": a.snapshot_creative_domain,
+        "disability": a.snapshot_disability,
+    }
+
+
+def _from_demographics(d):
+    return {
+        "gender": d.gender,
+        "birth_year": d.birth_year,
+        "region": d.region,
+        "settlement": d.settlement,
+        "domain": d.creative_domain,
+        "disability": _wg_disability(d),
+    }
+
+
+def _snapshot_or_current(a, d):
+    """The application's snapshot when there is an application, else the current answers."""
+    snap, cur = _from_application(a), _from_demographics(d)
+    return {key: sa.case((a.id.isnot(None), snap[key]), else_=cur[key]) for key in snap}
+
+
+def _row(stage, attrs, event_at, lab_id, call_id, cohort_id, campaign_id, owner_id):
+    return [
+        sa.literal(stage).label("stage"),
+        attrs["gender"].label("gender"),
+        attrs["birth_year"].label("birth_year"),
+        attrs["region"].label("region"),
+        attrs["settlement"].label("settlement"),
+        attrs["domain"].label("domain"),
+        attrs["disability"].label("disability"),
+        sa.cast(event_at, sa.DateTime(timezone=True)).label("event_at"),
+        sa.cast(lab_id, sa.Integer).label("lab_id"),
+        sa.cast(call_id, sa.Integer).label("call_id"),
+        sa.cast(cohort_id, sa.Integer).label("cohort_id"),
+        sa.cast(campaign_id, sa.Integer).label("campaign_id"),
+        sa.cast(owner_id, sa.Integer).label("person_id"),
+    ]
+
+
+def _application_stages():
+    a = sa.orm.aliased(Application)
+    c = sa.orm.aliased(Call)
+    attrs = _from_application(a)
+    base = sa.select().select_from(a).join(c, c.id == a.call_id).where(a.submitted_at.isnot(None))
+    stages = {
+        "applied": None,
+        "shortlisted": a.status.in_((ApplicationStatus.SHORTLISTED, ApplicationStatus.ACCEPTED)),
+        "accepted": a.status == ApplicationStatus.ACCEPTED,
+    }
+    selects = []
+    for stage, condition in stages.items():
+        query = base.add_columns(
+            *_row(stage, attrs, a.submitted_at, c.lab_id, a.call_id, sa.null(), sa.null(), a.applicant_id)
+        )
+        if condition is not None:
+            query = query.where(condition)
+        selects.append(query)
+    return selects
+
+
+def _enrolment_stages():
+    e = sa.orm.aliased(Enrolment)
+    co = sa.orm.aliased(Cohort)
+    a = sa.orm.aliased(Application)
+    d = sa.orm.aliased(Demographics)
+    attrs = _snapshot_or_current(a, d)
+    att = (
+        sa.select(
+            Attendance.enrolment_id,
+            sa.func.count().filter(Attendance.status == AttendanceStatus.PRESENT).label("present"),
+            sa.func.count().filter(Attendance.status == AttendanceStatus.ABSENT).label("absent"),
+        )
+        .group_by(Attendance.enrolment_id)
+        .subquery()
+    )
+    base = (
+        sa.select()
+        .select_from(e)
+        .join(co, co.id == e.cohort_id)
+        .outerjoin(a, a.id == e.application_id)
+        .outerjoin(d, d.user_id == e.participant_id)
+    )
+    ids = (co.lab_id, co.call_id, e.cohort_id, sa.null(), e.participant_id)
+    enrolled = base.add_columns(*_row("enrolled", attrs, e.enrolled_at, *ids))
+    attended = (
+        base.join(att, att.c.enrolment_id == e.id)
+        .add_columns(*_row("attended", attrs, e.enrolled_at, *ids))
+        .where(att.c.present + att.c.absent > 0)
+        .where(100 * att.c.present >= ATTENDANCE_PCT * (att.c.present + att.c.absent))
+    )
+    graduated = base.add_columns(*_row("graduated", attrs, e.graduated_at, *ids)).where(
+        e.status == EnrolmentStatus.GRADUATED
+    )
+    return [enrolled, attended, graduated], base, ids, attrs
+
+
+def owner_context():
+    """Correlated columns tying a campaign to its owner's latest application and
+    latest enrolment (for attributes and the lab/call/cohort filters)."""
+    latest_app = (
+        sa.select(sa.func.max(Application.id))
+        .where(Application.applicant_id == Campaign.owner_id, Application.submitted_at.isnot(None))
+        .correlate(Campaign)
+        .scalar_subquery()
+    )
+    latest_enrolment = (
+        sa.select(Enrolment.cohort_id)
+        .where(Enrolment.participant_id == Campaign.owner_id)
+        .order_by(Enrolment.enrolled_at.desc(), Enrolment.id.desc())
+        .limit(1)
+        .correlate(Campaign)
+        .scalar_subquery()
+    )
+    return latest_app, latest_enrolment
+
+
+def campaign_base():
+    """Campaigns joined to their owner's attributes and cohort; returns (select, attrs, ids)."""
+    latest_app, latest_enrolment = owner_context()
+    a = sa.orm.aliased(Application)
+    d = sa.orm.aliased(Demographics)
+    co = sa.orm.aliased(Cohort)
+    attrs = _snapshot_or_current(a, d)
+    base = (
+        sa.select()
+        .select_from(Campaign)
+        .outerjoin(a, a.id == latest_app)
+        .outerjoin(d, d.user_id == Campaign.owner_id)
+        .outerjoin(co, co.id == latest_enrolment)
+    )
+    ids = (co.lab_id, co.call_id, co.id, Campaign.id, Campaign.owner_id)
+    return base, attrs, ids
+
+
+def _campaign_stages():
+    base, attrs, ids = campaign_base()
+    launched_at = sa.func.coalesce(Campaign.went_live_at, Campaign.starts_at)
+    launched = base.add_columns(*_row("campaign_launched", attrs, launched_at, *ids)).where(
+        Campaign.status.in_(_LAUNCHED)
+    )
+    funded = base.add_columns(
+        *_row("campaign_funded", attrs, sa.func.coalesce(Campaign.ended_at, launched_at), *ids)
+    ).where(Campaign.status == CampaignStatus.SUCCEEDED)
+    return [launched, funded]
+
+
+def _people_stages():
+    """Mentors of enrolments and reviewers of applications, once per person and
+    scope (lab/call/cohort), described by their current answers."""
+    d = sa.orm.aliased(Demographics)
+    e = sa.orm.aliased(Enrolment)
+    co = sa.orm.aliased(Cohort)
+    mentors = (
+        sa.select(
+            *_row(
+                "mentors",
+                _from_demographics(d),
+                e.enrolled_at,
+                co.lab_id,
+                co.call_id,
+                e.cohort_id,
+                sa.null(),
+                e.mentor_id,
+            )
+        )
+        .select_from(e)
+        .join(co, co.id == e.cohort_id)
+        .outerjoin(d, d.user_id == e.mentor_id)
+        .where(e.mentor_id.isnot(None))
+    )
+    d2 = sa.orm.aliased(Demographics)
+    ra = sa.orm.aliased(ReviewAssignment)
+    a = sa.orm.aliased(Application)
+    c = sa.orm.aliased(Call)
+    reviewers = (
+        sa.select(
+            *_row(
+                "reviewers",
+                _from_demographics(d2),
+                ra.assigned_at,
+                c.lab_id,
+                a.call_id,
+                sa.null(),
+                sa.null(),
+                ra.reviewer_id,
+            )
+        )
+        .select_from(ra)
+        .join(a, a.id == ra.application_id)
+        .join(c, c.id == a.call_id)
+        .outerjoin(d2, d2.user_id == ra.reviewer_id)
+    )
+    return [mentors, reviewers]
+
+
+def events():
+    """Every counted unit of every stage, as one ``UNION ALL`` subquery."""
+    enrolment_selects = _enrolment_stages()[0]
+    selects = [*_application_stages(), *enrolment_selects, *_campaign_stages(), *_people_stages()]
+    return sa.union_all(*selects).subquery("events")
+
+
+def dimension_expr(name, col):
+    """The CASE expression mapping a row of ``events`` (columns ``col``) to a category."""
+    if name == "gender":
+        return sa.case((col.gender == "woman", "woman"), (col.gender == "man", "man"), else_="other")
+    if name in ("age", "youth"):
+        age = sa.cast(sa.extract("year", col.event_at), sa.Integer) - col.birth_year
+        if name == "youth":
+            return sa.case(
+                (col.birth_year.is_(None), NOT_STATED),
+                (age.between(14, 35), "youth"),
+                else_="not_youth",
+            )
+        return sa.case(
+            (col.birth_year.is_(None), NOT_STATED),
+            (age < 18, "under_18"),
+            (age <= 24, "18_24"),
+            (age <= 35, "25_35"),
+            (age <= 45, "36_45"),
+            (age <= 60, "46_60"),
+            else_="over_60",
+        )
+    if name == "region":
+        return sa.case((col.region.in_(REGION_CODES), col.region), else_=NOT_STATED)
+    if name == "settlement":
+        return sa.case((col.settlement.in_(("urban", "rural")), col.settlement), else_=NOT_STATED)
+    if name == "disability":
+        return sa.case((col.disability.is_(True), "yes"), (col.disability.is_(False), "no"), else_=NOT_STATED)
+    if name == "domain":
+        return sa.case((col.domain.in_(CREATIVE_DOMAIN_CODES), col.domain), else_=NOT_STATED)
+    raise ValueError(name)
+
+
+def apply_filters(query, col, filters, event_col=None):
+    """Restrict rows of a subquery/columns ``col`` by lab, call, cohort, campaign and dates."""
+    event_col = col.event_at if event_col is None else event_col
+    if filters.get("lab"):
+        query = query.where(col.lab_id == filters["lab"])
+    if filters.get("call"):
+        query = query.where(col.call_id == filters["call"])
+    if filters.get("cohort"):
+        # Application stages have no cohort: they are restricted to the call that fed it.
+        query = query.where(
+            sa.or_(
+                col.cohort_id == filters["cohort"],
+                sa.and_(col.cohort_id.is_(None), col.call_id == filters["cohort_call"]),
+            )
+        )
+    if filters.get("campaign"):
+        query = query.where(
+            sa.or_(
+                col.campaign_id == filters["campaign"],
+                sa.and_(col.campaign_id.is_(None), col.person_id == filters["campaign_owner"]),
+            )
+        )
+    if filters.get("date_from"):
+        query = query.where(event_col >= filters["date_from"])
+    if filters.get("date_to"):
+        query = query.where(event_col < filters["date_to"])
+    return query
+
+
+def stage_counts(filters, by, by2=None):
+    """{(stage, category, category2): count} — one GROUP BY over the union.
+
+    Mentors and reviewers are distinct people within the scope; stages count
+    applications, enrolments or campaigns.
+    """
+    ev = events()
+    dim1 = dimension_expr(by, ev.c).label("d1")
+    dim2 = (dimension_expr(by2, ev.c) if by2 else sa.literal("all")).label("d2")
+    is_person = ev.c.stage.in_(PEOPLE)
+    counted = sa.case((is_person, sa.cast(ev.c.person_id, sa.String)), else_=sa.null())
+    query = sa.select(
+        ev.c.stage,
+        dim1,
+        dim2,
+        sa.func.count().filter(~is_person).label("units"),
+        sa.func.count(sa.distinct(counted)).label("people"),
+    ).group_by(ev.c.stage, dim1, dim2)
+    query = apply_filters(query, ev.c, filters)
+    return query
+
+
+def money_query(filters, by):
+    """Paid pledges, matched amounts and backers per (category, currency), plus
+    the number of campaigns behind each cell (used for suppression)."""
+    base, attrs, ids = campaign_base()
+    paid = (
+        sa.select(
+            Pledge.campaign_id,
+            sa.func.sum(Pledge.amount - Pledge.refunded_amount).label("pledged"),
+            sa.func.count(
+                sa.distinct(
+                    sa.func.coalesce(
+                        sa.cast(Pledge.backer_id, sa.String),
+                        sa.func.lower(Pledge.backer_email),
+                        sa.literal("p") + sa.cast(Pledge.id, sa.String),
+                    )
+                )
+            ).label("backers"),
+        )
+        .where(Pledge.status == PledgeStatus.PAID)
+        .group_by(Pledge.campaign_id)
+    )
+    matched = (
+        sa.select(MatchReservation.campaign_id, sa.func.sum(MatchReservation.amount).label("matched"))
+        .where(MatchReservation.released_at.is_(None))
+        .group_by(MatchReservation.campaign_id)
+    )
+    if filters.get("date_from"):
+        paid = paid.where(Pledge.paid_at >= filters["date_from"])
+        matched = matched.where(MatchReservation.created_at >= filters["date_from"])
+    if filters.get("date_to"):
+        paid = paid.where(Pledge.paid_at < filters["date_to"])
+        matched = matched.where(MatchReservation.created_at < filters["date_to"])
+    paid = paid.subquery()
+    matched = matched.subquery()
+    rows = base.add_columns(*_row("money", attrs, Campaign.starts_at, *ids)).add_columns(
+        Campaign.currency.label("currency"),
+        sa.func.coalesce(paid.c.pledged, 0).label("pledged"),
+        sa.func.coalesce(paid.c.backers, 0).label("backers"),
+        sa.func.coalesce(matched.c.matched, 0).label("matched"),
+    )
+    rows = rows.outerjoin(paid, paid.c.campaign_id == Campaign.id).outerjoin(
+        matched, matched.c.campaign_id == Campaign.id
+    )
+    rows = rows.where(sa.or_(paid.c.campaign_id.isnot(None), matched.c.campaign_id.isnot(None))).subquery()
+    dim = dimension_expr(by, rows.c).label("d1")
+    query = sa.select(
+        rows.c.currency,
+        dim,
+        sa.func.count().label("campaigns"),
+        sa.func.sum(rows.c.pledged).label("pledged"),
+        sa.func.sum(rows.c.matched).label("matched"),
+        sa.func.sum(rows.c.backers).label("backers"),
+    ).group_by(rows.c.currency, dim)
+    filters = {k: v for k, v in filters.items() if k not in ("date_from", "date_to")}
+    return apply_filters(query, rows.c, filters)
