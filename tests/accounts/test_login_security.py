@@ -1,0 +1,118 @@
+"""Rate limits, safe redirects, password reset and sessions."""
+
+from tests.factories.accounts import PASSWORD, UserFactory
+from tests.helpers import link_in, login, outbox_messages, post_form
+from wcl.accounts.models import User
+from wcl.accounts.passwords import verify_password
+from wcl.extensions import db
+
+
+def test_login_is_rate_limited(make_app):
+    app = make_app(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per minute")
+    client = app.test_client()
+    codes = [
+        post_form(
+            client, "/account/login", {"email": "a@example.org", "password": "wrong password"}
+        ).status_code
+        for _ in range(4)
+    ]
+    assert codes == [422, 422, 422, 429]
+
+
+def test_next_redirect_is_followed_only_when_local(app, client):
+    with app.app_context():
+        UserFactory(email="a@example.org")
+    for target, expected in (
+        ("/account/password", "/account/password"),
+        ("//evil.example", "/"),
+        ("https://evil.example/x", "/"),
+        ("/\\evil.example", "/"),
+    ):
+        client.get("/")
+        response = post_form(
+            client,
+            f"/account/login?next={target}",
+            {"email": "a@example.org", "password": PASSWORD},
+            get_path="/account/login",
+        )
+        assert response.status_code == 302
+        assert response.headers["Location"] == expected, target
+        post_form(client, "/account/logout", {}, get_path="/account/")
+
+
+def test_password_reset_flow_single_use(app, client, run_jobs):
+    with app.app_context():
+        UserFactory(email="a@example.org")
+    post_form(client, "/account/forgot", {"email": "A@example.org"})
+    run_jobs()
+    link = link_in(outbox_messages(app)[0]).replace("http://localhost", "")
+    response = post_form(client, link, {"password": "new felt pattern", "confirm": "new felt pattern"})
+    assert response.status_code == 302
+    with app.app_context():
+        user = db.session.scalar(db.select(User))
+        assert verify_password(user.password_hash, "new felt pattern")
+    # The same link cannot be used twice.
+    client2 = app.test_client()
+    response = client2.get(link)
+    assert response.status_code == 302 and "/account/forgot" in response.headers["Location"]
+
+
+def test_reset_for_unknown_email_says_the_same_and_sends_nothing(app, client, run_jobs):
+    response = post_form(client, "/account/forgot", {"email": "nobody@example.org"})
+    assert response.status_code == 302
+    run_jobs()
+    assert outbox_messages(app) == []
+
+
+def test_expired_reset_link_is_refused(app, client, run_jobs, monkeypatch):
+    with app.app_context():
+        UserFactory(email="a@example.org")
+    post_form(client, "/account/forgot", {"email": "a@example.org"})
+    run_jobs()
+    link = link_in(outbox_messages(app)[0]).replace("http://localhost", "")
+    monkeypatch.setitem(app.config, "RESET_TOKEN_MAX_AGE", -1)  # any age is too old
+    response = client.get(link)
+    assert response.status_code == 302 and "/account/forgot" in response.headers["Location"]
+    with app.app_context():
+        assert verify_password(db.session.scalar(db.select(User)).password_hash, PASSWORD)
+
+
+def test_changing_password_signs_out_other_sessions(app):
+    with app.app_context():
+        UserFactory(email="a@example.org")
+    phone, laptop = app.test_client(), app.test_client()
+    login(phone, "a@example.org", PASSWORD)
+    login(laptop, "a@example.org", PASSWORD)
+    response = post_form(
+        laptop,
+        "/account/password",
+        {"current_password": PASSWORD, "password": "a brand new phrase", "confirm": "a brand new phrase"},
+    )
+    assert response.status_code == 302
+    assert laptop.get("/account/").status_code == 200
+    assert phone.get("/account/").status_code == 302
+
+
+def test_wrong_current_password_changes_nothing(app, client):
+    with app.app_context():
+        UserFactory(email="a@example.org")
+    login(client, "a@example.org", PASSWORD)
+    response = post_form(
+        client,
+        "/account/password",
+        {
+            "current_password": "not my password",
+            "password": "a brand new phrase",
+            "confirm": "a brand new phrase",
+        },
+    )
+    assert response.status_code == 200
+    with app.app_context():
+        assert verify_password(db.session.scalar(db.select(User)).password_hash, PASSWORD)
+
+
+def test_password_reset_is_rate_limited(make_app, run_jobs):
+    app = make_app(RATELIMIT_ENABLED=True, RESET_RATE_LIMIT="2 per minute")
+    client = app.test_client()
+    codes = [post_form(client, "/account/forgot", {"email": "a@example.org"}).status_code for _ in range(3)]
+    assert codes == [302, 302, 429]

@@ -1,0 +1,124 @@
+"""Registration, email verification and the refusals that change nothing."""
+
+from tests.factories.accounts import PASSWORD, UserFactory
+from tests.helpers import link_in, outbox_messages, post_form
+from wcl.accounts.models import User
+from wcl.audit.models import AuditEntry
+from wcl.extensions import db
+
+GOOD = {
+    "full_name": "Aigul Tashieva",
+    "email": "Aigul@Example.org",
+    "password": "felt shyrdak pattern",
+    "confirm": "felt shyrdak pattern",
+}
+
+
+def _users(app):
+    with app.app_context():
+        return db.session.scalars(db.select(User)).all()
+
+
+def test_register_sends_verification_after_commit_and_link_verifies(app, client, run_jobs):
+    response = post_form(client, "/account/register", GOOD)
+    assert response.status_code == 302
+    [user] = _users(app)
+    assert user.email == "aigul@example.org"  # stored lower-cased
+    assert user.password_hash.startswith("$argon2id$")
+    assert user.role_names == {"applicant"}
+    assert user.email_verified_at is None
+    assert outbox_messages(app) == []  # the email is a job
+    run_jobs()
+    [message] = outbox_messages(app)
+    assert message["To"] == "aigul@example.org"
+    link = link_in(message)
+    assert "/account/verify/" in link
+    response = client.get(link.replace("http://localhost", ""))
+    assert response.status_code == 302
+    [user] = _users(app)
+    assert user.email_verified_at is not None
+    with app.app_context():
+        actions = db.session.scalars(db.select(AuditEntry.action)).all()
+    assert "user.registered" in actions and "user.email_verified" in actions
+
+
+def test_verification_email_is_in_the_users_language(app, client, run_jobs):
+    client.get("/language/ky")
+    post_form(client, "/account/register", GOOD)
+    run_jobs()
+    [message] = outbox_messages(app)
+    assert "Аялдардын" in message["Subject"] or "лаборатория" in message["Subject"]
+
+
+def test_duplicate_email_is_refused_case_insensitively(app, client):
+    with app.app_context():
+        UserFactory(email="aigul@example.org")
+    response = post_form(client, "/account/register", GOOD)
+    assert response.status_code == 422
+    assert "already exists" in response.get_data(as_text=True)
+    assert len(_users(app)) == 1
+
+
+def test_weak_password_is_refused(app, client):
+    for weak in ("short", "password123", "qwertyuiop", "aaaaaaaaaaaa", "abcdefghijk", "aigul-rocks-1"):
+        data = dict(GOOD, password=weak, confirm=weak)
+        response = post_form(client, "/account/register", data)
+        assert response.status_code == 422, weak
+    assert _users(app) == []
+
+
+def test_oversize_and_malformed_fields_are_refused(app, client):
+    for data in (
+        dict(GOOD, full_name="x" * 500),
+        dict(GOOD, email="not-an-email"),
+        dict(GOOD, confirm="something else"),
+    ):
+        response = post_form(client, "/account/register", data)
+        assert response.status_code == 422
+    assert _users(app) == []
+
+
+def test_tampered_verification_token_is_refused(app, client, run_jobs):
+    post_form(client, "/account/register", GOOD)
+    run_jobs()
+    link = link_in(outbox_messages(app)[0])
+    response = client.get(link.replace("http://localhost", "")[:-3] + "abc")
+    assert response.status_code == 400
+    assert _users(app)[0].email_verified_at is None
+
+
+def test_expired_verification_token_is_refused(app, client, run_jobs, monkeypatch):
+    post_form(client, "/account/register", GOOD)
+    run_jobs()
+    link = link_in(outbox_messages(app)[0]).replace("http://localhost", "")
+    monkeypatch.setitem(app.config, "EMAIL_TOKEN_MAX_AGE", -1)  # any age is too old
+    response = client.get(link)
+    assert response.status_code == 400
+    assert "expired" in response.get_data(as_text=True)
+    assert _users(app)[0].email_verified_at is None
+
+
+def test_missing_csrf_token_is_refused(app, client):
+    response = client.post("/account/register", data=GOOD)
+    assert response.status_code == 400
+    assert _users(app) == []
+
+
+def test_login_and_logout(app, client):
+    with app.app_context():
+        UserFactory(email="mentor@example.org")
+    response = post_form(client, "/account/login", {"email": "MENTOR@example.org", "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.get("/account/").status_code == 200
+    post_form(client, "/account/logout", {}, get_path="/account/")
+    assert client.get("/account/").status_code == 302
+
+
+def test_wrong_password_is_refused(app, client):
+    with app.app_context():
+        UserFactory(email="mentor@example.org")
+    response = post_form(
+        client, "/account/login", {"email": "mentor@example.org", "password": "nope nope nope"}
+    )
+    assert response.status_code == 422
+    assert client.get("/account/").status_code == 302

@@ -1,0 +1,210 @@
+"""Browser journeys: a real server, real workers, real Chromium.
+
+A module-scoped ``site`` starts gunicorn and two RQ workers on a fresh
+PostgreSQL database migrated with ``flask db upgrade``; journeys drive Debian's
+Chromium through Playwright (never a downloaded browser). Every page visited is
+checked with axe-core and for console errors; screenshots of the key pages go
+to ``test-output/screenshots/<viewport>/``.
+"""
+
+import os
+import re
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from bench.harness import free_port, gunicorn_command, processes, wait_healthy, worker_command
+from tests.conftest import _database_url, _worker_index
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "test-output" / "screenshots"
+AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM = "/usr/bin/chromium"
+VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
+
+
+@dataclass
+class Site:
+    base_url: str
+    env: dict
+    outbox: Path
+
+    def flask(self, *args):
+        """Run a ``flask --app wcl`` command against the site's database."""
+        result = subprocess.run(
+            [sys.executable, "-m", "flask", "--app", "wcl", *args],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stderr[-2000:]
+        return result.stdout
+
+    def wait_for_outbox(self, to, subject_contains="", timeout=30):
+        """The newest email to ``to`` (written by a worker), waiting for it to arrive."""
+        import email
+        from email import policy
+
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            for path in sorted(self.outbox.glob("*.eml"), reverse=True):
+                message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+                if message["To"] == to and subject_contains in message["Subject"]:
+                    return message
+            time.sleep(0.2)
+        raise AssertionError(f"no email to {to} containing {subject_contains!r}")
+
+
+def _fresh_database(name):
+    url = _database_url()
+    url = url.set(database=name)
+    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return url.render_as_string(hide_password=False)
+
+
+def _browser_redis_url():
+    """Its own Redis number (the site's workers must not share the unit tests' queues)."""
+    base = os.environ.get("WCL_BROWSER_REDIS_URL", "redis://127.0.0.1:6379/6")
+    prefix, _, number = base.rpartition("/")
+    return f"{prefix}/{int(number) - (_worker_index() or 0)}"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    base = _database_url()
+    db_url = _fresh_database(f"{base.database}_browser")
+    port = free_port()
+    files = tmp_path_factory.mktemp("site")
+    env = dict(
+        os.environ,
+        WCL_ENV="development",
+        DATABASE_URL=db_url,
+        REDIS_URL=_browser_redis_url(),
+        SECRET_KEY="browser-tests-secret-key-0123456789abcdef",
+        WCL_BASE_URL=f"http://127.0.0.1:{port}",
+        WCL_OUTBOX_DIR=str(files / "outbox"),
+        WCL_STORAGE_DIR=str(files / "storage"),
+        WCL_INSTANCE_DIR=str(files / "instance"),
+        PYTHONUNBUFFERED="1",
+    )
+    site = Site(base_url=env["WCL_BASE_URL"], env=env, outbox=files / "outbox")
+    import redis as redis_lib
+
+    redis_lib.Redis.from_url(env["REDIS_URL"]).flushdb()
+    site.flask("db", "upgrade")
+    commands = [gunicorn_command(port, workers=2), worker_command(), worker_command()]
+    with processes(commands, env, log_dir=files / "logs"):
+        wait_healthy(site.base_url)
+        yield site
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+class Journey:
+    """One person's browser session, checking every page it visits."""
+
+    def __init__(self, browser, site, viewport, who):
+        self.site, self.viewport, self.who = site, viewport, who
+        self.context = browser.new_context(viewport=VIEWPORTS[viewport], base_url=site.base_url)
+        self.page = self.context.new_page()
+        self.console_errors = []
+        self.page.on("console", lambda m: m.type == "error" and self.console_errors.append(m.text))
+        self.page.on("pageerror", lambda e: self.console_errors.append(str(e)))
+        self.axe_source = AXE_JS.read_text()
+        self.checked = set()
+
+    def goto(self, path):
+        response = self.page.goto(path)
+        self.check()
+        return response
+
+    def check(self, name=None):
+        """No console errors; no serious/critical axe violations on this page."""
+        assert self.console_errors == [], self.console_errors
+        url = re.sub(r"/[0-9a-f]{16,}|[?].*$", "", self.page.url)
+        if url in self.checked:
+            return
+        self.checked.add(url)
+        # evaluate() runs outside the page's CSP, so axe can be injected without weakening it.
+        self.page.evaluate(self.axe_source)
+        result = self.page.evaluate(
+            "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+            ".filter(v => ['serious', 'critical'].includes(v.impact))"
+            ".map(v => ({id: v.id, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 3)}))"
+        )
+        assert result == [], f"{self.page.url}: {result}"
+
+    def page_weight(self, path):
+        """Bytes of HTML, CSS and JS transferred to show ``path`` (images and fonts aside)."""
+        sizes = []
+
+        def on_response(response):
+            if response.request.resource_type in ("document", "stylesheet", "script"):
+                sizes.append(len(response.body()))
+
+        self.page.on("response", on_response)
+        try:
+            self.page.goto(path, wait_until="networkidle")
+        finally:
+            self.page.remove_listener("response", on_response)
+        self.check()
+        return sum(sizes)
+
+    def screenshot(self, name):
+        folder = SCREENSHOTS / self.viewport
+        folder.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+
+    def close(self):
+        assert self.console_errors == [], self.console_errors
+        self.context.close()
+
+
+@pytest.fixture(params=list(VIEWPORTS))
+def viewport(request):
+    return request.param
+
+
+@pytest.fixture
+def journey(browser, site, viewport):
+    opened = []
+
+    def open_journey(who):
+        j = Journey(browser, site, viewport, who)
+        opened.append(j)
+        return j
+
+    yield open_journey
+    for j in opened:
+        j.close()

@@ -1,0 +1,51 @@
+"""The journeys people take every day, in real Chromium, on a phone and a desktop."""
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def test_applicant_registers_in_kyrgyz_and_verifies_her_email(site, journey, viewport):
+    she = journey("applicant")
+    page = she.page
+    she.goto("/")
+    page.get_by_role("link", name="Кыргызча").click()
+    she.check()
+    assert page.locator("html").get_attribute("lang") == "ky"
+    page.locator("a[href='/account/register']").first.click()
+    she.check()
+    email = f"aizhan.{viewport}@example.org"
+    page.get_by_label("Атыңыз").fill("Айжан Токтосунова")
+    page.locator("#email").fill(email)
+    page.locator("#password").fill("кийиз шырдак оюу")
+    page.locator("#confirm").fill("кийиз шырдак оюу")
+    page.locator("#submit").click()
+    she.check()
+    she.screenshot("01-registered")
+    message = site.wait_for_outbox(email)
+    assert "Аялдардын" in message["Subject"]
+    link = re.search(r"https?://\S+/account/verify/\S+", message.get_body(("plain",)).get_content()).group(0)
+    she.goto(link)
+    assert page.locator(".flash-success").count() == 1
+    she.screenshot("02-email-verified")
+    she.goto("/account/")
+    assert page.locator(".badge.ok").count() == 1
+
+
+def test_keyboard_only_sign_in(site, journey, viewport):
+    site.flask(
+        "create-user", f"kb.{viewport}@example.org", "--role", "staff", "--password", "тоо булак жайлоо"
+    )
+    she = journey("staff")
+    page = she.page
+    she.goto("/account/login")
+    page.locator("#email").focus()
+    page.keyboard.type(f"kb.{viewport}@example.org")
+    page.keyboard.press("Tab")
+    page.keyboard.type("тоо булак жайлоо")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r".*/$"))
+    she.check()
+    assert page.get_by_role("button", name=re.compile("Sign out|Выйти|Чыгуу")).count() == 1

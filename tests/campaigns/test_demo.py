@@ -1,0 +1,22 @@
+"""The demo loader: three live campaigns with pledges, idempotent."""
+
+from wcl.campaigns.models import Campaign, MatchReservation, Pledge
+from wcl.demo import load_demo
+from wcl.extensions import db
+
+
+def test_demo_makes_three_live_campaigns_with_pledges_and_runs_twice(app_ctx):
+    lines = load_demo()
+    assert any("/campaigns/felt-slippers-from-kochkor" in line for line in lines)
+    campaigns = db.session.scalars(db.select(Campaign).order_by(Campaign.slug)).all()
+    assert [c.status for c in campaigns] == ["live"] * 3
+    assert sorted(c.funding_model for c in campaigns) == ["all_or_nothing", "keep_it_all", "keep_it_all"]
+    statuses = db.session.scalars(db.select(Pledge.status)).all()
+    assert statuses.count("paid") == 8 and statuses.count("pending") == 2
+    assert db.session.scalar(db.select(db.func.sum(MatchReservation.amount))) == 650_000
+    owners = {c.owner.email for c in campaigns}
+    assert "participant@wcl.example" in owners and len(owners) == 3
+
+    load_demo()
+    assert db.session.scalar(db.select(db.func.count(Campaign.id))) == 3
+    assert db.session.scalar(db.select(db.func.count(Pledge.id))) == 10

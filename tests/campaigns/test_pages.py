@@ -1,0 +1,275 @@
+"""The public campaign page, the listing, updates and "my pledges"."""
+
+from datetime import timedelta
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from tests.campaigns.helpers import png_bytes, upload
+from tests.factories.accounts import PASSWORD, UserFactory
+from tests.factories.campaigns import (
+    BudgetLineFactory,
+    CampaignFactory,
+    CampaignUpdateFactory,
+    MatchingPoolFactory,
+    PledgeFactory,
+    RewardTierFactory,
+    ready_participant,
+)
+from tests.helpers import login, outbox_messages, post_form
+from wcl.campaigns import services
+from wcl.campaigns.models import CampaignUpdate, MatchReservation, Pledge
+from wcl.extensions import db
+from wcl.time import utcnow
+
+STATIC = Path(__file__).resolve().parents[2] / "wcl" / "static"
+
+
+def _campaign_with(pledges, tiers, slug="felt", **fields):
+    campaign = CampaignFactory(slug=slug, **fields)
+    for i in range(tiers):
+        RewardTierFactory(campaign=campaign, quantity=10 if i % 2 else None, min_amount=100_000 + i)
+    BudgetLineFactory(campaign=campaign)
+    CampaignUpdateFactory(campaign=campaign)
+    pool = MatchingPoolFactory(campaigns=[campaign], budget=10_000_000)
+    now = utcnow()
+    rows = [
+        {
+            "campaign_id": campaign.id,
+            "backer_name": f"Backer {i}",
+            "backer_email": f"b{i}@example.org",
+            "anonymous": i % 3 == 0,
+            "locale": "ru",
+            "amount": 100_000,
+            "currency": "KGS",
+            "refunded_amount": 0,
+            "status": "paid" if i % 4 else "pending",
+            "holds_stock": False,
+            "provider": "sandbox",
+            "token": f"tok-{slug}-{i}",
+            "created_at": now,
+            "paid_at": now if i % 4 else None,
+        }
+        for i in range(pledges)
+    ]
+    db.session.execute(sa.insert(Pledge), rows)
+    paid_ids = db.session.scalars(
+        db.select(Pledge.id).where(Pledge.campaign_id == campaign.id, Pledge.status == "paid")
+    )
+    db.session.execute(
+        sa.insert(MatchReservation),
+        [
+            {"pool_id": pool.id, "pledge_id": pid, "campaign_id": campaign.id, "amount": 1_000}
+            for pid in paid_ids
+        ],
+    )
+    db.session.commit()
+    return campaign
+
+
+def test_page_issues_a_fixed_number_of_queries(app, client, count_queries):
+    with app.app_context():
+        _campaign_with(3, 2, slug="small")
+        _campaign_with(3000, 40, slug="large")
+    counts = {}
+    for slug in ("small", "large"):
+        client.get(f"/campaigns/{slug}")  # warm up (first-request work)
+        with count_queries() as queries:
+            response = client.get(f"/campaigns/{slug}")
+        assert response.status_code == 200
+        counts[slug] = len(queries)
+    assert counts["small"] == counts["large"] <= 8, counts
+    large = client.get("/campaigns/large").get_data(as_text=True)
+    assert large.count('class="card"') == 40
+    assert "All backers" in large  # 2 250 backers, 20 listed
+
+    with app.app_context():
+        UserFactory(email="b@example.org")
+    login(client, "b@example.org", PASSWORD)
+    signed_in = {}
+    for slug in ("small", "large"):
+        with count_queries() as queries:
+            client.get(f"/campaigns/{slug}")
+        signed_in[slug] = len(queries)
+    assert signed_in["small"] == signed_in["large"], signed_in
+
+
+def test_page_shows_money_backers_rewards_banner_share_links_and_og_tags(app, client):
+    with app.app_context():
+        campaign = CampaignFactory(
+            slug="felt", title="Felt slippers", goal_amount=1_000_000, funding_model="all_or_nothing"
+        )
+        RewardTierFactory(campaign=campaign, title="Slippers", quantity=5, held=2, min_amount=200_000)
+        RewardTierFactory(campaign=campaign, title="Poster", quantity=1, held=1)
+        MatchingPoolFactory(
+            campaigns=[campaign], sponsor_name="Aiyl Bank", budget=5_000_000, cap_per_campaign=300_000
+        )
+        from wcl.payments.services import mark_pledge_paid
+
+        for name, anonymous in (("Aida", False), ("Secret Person", True)):
+            pledge = PledgeFactory(campaign=campaign, backer_name=name, anonymous=anonymous, amount=100_000)
+            mark_pledge_paid(pledge.id, 100_000, "KGS")
+    html = client.get("/campaigns/felt").get_data(as_text=True)
+    assert '<progress max="100" value="40"' in html  # (2 000 + 2 000 matched) of 10 000
+    assert "KGS2,000</strong>" in html and "+ KGS2,000 added by sponsors" in html
+    assert "added by sponsors" in html and "2</strong> backers" in html
+    assert "Aida" in html and "Anonymous" in html and "Secret Person" not in html
+    assert "3 of 5 left" in html and "Sold out" in html
+    assert "doubled by Aiyl Bank, up to" in html and "1,000" in html  # 3 000 cap − 2 000 used
+    assert "https://wa.me/?text=" in html and "https://t.me/share/url?url=" in html and "data-copy=" in html
+    assert '<meta property="og:title" content="Felt slippers">' in html
+    assert '<meta property="og:url" content="http://localhost/campaigns/felt">' in html
+    assert "All or nothing" in html and "days left" in html
+    assert "<script>" not in html and " style=" not in html  # strict CSP: no inline code
+
+
+def test_page_weighs_under_60_kb_and_images_are_lazy_with_srcset(app, client):
+    with app.app_context():
+        owner = ready_participant()
+        campaign = services.create_campaign(
+            owner,
+            {
+                "title": "Felt",
+                "summary": "Warm.",
+                "story": "Words. " * 2000,
+                "goal": 1_000_000,
+                "currency": "KGS",
+                "starts_at": utcnow() - timedelta(days=1),
+                "ends_at": utcnow() + timedelta(days=10),
+                "funding_model": "keep_it_all",
+                "region": "KG-N",
+                "creative_domain": "V_ARTS",
+                "creator_name": "Aigul",
+                "photo_consent": True,
+            },
+            cover=upload(png_bytes((2000, 1000))),
+        )
+        campaign.status = "live"
+        for i in range(40):
+            RewardTierFactory(
+                campaign=campaign, description="A long description of the reward. " * 5, quantity=10
+            )
+        db.session.commit()
+        slug, small, large = campaign.slug, campaign.cover_480_id, campaign.cover_960_id
+    response = client.get(f"/campaigns/{slug}")
+    html = response.get_data(as_text=True)
+    weight = (
+        len(response.data) + (STATIC / "css/wcl.css").stat().st_size + (STATIC / "js/share.js").stat().st_size
+    )
+    assert weight < 60 * 1024, weight
+    assert 'loading="lazy"' in html and 'width="960" height="480"' in html
+    assert f"/campaigns/{slug}/image/{small} 480w" in html and f"/image/{large} 960w" in html
+    assert '<meta property="og:image" content="http://localhost/campaigns/' in html
+    image = client.get(f"/campaigns/{slug}/image/{small}")
+    assert image.status_code == 200 and image.mimetype == "image/jpeg"
+    assert "public" in image.headers["Cache-Control"]
+    assert client.get(f"/campaigns/{slug}/image/99999").status_code == 404
+
+
+def test_a_new_cover_replaces_the_old_files(app_ctx):
+    from wcl.campaigns.services import _save_cover
+    from wcl.files.models import StoredFile
+
+    owner = ready_participant()
+    campaign = CampaignFactory(owner=owner)
+    _save_cover(campaign, upload(png_bytes()), owner)
+    db.session.commit()
+    _save_cover(campaign, upload(png_bytes(color=(0, 0, 0))), owner)
+    db.session.commit()
+    remaining = set(db.session.scalars(db.select(StoredFile.id)))
+    assert remaining == {campaign.cover_id, campaign.cover_480_id, campaign.cover_960_id}
+
+
+def test_photos_without_consent_are_not_published(app, client):
+    with app.app_context():
+        owner = ready_participant()
+        campaign = CampaignFactory(owner=owner, slug="felt", photo_consent=False)
+        from wcl.campaigns.services import _save_cover
+
+        _save_cover(campaign, upload(png_bytes()), owner)
+        db.session.commit()
+        file_id = campaign.cover_960_id
+    assert "<img" not in client.get("/campaigns/felt").get_data(as_text=True)
+    assert client.get(f"/campaigns/felt/image/{file_id}").status_code == 404
+
+
+def test_listing_filters_and_paginates_live_campaigns(app, client):
+    with app.app_context():
+        for i in range(14):
+            CampaignFactory(title=f"Naryn felt {i}", region="KG-N", creative_domain="V_ARTS")
+        CampaignFactory(title="Osh music", region="KG-O", creative_domain="PERF")
+        CampaignFactory(title="Draft hidden", status="draft", region="KG-N")
+        CampaignFactory(title="Ended hidden", status="succeeded", region="KG-N")
+    page1 = client.get("/campaigns/?region=KG-N").get_data(as_text=True)
+    assert page1.count('class="card"') == 12 and "Osh music" not in page1 and "Page 1 of 2" in page1
+    page2 = client.get("/campaigns/?region=KG-N&page=2").get_data(as_text=True)
+    assert page2.count('class="card"') == 2 and "hidden" not in page2
+    music = client.get("/campaigns/?domain=PERF").get_data(as_text=True)
+    assert "Osh music" in music and "Naryn felt" not in music
+    empty = client.get("/campaigns/?region=KG-T").get_data(as_text=True)
+    assert "No live campaigns here" in empty
+    assert client.get("/campaigns/?region=<script>").status_code == 200
+
+
+def test_updates_backers_only_emailed_in_each_backers_language_and_hidden_by_staff(app, client, run_jobs):
+    with app.app_context():
+        owner = ready_participant(email="creator@example.org")
+        campaign = CampaignFactory(owner=owner, slug="felt", title="Felt")
+        PledgeFactory(campaign=campaign, status="paid", backer_email="ru@example.org", locale="ru")
+        PledgeFactory(campaign=campaign, status="paid", backer_email="ky@example.org", locale="ky")
+        PledgeFactory(campaign=campaign, status="pending", backer_email="pending@example.org")
+        UserFactory(email="staff@example.org", roles=["staff"])
+    login(client, "creator@example.org", PASSWORD)
+    response = post_form(
+        client,
+        "/campaigns/felt/updates",
+        {
+            "update-title": "Wool arrived",
+            "update-body": "The wool is here! <script>alert(1)</script> [x](javascript:alert(1))",
+            "update-visibility": "backers",
+        },
+        get_path="/campaigns/felt/manage",
+    )
+    assert response.status_code == 302
+    run_jobs()  # the update job queues one email per backer; the worker sends them
+    run_jobs()
+    messages = outbox_messages(app)
+    assert sorted(m["To"] for m in messages) == ["ky@example.org", "ru@example.org"]
+    with app.app_context():
+        update = db.session.scalar(db.select(CampaignUpdate))
+        assert update.emailed_at is not None and "<script>" not in update.body_html
+        assert 'href="javascript' not in update.body_html
+        assert services.email_update(update.id) == 0  # sent once
+        update_id = update.id
+
+    anonymous = app.test_client()
+    html = anonymous.get("/campaigns/felt").get_data(as_text=True)
+    assert "Wool arrived" in html and "for backers only" in html and "The wool is here" not in html
+    assert "The wool is here" in client.get("/campaigns/felt").get_data(as_text=True)  # the creator sees it
+
+    staff = app.test_client()
+    login(staff, "staff@example.org", PASSWORD)
+    response = post_form(
+        staff,
+        f"/campaigns/felt/updates/{update_id}/hide",
+        {"reason": "Personal data"},
+        get_path="/campaigns/felt",
+    )
+    assert response.status_code == 302
+    assert "Wool arrived" not in anonymous.get("/campaigns/felt").get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(CampaignUpdate, update_id).hidden_reason == "Personal data"
+
+
+def test_my_pledges_lists_own_and_confirmed_guest_pledges(app, client):
+    with app.app_context():
+        me = UserFactory(email="me@example.org")
+        campaign = CampaignFactory(title="Felt slippers")
+        PledgeFactory(campaign=campaign, backer=me, status="paid", amount=150_000)
+        PledgeFactory(campaign=campaign, backer_email="me@example.org", status="pending", amount=70_000)
+        PledgeFactory(campaign=campaign, backer_email="someone@example.org", amount=99_000)
+    assert client.get("/campaigns/my-pledges").status_code == 302  # sign in first
+    login(client, "me@example.org", PASSWORD)
+    html = client.get("/campaigns/my-pledges").get_data(as_text=True)
+    assert "1,500" in html and "700" in html and "990" not in html
+    assert "Paid" in html and "Waiting for payment" in html

@@ -1,0 +1,14 @@
+"""Jobs used by the queue tests (enqueued by dotted name, like real ones)."""
+
+from flask import current_app
+from redis import Redis
+
+CALLS = []
+
+
+def remember(value):
+    """Record ``value`` in Redis (worker mode) or in CALLS (inline mode)."""
+    CALLS.append(value)
+    url = current_app.config.get("REDIS_URL")
+    if url:
+        Redis.from_url(url).rpush("test:remembered", value)

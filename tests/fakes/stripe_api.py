@@ -1,0 +1,192 @@
+"""A local fake of the parts of Stripe's HTTP API that wcl calls.
+
+The real ``stripe.StripeClient`` is pointed at it with
+``base_addresses={"api": fake.url}``; nothing reaches the internet. It keeps
+objects in memory, honours ``Idempotency-Key`` (same key → same response),
+records every request, and can be told to fail the next N requests (to test
+network retries).
+"""
+
+import json
+import threading
+import time
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qsl, urlsplit
+
+
+def _unflatten(pairs):
+    """Stripe's form encoding (``a[b][0][c]=v``) back into nested dicts/lists."""
+    root = {}
+    for key, value in pairs:
+        parts = key.replace("]", "").split("[")
+        node = root
+        for part, nxt in zip(parts, parts[1:] + [None], strict=True):
+            if nxt is None:
+                node[part] = value
+            else:
+                node = node.setdefault(part, {})
+    return _lists(root)
+
+
+def _lists(node):
+    if isinstance(node, dict):
+        if node and all(k.isdigit() for k in node):
+            return [_lists(node[k]) for k in sorted(node, key=int)]
+        return {k: _lists(v) for k, v in node.items()}
+    return node
+
+
+class FakeStripe:
+    """Start with ``with FakeStripe() as fake:``; ``fake.url`` is the API base."""
+
+    def __init__(self):
+        self.sessions, self.payment_intents, self.refunds = {}, {}, {}
+        self.requests, self._idempotent = [], {}
+        self.fail_next_count, self.fail_status = 0, 500
+        self._lock = threading.Lock()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    def __enter__(self):
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc):
+        self._server.shutdown()
+        self._server.server_close()
+
+    def fail_next(self, count, status=500):
+        """Answer the next ``count`` requests with HTTP ``status``."""
+        self.fail_next_count, self.fail_status = count, status
+
+    def complete_session(self, session_id):
+        """Mark a session paid, as if the backer finished checkout."""
+        session = self.sessions[session_id]
+        session.update(status="complete", payment_status="paid")
+        self.payment_intents[session["payment_intent"]]["status"] = "succeeded"
+        return session
+
+    # -- API --------------------------------------------------------------
+
+    def _create_session(self, params):
+        session_id = f"cs_test_{uuid.uuid4().hex[:24]}"
+        intent_id = f"pi_{uuid.uuid4().hex[:24]}"
+        items = params.get("line_items", [])
+        amount = sum(int(i["price_data"]["unit_amount"]) * int(i.get("quantity", 1)) for i in items)
+        currency = items[0]["price_data"]["currency"] if items else "kgs"
+        self.payment_intents[intent_id] = {
+            "id": intent_id,
+            "object": "payment_intent",
+            "amount": amount,
+            "currency": currency,
+            "status": "requires_payment_method",
+            "metadata": params.get("metadata", {}),
+        }
+        session = {
+            "id": session_id,
+            "object": "checkout.session",
+            "mode": params.get("mode"),
+            "url": f"https://checkout.stripe.test/c/pay/{session_id}",
+            "status": "open",
+            "payment_status": "unpaid",
+            "amount_total": amount,
+            "currency": currency,
+            "client_reference_id": params.get("client_reference_id"),
+            "metadata": params.get("metadata", {}),
+            "payment_intent": intent_id,
+            "locale": params.get("locale"),
+            "submit_type": params.get("submit_type"),
+            "success_url": params.get("success_url"),
+            "cancel_url": params.get("cancel_url"),
+            "expires_at": int(time.time()) + 86400,
+            "customer_email": params.get("customer_email"),
+        }
+        self.sessions[session_id] = session
+        return 200, session
+
+    def _create_refund(self, params):
+        intent = self.payment_intents.get(params.get("payment_intent"))
+        if intent is None:
+            return 400, {"error": {"type": "invalid_request_error", "message": "No such payment_intent"}}
+        refund_id = f"re_{uuid.uuid4().hex[:24]}"
+        refund = {
+            "id": refund_id,
+            "object": "refund",
+            "amount": int(params.get("amount", intent["amount"])),
+            "currency": intent["currency"],
+            "payment_intent": intent["id"],
+            "status": "succeeded",
+            "metadata": params.get("metadata", {}),
+        }
+        self.refunds[refund_id] = refund
+        return 200, refund
+
+    def _route(self, method, path, params):
+        parts = path.strip("/").split("/")
+        if method == "POST" and parts == ["v1", "checkout", "sessions"]:
+            return self._create_session(params)
+        if method == "GET" and parts[:3] == ["v1", "checkout", "sessions"] and len(parts) == 4:
+            session = self.sessions.get(parts[3])
+            return (200, session) if session else (404, {"error": {"type": "invalid_request_error"}})
+        if method == "GET" and parts[:2] == ["v1", "payment_intents"] and len(parts) == 3:
+            intent = self.payment_intents.get(parts[2])
+            return (200, intent) if intent else (404, {"error": {"type": "invalid_request_error"}})
+        if method == "POST" and parts == ["v1", "refunds"]:
+            return self._create_refund(params)
+        if method == "GET" and parts == ["v1", "refunds"]:
+            intent = params.get("payment_intent")
+            data = [r for r in self.refunds.values() if not intent or r["payment_intent"] == intent]
+            return 200, {"object": "list", "url": "/v1/refunds", "has_more": False, "data": data}
+        return 404, {"error": {"type": "invalid_request_error", "message": f"no route {method} {path}"}}
+
+    def _handler(self):
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def _answer(self, method):
+                url = urlsplit(self.path)
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length).decode() if length else ""
+                params = _unflatten(parse_qsl(body or url.query, keep_blank_values=True))
+                key = self.headers.get("Idempotency-Key")
+                with fake._lock:
+                    fake.requests.append(
+                        {
+                            "method": method,
+                            "path": url.path,
+                            "params": params,
+                            "idempotency_key": key,
+                            "headers": dict(self.headers),
+                        }
+                    )
+                    if fake.fail_next_count > 0:
+                        fake.fail_next_count -= 1
+                        status, payload = (
+                            fake.fail_status,
+                            {"error": {"type": "api_error", "message": "fake"}},
+                        )
+                    elif key and (method, url.path, key) in fake._idempotent:
+                        status, payload = fake._idempotent[(method, url.path, key)]
+                    else:
+                        status, payload = fake._route(method, url.path, params)
+                        if key and method == "POST":
+                            fake._idempotent[(method, url.path, key)] = (status, payload)
+                data = json.dumps(payload).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.send_header("Request-Id", f"req_{uuid.uuid4().hex[:14]}")
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_GET(self):
+                self._answer("GET")
+
+            def do_POST(self):
+                self._answer("POST")
+
+        return Handler

@@ -1,0 +1,295 @@
+"""Receipt pages: verification, downloads, statements, the staff register; permissions; end to end."""
+
+import csv
+import io
+
+import pytest
+from pypdf import PdfReader
+
+from tests.campaigns.helpers import checkout_event, signed_webhook
+from tests.core.test_i18n import english_words
+from tests.factories.accounts import PASSWORD, UserFactory
+from tests.factories.campaigns import CampaignFactory, PledgeFactory
+from tests.factories.receipts import paid_pledge
+from tests.helpers import login, outbox_messages, post_form, queued_jobs
+from wcl.accounts.tokens import GUEST_LINK, make_token
+from wcl.audit.models import AuditEntry
+from wcl.campaigns.models import PledgeStatus
+from wcl.extensions import db
+from wcl.receipts import services
+from wcl.receipts.models import Receipt
+
+
+def _text(data):
+    return " ".join("\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages).split())
+
+
+def _html(response):
+    return " ".join(response.get_data(as_text=True).split())
+
+
+def _rendered(pledge, **fields):
+    receipt = services.issue_receipt(pledge.id)
+    services.render_receipt(receipt.id)
+    return db.session.get(Receipt, receipt.id)
+
+
+@pytest.fixture
+def donor(app):
+    with app.app_context():
+        user = UserFactory(email="donor@example.org", full_name="Aida Donor")
+        pledge = paid_pledge(backer_id=user.id, backer_name="Aida Donor", backer_email=user.email)
+        receipt = _rendered(pledge)
+        return {
+            "user_id": user.id,
+            "receipt_id": receipt.id,
+            "code": receipt.code,
+            "pledge_id": pledge.id,
+            "number": receipt.display_number,
+        }
+
+
+def test_verify_valid_receipt(client, donor):
+    html = _html(client.get(f"/receipts/verify/{donor['code']}"))
+    assert donor["number"] in html and "Aida Donor" in html and "1,000" in html and "valid" in html
+    assert "VOID" not in html
+
+
+def test_verify_anonymous_receipt_hides_the_name(app, client):
+    with app.app_context():
+        receipt = services.issue_receipt(paid_pledge(backer_name="Secret Giver", anonymous=True).id)
+        code = receipt.code
+    html = client.get(f"/receipts/verify/{code}").get_data(as_text=True)
+    assert "Anonymous" in html and "Secret Giver" not in html
+
+
+def test_verify_void_receipt(app, client, donor):
+    with app.app_context():
+        pledge = db.session.get(Receipt, donor["receipt_id"]).pledge
+        pledge.status = PledgeStatus.REFUNDED
+        db.session.commit()
+        services.void_receipt(pledge.id)
+    html = client.get(f"/receipts/verify/{donor['code']}").get_data(as_text=True)
+    assert "VOID" in html and donor["number"] in html
+
+
+@pytest.mark.parametrize(
+    "locale, message",
+    [("en", "could not find a receipt"), ("ru", "не нашли квитанцию"), ("ky", "табылган жок")],
+)
+def test_forged_or_mistyped_code_is_a_translated_404(client, donor, locale, message):
+    for code in (donor["code"][:-1], donor["code"] + "x", "A" * 24, "x" * 200):
+        response = client.get(f"/receipts/verify/{code}", headers={"Accept-Language": locale})
+        assert response.status_code == 404
+        html = response.get_data(as_text=True)
+        assert message in html and donor["number"] not in html
+
+
+def test_donor_downloads_her_receipt_and_statement(app, client, donor):
+    login(client, "donor@example.org", PASSWORD)
+    page = client.get("/receipts/").get_data(as_text=True)
+    assert donor["number"] in page and "/receipts/statement/" in page
+    response = client.get(f"/receipts/{donor['receipt_id']}/pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert donor["number"] in _text(response.data)
+    response = client.get(f"/receipts/pledge/{donor['pledge_id']}")
+    assert response.status_code == 200 and response.data.startswith(b"%PDF-")
+    with app.app_context():
+        year = db.session.get(Receipt, donor["receipt_id"]).year
+    response = client.get(f"/receipts/statement/{year}.pdf")
+    assert response.status_code == 200 and donor["number"] in _text(response.data)
+    assert client.get(f"/receipts/statement/{year - 1}.pdf").status_code == 302  # none that year
+    assert "/receipts/" in client.get("/campaigns/my-pledges").get_data(as_text=True)
+
+
+def test_someone_elses_receipt_is_not_found(app, client, donor):
+    with app.app_context():
+        UserFactory(email="other@example.org")
+    login(client, "other@example.org", PASSWORD)
+    assert client.get(f"/receipts/{donor['receipt_id']}/pdf").status_code == 404
+    response = client.get(f"/receipts/pledge/{donor['pledge_id']}")
+    assert response.status_code == 404
+    assert donor["number"] not in client.get("/receipts/").get_data(as_text=True)
+
+
+def test_receipt_for_an_unpaid_pledge_is_refused(app, client):
+    with app.app_context():
+        user = UserFactory(email="pending@example.org")
+        pledge_id = PledgeFactory(backer_id=user.id, status=PledgeStatus.PENDING).id
+    login(client, "pending@example.org", PASSWORD)
+    response = client.get(f"/receipts/pledge/{pledge_id}", follow_redirects=True)
+    assert "only issued for a paid pledge" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(Receipt.id))) == 0
+
+
+def test_guest_signed_link(app, client, donor):
+    with app.app_context():
+        token = make_token(GUEST_LINK, {"receipt": donor["receipt_id"]})
+        wrong_purpose = make_token("reset-password", {"receipt": donor["receipt_id"]})
+    response = client.get(f"/receipts/guest/{token}")
+    assert response.status_code == 200 and response.data.startswith(b"%PDF-")
+    assert client.get(f"/receipts/guest/{token[:-2]}").status_code == 404
+    assert client.get(f"/receipts/guest/{wrong_purpose}").status_code == 404
+
+
+# --- permission matrix ---------------------------------------------------------------
+
+ROLES = [None, "applicant", "participant", "mentor", "reviewer", "staff", "admin", "owner"]
+STAFF_ONLY = {"staff", "admin"}
+
+
+def _as(app, client, role, donor):
+    if role is None:
+        return
+    if role == "owner":
+        login(client, "donor@example.org", PASSWORD)
+        return
+    with app.app_context():
+        UserFactory(email=f"{role}@example.org", roles=[role])
+    login(client, f"{role}@example.org", PASSWORD)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_permission_matrix(app, client, donor, role):
+    _as(app, client, role, donor)
+    rid = donor["receipt_id"]
+    pages = {
+        "register": client.get("/receipts/register").status_code,
+        "csv": client.get("/receipts/register.csv").status_code,
+        "pdf": client.get(f"/receipts/{rid}/pdf").status_code,
+        "mine": client.get("/receipts/").status_code,
+        "verify": client.get(f"/receipts/verify/{donor['code']}").status_code,
+    }
+    staff = role in STAFF_ONLY
+    anonymous = role is None
+    assert pages["verify"] == 200
+    assert pages["mine"] == (302 if anonymous else 200)
+    assert pages["register"] == (302 if anonymous else 200 if staff else 403)
+    assert pages["csv"] == (302 if anonymous else 200 if staff else 403)
+    assert pages["pdf"] == (302 if anonymous else 200 if staff or role == "owner" else 404)
+    if not anonymous:
+        token = client.get("/receipts/").get_data(as_text=True)
+        resend = post_form(client, f"/receipts/{rid}/resend", {}, get_path="/account/")
+        regenerate = post_form(client, "/receipts/regenerate", {}, get_path="/account/")
+        assert resend.status_code == (302 if staff else 403) and regenerate.status_code == (
+            302 if staff else 403
+        )
+        assert token
+        with app.app_context():
+            requested = db.session.scalar(
+                db.select(db.func.count(AuditEntry.id)).where(AuditEntry.action.like("receipt.re%_requested"))
+            )
+        assert requested == (2 if staff else 0)
+
+
+def test_register_csv_resend_and_regenerate(app, client, donor, run_jobs):
+    with app.app_context():
+        paid_pledge(backer_name='=HYPERLINK("http://x")')
+        services.issue_receipt(db.session.scalar(db.select(Receipt.pledge_id)))  # idempotent
+        from wcl.campaigns.models import Pledge
+
+        other = db.session.scalar(db.select(Pledge).where(Pledge.backer_name.like("=%")))
+        services.issue_receipt(other.id)
+        UserFactory(email="staff@example.org", roles=["staff"])
+    run_jobs()
+    login(client, "staff@example.org", PASSWORD)
+    page = client.get("/receipts/register").get_data(as_text=True)
+    assert donor["number"] in page and "Send again" in page
+    rows = list(
+        csv.reader(io.StringIO(client.get("/receipts/register.csv").get_data(as_text=True).lstrip("\ufeff")))
+    )
+    assert rows[0][0] == "number" and len(rows) == 3
+    assert any(row[3].startswith("'=") for row in rows[1:])  # formula injection neutralised
+    before = len(outbox_messages(app))
+    post_form(client, f"/receipts/{donor['receipt_id']}/resend", {}, get_path="/receipts/register")
+    assert queued_jobs(app) == ["wcl.receipts.jobs.email_receipt"]
+    run_jobs()
+    assert len(outbox_messages(app)) == before + 1
+    post_form(client, "/receipts/regenerate", {}, get_path="/receipts/register")
+    assert queued_jobs(app) == ["wcl.receipts.jobs.render_receipt"] * 2
+    run_jobs()
+    with app.app_context():
+        receipts = db.session.scalars(db.select(Receipt)).all()
+        assert all(not r.needs_render and r.render_attempts == 2 for r in receipts)
+    assert len(outbox_messages(app)) == before + 1  # regenerating does not email again
+
+
+def test_register_shows_a_stuck_render(app, client, donor):
+    with app.app_context():
+        receipt = db.session.get(Receipt, donor["receipt_id"])
+        receipt.last_error = "render 3 did not finish (timeout or crash)"
+        receipt.render_attempts = 3
+        db.session.commit()
+        UserFactory(email="staff@example.org", roles=["staff"])
+    login(client, "staff@example.org", PASSWORD)
+    assert "did not finish" in client.get("/receipts/register").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("locale", ["ru", "ky"])
+def test_pages_have_no_english(app, client, donor, locale):
+    headers = {"Accept-Language": locale}
+    html = client.get(f"/receipts/verify/{donor['code']}", headers=headers).get_data(as_text=True)
+    assert (
+        english_words(
+            html, exclude=["Aida Donor", donor["number"], "Felt workshop", "Women's Creative Lab", "KGS"]
+        )
+        == []
+    )
+    with app.app_context():
+        UserFactory(email="staff@example.org", roles=["staff"])
+    login(client, "staff@example.org", PASSWORD)
+    client.set_cookie("wcl_lang", locale)
+    for path in ("/receipts/", "/receipts/register"):
+        html = client.get(path, headers=headers).get_data(as_text=True)
+        assert (
+            english_words(
+                html,
+                exclude=[
+                    "Aida Donor",
+                    donor["number"],
+                    "Felt workshop",
+                    "PDF",
+                    "CSV",
+                    "KGS",
+                    "Women's Creative Lab",
+                ],
+            )
+            == []
+        ), path
+
+
+def test_paid_webhook_to_emailed_receipt_end_to_end(app, client, run_jobs):
+    with app.app_context():
+        campaign = CampaignFactory(title="Кийиз үй", creator_name="Гүлнара")
+        pledge = PledgeFactory(
+            campaign=campaign,
+            amount=300_000,
+            backer_name="Айгүл Ңурбекова",
+            backer_email="aigul@example.org",
+            locale="ky",
+        )
+        event, pledge_id = checkout_event(pledge), pledge.id
+    assert signed_webhook(client, event).status_code == 200
+    run_jobs()  # webhook → paid → issue → render → email (and the thank-you email)
+    with app.app_context():
+        receipt = db.session.scalar(db.select(Receipt).where(Receipt.pledge_id == pledge_id))
+        assert receipt is not None and receipt.pdf_id and receipt.emailed_at and receipt.locale == "ky"
+        number = receipt.display_number
+    [message] = [m for m in outbox_messages(app) if m["X-WCL-Template"] == "receipts/receipt"]
+    assert message["To"] == "aigul@example.org" and number in message["Subject"]
+    [attachment] = list(message.iter_attachments())
+    text = _text(attachment.get_content())
+    assert number in text and "Айгүл Ңурбекова" in text and "Кийиз үй" in text and "3 000" in text
+    assert "Кайрымдуулук квитанциясы" in text
+    # A full refund voids it through the refund hook.
+    with app.app_context():
+        from wcl.payments.services import refund_pledge
+
+        staff = UserFactory(roles=["staff"])
+        refund_pledge(pledge_id, actor=staff)
+    run_jobs()
+    with app.app_context():
+        receipt = db.session.scalar(db.select(Receipt).where(Receipt.pledge_id == pledge_id))
+        assert receipt.is_void and not receipt.needs_render
+        assert "ЖОККО ЧЫГАРЫЛДЫ" in _text(services.pdf_bytes(receipt))

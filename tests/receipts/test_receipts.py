@@ -1,0 +1,243 @@
+"""Receipts: issuing (idempotent, gapless under concurrency), rendering, emailing, voiding."""
+
+import io
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+
+import pytest
+from pypdf import PdfReader
+
+from tests.factories.accounts import UserFactory
+from tests.factories.campaigns import CampaignFactory, MatchingPoolFactory
+from tests.factories.receipts import paid_pledge
+from tests.helpers import outbox_messages, queued_jobs
+from wcl.audit.models import AuditEntry
+from wcl.campaigns.models import MatchReservation, PledgeStatus
+from wcl.extensions import db
+from wcl.receipts import services
+from wcl.receipts.models import Receipt
+from wcl.receipts.numbering import ReceiptSequence
+
+
+def _text(data):
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def _count(model, column="id"):
+    return db.session.scalar(db.select(db.func.count(getattr(model, column))))
+
+
+def test_issue_is_idempotent_and_numbers_by_payment_year(app_ctx):
+    pledge = paid_pledge(paid_at=datetime(2026, 12, 31, 19, 30, tzinfo=UTC))  # 01:30 on 1 Jan in Bishkek
+    first = services.issue_receipt(pledge.id)
+    again = services.issue_receipt(pledge.id)
+    assert first.id == again.id and first.display_number == "WCL-2027-000001"
+    assert _count(Receipt) == 1
+    assert db.session.get(ReceiptSequence, 2027).last_number == 1
+    assert queued_jobs(app_ctx) == ["wcl.receipts.jobs.render_receipt"]  # only the first issue queues
+    assert len(first.code) >= 22 and first.donor_name == pledge.backer_name
+
+
+@pytest.mark.parametrize("status", [PledgeStatus.PENDING, PledgeStatus.FAILED, PledgeStatus.EXPIRED])
+def test_unpaid_pledge_is_refused_and_nothing_changes(app_ctx, status):
+    pledge = paid_pledge(status=status, paid_at=None)
+    with pytest.raises(services.ReceiptError):
+        services.issue_receipt(pledge.id)
+    with pytest.raises(services.ReceiptError):
+        services.issue_receipt(999_999)
+    assert _count(Receipt) == 0 and _count(ReceiptSequence, "year") == 0
+    assert _count(AuditEntry) == 0 and queued_jobs(app_ctx) == []
+
+
+def test_concurrent_issuance_is_gapless_unique_and_idempotent(app):
+    with app.app_context():
+        campaign = CampaignFactory()
+        pledge_ids = [paid_pledge(campaign=campaign).id for _ in range(30)]
+
+    def issue(pledge_id):
+        with app.app_context():
+            receipt = services.issue_receipt(pledge_id)
+            return pledge_id, receipt.number
+
+    # Each pledge is issued three times, from different threads and sessions at once.
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        results = list(pool.map(issue, pledge_ids * 3))
+    by_pledge = {}
+    for pledge_id, number in results:
+        by_pledge.setdefault(pledge_id, set()).add(number)
+    assert all(len(numbers) == 1 for numbers in by_pledge.values())  # never a second number
+    assert sorted(n for (n,) in by_pledge.values()) == list(range(1, 31))  # gapless and unique
+    with app.app_context():
+        assert _count(Receipt) == 30
+
+
+def test_matched_amount_is_kept_apart_from_the_donors(app_ctx):
+    pool = MatchingPoolFactory()
+    pledge = paid_pledge(amount=150_000)
+    db.session.add(
+        MatchReservation(pool_id=pool.id, pledge_id=pledge.id, campaign_id=pledge.campaign_id, amount=50_000)
+    )
+    db.session.commit()
+    receipt = services.issue_receipt(pledge.id)
+    assert (receipt.amount, receipt.matched_amount) == (150_000, 50_000)
+
+
+KYRGYZ = "Айгерим Үсөнова Ңазарова"
+
+
+@pytest.mark.parametrize(
+    "locale, labels",
+    [
+        ("en", ["Donation receipt", "Amount donated by you", "matching sponsor"]),
+        ("ru", ["Квитанция о пожертвовании", "Ваше пожертвование"]),
+        ("ky", ["Кайрымдуулук", "Сиз берген сумма"]),
+    ],
+)
+def test_pdf_text_in_each_language(app_ctx, locale, labels):
+    campaign = CampaignFactory(title="Өнөр Көктөм кийиз", creator_name="Гүлнара")
+    pledge = paid_pledge(campaign=campaign, backer_name=KYRGYZ, amount=250_050, locale=locale)
+    receipt = services.issue_receipt(pledge.id)
+    services.render_receipt(receipt.id)
+    receipt = db.session.get(Receipt, receipt.id)
+    data = services.pdf_bytes(receipt)
+    assert data.startswith(b"%PDF-")
+    text = " ".join(_text(data).split())
+    assert receipt.display_number in text
+    assert KYRGYZ in text and "Өнөр Көктөм кийиз" in text and "Гүлнара" in text
+    assert "2" in text and ("2 500,50" in text or "2,500.50" in text), text
+    for label in labels:
+        assert label in text, (label, text)
+    assert receipt.last_error is None and receipt.render_attempts == 1 and not receipt.needs_render
+
+
+def test_markup_and_rtl_names_are_text(app_ctx):
+    name = '<b>Bold</b> <img src="http://evil.example/x"> مريم'
+    pledge = paid_pledge(backer_name=name)
+    receipt = services.issue_receipt(pledge.id)
+    from wcl.receipts.pdf import render_html
+
+    page = render_html(
+        "receipts/pdf/receipt.html", "en", receipt=receipt, org=services.org_details(), verify_url="x", qr=""
+    )
+    assert "&lt;b&gt;Bold&lt;/b&gt;" in page and "<b>Bold" not in page and '<img src="http://evil' not in page
+    services.render_receipt(receipt.id)
+    text = _text(services.pdf_bytes(db.session.get(Receipt, receipt.id)))
+    assert "<b>Bold</b>" in text and "مريم" in text
+
+
+def test_render_job_is_idempotent_and_emails_once_with_a_pdf(app, run_jobs):
+    with app.app_context():
+        pledge = paid_pledge(backer_email="aida@example.org")
+        receipt = services.issue_receipt(pledge.id)
+        receipt_id, number, pledge_id = receipt.id, receipt.display_number, pledge.id
+    assert queued_jobs(app) == ["wcl.receipts.jobs.render_receipt"]  # after the commit
+    run_jobs()
+    with app.app_context():
+        receipt = db.session.get(Receipt, receipt_id)
+        assert receipt.emailed_at is not None and receipt.pdf_id is not None
+        first_pdf = receipt.pdf_id
+    from wcl.queue import RECEIPTS, get_queue
+
+    # RQ delivers at least once: run both jobs again.
+    with app.app_context():
+        get_queue(RECEIPTS).enqueue("wcl.queue.run_job", "wcl.receipts.jobs.render_receipt", receipt_id)
+        get_queue(RECEIPTS).enqueue("wcl.queue.run_job", "wcl.receipts.jobs.email_receipt", receipt_id)
+        get_queue(RECEIPTS).enqueue("wcl.queue.run_job", "wcl.receipts.jobs.issue_receipt", pledge_id)
+    run_jobs()
+    with app.app_context():
+        receipt = db.session.get(Receipt, receipt_id)
+        assert (
+            receipt.pdf_id == first_pdf and receipt.render_attempts == 1 and receipt.display_number == number
+        )
+        assert _count(Receipt) == 1
+    [message] = outbox_messages(app)
+    assert message["To"] == "aida@example.org" and number in message["Subject"]
+    [attachment] = list(message.iter_attachments())
+    assert attachment.get_content_type() == "application/pdf"
+    assert attachment.get_content().startswith(b"%PDF-")
+    assert number in _text(attachment.get_content())
+    assert "/receipts/guest/" in message.get_body(preferencelist=("plain",)).get_content()
+
+
+def test_nothing_is_queued_when_the_transaction_rolls_back(app_ctx, monkeypatch):
+    pledge = paid_pledge()
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("audit down")
+
+    monkeypatch.setattr(services, "record", boom)
+    with pytest.raises(RuntimeError):
+        services.issue_receipt(pledge.id)
+    db.session.rollback()
+    assert queued_jobs(app_ctx) == [] and _count(Receipt) == 0
+
+
+def test_a_render_that_dies_leaves_a_marker_and_a_failure_is_recorded(app_ctx, monkeypatch):
+    receipt = services.issue_receipt(paid_pledge().id)
+
+    def crash(receipt):
+        raise RuntimeError("pango exploded")
+
+    monkeypatch.setattr(services, "render_receipt_pdf", crash)
+    with pytest.raises(RuntimeError):
+        services.render_receipt(receipt.id)
+    receipt = db.session.get(Receipt, receipt.id)
+    assert receipt.needs_render and receipt.render_attempts == 1 and "pango exploded" in receipt.last_error
+
+    def killed(receipt):  # what a job timeout looks like: the process never comes back
+        raise SystemExit
+
+    monkeypatch.setattr(services, "render_receipt_pdf", killed)
+    with pytest.raises(SystemExit):
+        services.render_receipt(receipt.id)
+    db.session.rollback()
+    receipt = db.session.get(Receipt, receipt.id)
+    assert receipt.render_attempts == 2 and "did not finish" in receipt.last_error
+    monkeypatch.undo()
+    services.render_receipt(receipt.id)
+    receipt = db.session.get(Receipt, receipt.id)
+    assert receipt.last_error is None and receipt.pdf_id is not None
+
+
+def test_render_jobs_carry_a_timeout_and_retries(app_ctx):
+    from wcl.queue import RECEIPTS, get_queue
+
+    services.issue_receipt(paid_pledge().id)
+    [job] = get_queue(RECEIPTS).jobs
+    assert job.timeout == services.RENDER_TIMEOUT and job.retries_left == 3
+
+
+def test_void_keeps_the_number_and_rerenders_with_a_mark(app_ctx):
+    pledge = paid_pledge()
+    receipt = services.issue_receipt(pledge.id)
+    services.render_receipt(receipt.id)
+    assert services.void_receipt(pledge.id) is None  # still paid (e.g. a partial refund)
+    pledge.status = PledgeStatus.REFUNDED
+    db.session.commit()
+    voided = services.void_receipt(pledge.id)
+    assert voided.is_void and voided.needs_render
+    assert services.void_receipt(pledge.id).voided_at == voided.voided_at  # idempotent
+    services.render_receipt(receipt.id)
+    receipt = db.session.get(Receipt, receipt.id)
+    assert (
+        "VOID" in _text(services.pdf_bytes(receipt))
+        and receipt.display_number == f"WCL-{receipt.year}-000001"
+    )
+    other = services.issue_receipt(paid_pledge().id)
+    assert other.number == 2  # the voided number is never reused
+
+
+def test_annual_statement_lists_valid_and_void_receipts(app_ctx):
+    user = UserFactory(full_name="Жылдыз Ңурланова", locale="ky")
+    receipts = [services.issue_receipt(paid_pledge(backer_id=user.id, amount=100_000).id) for _ in range(3)]
+    receipts[1].pledge.status = PledgeStatus.REFUNDED
+    db.session.commit()
+    services.void_receipt(receipts[1].pledge_id)
+    year = receipts[0].year
+    text = " ".join(_text(services.annual_statement(user, year)).split())
+    for receipt in receipts:
+        assert receipt.display_number in text
+    assert "Жылдыз Ңурланова" in text and "ЖОККО ЧЫГАРЫЛДЫ" in text
+    assert "2 000 сом" in text  # the void receipt is left out of the total
+    with pytest.raises(services.ReceiptError):
+        services.annual_statement(user, year - 1)
