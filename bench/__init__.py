@@ -1,0 +1,1 @@
+"""Benchmarks: scripts that print figures (not tests). Run with ``python -m bench.<name>``."""

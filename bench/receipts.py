@@ -1,0 +1,176 @@
+"""Receipt rendering throughput, against a minimal WeasyPrint page with the same fonts.
+
+    python -m bench.receipts
+
+1. In one warm process: renders 200 receipts (the real template, QR code,
+   org details) and 200 minimal one-page documents using the same bundled
+   DejaVu @font-face, and prints receipts/s, minimal pages/s and the ratio
+   (what our template costs over WeasyPrint's floor on this machine).
+2. Queues 1,000 receipts on a fresh PostgreSQL bench database and times two
+   RQ worker processes (``python -m workers.worker receipts``) clearing them:
+   every PDF rendered and stored, every email (with the PDF attached) sent.
+"""
+
+import secrets
+import time
+from datetime import timedelta
+
+from redis import Redis
+
+from bench import harness
+
+RENDERS = 200
+QUEUED = 1_000
+WORKERS = 2
+
+MINIMAL = """<!doctype html><html lang="ky"><head><meta charset="utf-8"><style>
+@font-face { font-family: "WCL Sans"; src: url("fonts/DejaVuSans.ttf"); font-weight: normal; }
+@font-face { font-family: "WCL Sans"; src: url("fonts/DejaVuSans-Bold.ttf"); font-weight: bold; }
+@page { size: A4; margin: 18mm; } body { font-family: "WCL Sans"; }
+</style></head><body><h1>Квитанция {n}</h1><p>Айгерим Үсөнова — Ң Ө Ү — 1 000 сом</p></body></html>"""
+
+
+def _app(database_url):
+    from wcl import create_app
+
+    env = harness.bench_env(database_url)
+    return create_app(
+        "development",
+        overrides={
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "REDIS_URL": env["REDIS_URL"],
+            "OUTBOX_DIR": env["WCL_OUTBOX_DIR"],
+            "STORAGE_DIR": env["WCL_STORAGE_DIR"],
+            "MAIL_TO_CONSOLE": False,
+        },
+    )
+
+
+def _seed(app, count):
+    """A campaign and ``count`` paid pledges; returns their ids."""
+    from wcl.accounts.services import create_user
+    from wcl.campaigns.models import Campaign, Pledge
+    from wcl.extensions import db
+    from wcl.time import utcnow
+
+    with app.app_context():
+        owner = create_user(
+            f"creator-{secrets.token_hex(4)}@bench.example", "bench-password-123", "Гүлнара", ["participant"]
+        )
+        now = utcnow()
+        campaign = Campaign(
+            slug=f"bench-{secrets.token_hex(4)}",
+            owner_id=owner.id,
+            status="live",
+            title="Өнөр Көктөм кийиз",
+            summary="Bench",
+            goal_amount=10_000_000,
+            currency="KGS",
+            starts_at=now - timedelta(days=1),
+            ends_at=now + timedelta(days=20),
+            funding_model="keep_it_all",
+            region="KG-N",
+            creative_domain="V_ARTS",
+            creator_name="Гүлнара",
+        )
+        db.session.add(campaign)
+        db.session.flush()
+        pledges = [
+            Pledge(
+                campaign_id=campaign.id,
+                backer_name=f"Айгерим Үсөнова {i}",
+                backer_email=f"b{i}@bench.example",
+                locale=("en", "ru", "ky")[i % 3],
+                amount=100_000 + i * 100,
+                currency="KGS",
+                status="paid",
+                provider="sandbox",
+                provider_ref=f"cs_bench_{secrets.token_hex(8)}",
+                token=secrets.token_urlsafe(24),
+                paid_at=now,
+            )
+            for i in range(count)
+        ]
+        db.session.add_all(pledges)
+        db.session.commit()
+        return [p.id for p in pledges]
+
+
+def warm_renders(app):
+    from wcl.extensions import db
+    from wcl.receipts import services
+    from wcl.receipts.models import Receipt
+    from wcl.receipts.pdf import BASE_URL, HTML, restricted_fetcher
+
+    pledge_ids = _seed(app, RENDERS)
+    with app.app_context():
+        ids = [services.issue_receipt(pid).id for pid in pledge_ids]
+        receipts = [db.session.get(Receipt, rid) for rid in ids]
+        services.render_receipt_pdf(receipts[0])  # warm: fonts, templates, Pango
+        HTML(string=MINIMAL.format(n=0), base_url=BASE_URL, url_fetcher=restricted_fetcher).write_pdf()
+        start = time.perf_counter()
+        size = 0
+        for receipt in receipts:
+            size += len(services.render_receipt_pdf(receipt))
+        receipt_time = time.perf_counter() - start
+        start = time.perf_counter()
+        for n in range(RENDERS):
+            HTML(string=MINIMAL.format(n=n), base_url=BASE_URL, url_fetcher=restricted_fetcher).write_pdf()
+        minimal_time = time.perf_counter() - start
+    return {
+        "receipts_per_s": RENDERS / receipt_time,
+        "minimal_per_s": RENDERS / minimal_time,
+        "ratio": receipt_time / minimal_time,
+        "avg_pdf_kb": size / RENDERS / 1024,
+    }
+
+
+def queued_run(app, database_url):
+    from wcl.extensions import db
+    from wcl.receipts import services
+    from wcl.receipts.models import Receipt
+
+    Redis.from_url(harness.REDIS_URL).flushdb()  # the warm run's own render jobs are not part of this
+    pledge_ids = _seed(app, QUEUED)
+    with app.app_context():
+        for pid in pledge_ids:
+            services.issue_receipt(pid)  # each queues its render job after commit
+    env = harness.bench_env(database_url)
+    start = time.perf_counter()
+    with harness.processes([harness.worker_command("receipts") for _ in range(WORKERS)], env):
+        while True:
+            with app.app_context():
+                done = db.session.scalar(
+                    db.select(db.func.count(Receipt.id)).where(
+                        Receipt.emailed_at.is_not(None), Receipt.pdf_id.is_not(None)
+                    )
+                )
+                db.session.rollback()
+            if done >= QUEUED:
+                break
+            if time.perf_counter() - start > 1800:
+                raise SystemExit(f"timed out with {done} of {QUEUED} done")
+            time.sleep(0.5)
+        elapsed = time.perf_counter() - start
+    return {"seconds": elapsed, "per_s": QUEUED / elapsed}
+
+
+def main():
+    database_url = harness.fresh_database()
+    print(f"machine: {harness.machine()}; date: {time.strftime('%Y-%m-%d %H:%M %Z')}")
+    app = _app(database_url)
+    warm = warm_renders(app)
+    print(
+        f"warm process, {RENDERS} each: receipts {warm['receipts_per_s']:.1f}/s, "
+        f"minimal one-page document {warm['minimal_per_s']:.1f}/s, "
+        f"receipt/minimal time ratio {warm['ratio']:.2f}x, average receipt PDF {warm['avg_pdf_kb']:.0f} KiB"
+    )
+    queued = queued_run(app, database_url)
+    print(
+        f"{QUEUED} queued receipts, {WORKERS} RQ workers (render + store + email with PDF): "
+        f"{queued['seconds']:.1f} s ({queued['per_s']:.1f} receipts/s)"
+    )
+
+
+if __name__ == "__main__":
+    main()
