@@ -121,8 +121,8 @@ def gunicorn_command(port, workers=2, threads=1):
     ]
 
 
-def worker_command(*queues):
-    return [sys.executable, "-m", "workers.worker", *queues]
+def worker_command(*queues, fork=True):
+    return [sys.executable, "-m", "workers.worker", *([] if fork else ["--no-fork"]), *queues]
 
 
 def wait_healthy(base_url, timeout=30):

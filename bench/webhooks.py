@@ -258,6 +258,9 @@ def main(argv=None):
     parser.add_argument("--events", type=int, default=10_000)
     parser.add_argument("--pledges", type=int, default=2_000)
     parser.add_argument("--timeout", type=int, default=1800, help="seconds to wait for processing")
+    parser.add_argument(
+        "--fork", action="store_true", help="fork a work horse per job (RQ's default) instead of --no-fork"
+    )
     args = parser.parse_args(argv)
 
     database_url = fresh_database("wcl_bench_webhooks")
@@ -277,10 +280,13 @@ def main(argv=None):
     base = f"http://127.0.0.1:{port}"
     commands = [
         gunicorn_command(port, workers=2, threads=4),
-        worker_command("webhooks"),
-        worker_command("webhooks"),
+        worker_command("webhooks", fork=args.fork),
+        worker_command("webhooks", fork=args.fork),
     ]
     print(f"machine: {machine()}")
+    print(
+        f"RQ workers: 2 on the webhooks queue, {'fork per job' if args.fork else '--no-fork (SimpleWorker)'}"
+    )
     print(
         f"{len(stream)} events ({unique} unique, {len(stream) - unique} duplicates) for {len(pledges)} pledges"
     )

@@ -3,10 +3,17 @@
     python -m workers.worker                 # all queues, in priority order
     python -m workers.worker webhooks        # only some queues
     python -m workers.worker --burst         # drain the queues and exit
+    python -m workers.worker --no-fork webhooks  # run jobs in this process
 
-The worker forks a work horse per job; the SQLAlchemy engine inherited from
-the parent is disposed in the child (close=False) so connections are never
-shared across processes.
+By default the worker forks a work horse per job; the SQLAlchemy engine
+inherited from the parent is disposed in the child (close=False) so
+connections are never shared across processes. ``--no-fork`` runs each job in
+the worker process itself (RQ's SimpleWorker), keeping its connection pool
+warm: for the many tiny jobs of the webhooks queue the fork and the fresh
+database connection cost more than the job. A job that crashes the process
+takes the worker with it; its supervisor restarts it, RQ fails the abandoned
+job and the inbox sweeper re-enqueues the event. The job timeout still holds
+(SIGALRM in the main thread).
 """
 
 import argparse
@@ -15,7 +22,7 @@ import os
 import pkgutil
 import sys
 
-from rq import Worker
+from rq import SimpleWorker, Worker
 
 from wcl import create_app
 from wcl.extensions import db
@@ -39,16 +46,23 @@ def preload_jobs():
                     raise
 
 
-def build_worker(app, queue_names):
-    """An RQ worker listening on ``queue_names`` of the app's Redis."""
+def build_worker(app, queue_names, fork=True):
+    """An RQ worker listening on ``queue_names`` of the app's Redis.
+
+    ``fork=False`` runs jobs in the worker's own process (see the module docstring).
+    """
     queues = [get_queue(name, app) for name in queue_names]
-    return Worker(queues, connection=redis_connection(app))
+    worker_class = Worker if fork else SimpleWorker
+    return worker_class(queues, connection=redis_connection(app))
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("queues", nargs="*", default=list(QUEUES), help=f"any of {QUEUES}")
     parser.add_argument("--burst", action="store_true", help="exit when the queues are empty")
+    parser.add_argument(
+        "--no-fork", action="store_true", help="run jobs in the worker process (no work horse per job)"
+    )
     args = parser.parse_args(argv)
     unknown = set(args.queues) - set(QUEUES)
     if unknown:
@@ -62,7 +76,7 @@ def main(argv=None):
     with app.app_context():
         engine = db.engine
         os.register_at_fork(after_in_child=lambda: engine.dispose(close=False))
-        worker = build_worker(app, args.queues)
+        worker = build_worker(app, args.queues, fork=not args.no_fork)
         worker.work(with_scheduler=True, burst=args.burst)
 
 

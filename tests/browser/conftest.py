@@ -103,7 +103,8 @@ def site(tmp_path_factory):
 
     redis_lib.Redis.from_url(env["REDIS_URL"]).flushdb()
     site.flask("db", "upgrade")
-    commands = [gunicorn_command(port, workers=2), worker_command(), worker_command()]
+    # As in production (README): a non-forking worker for webhooks, a forking one for every queue.
+    commands = [gunicorn_command(port, workers=2), worker_command("webhooks", fork=False), worker_command()]
     with processes(commands, env, log_dir=files / "logs"):
         wait_healthy(site.base_url)
         yield site

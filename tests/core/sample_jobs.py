@@ -12,3 +12,10 @@ def remember(value):
     url = current_app.config.get("REDIS_URL")
     if url:
         Redis.from_url(url).rpush("test:remembered", value)
+
+
+def remember_pid():
+    """Record the id of the process the job runs in (worker mode)."""
+    import os
+
+    Redis.from_url(current_app.config["REDIS_URL"]).rpush("test:pids", os.getpid())

@@ -1,4 +1,4 @@
-"""The real worker process: forks a work horse per job inside the app context."""
+"""The real worker process: runs jobs inside the app context, forking or not."""
 
 import os
 import subprocess
@@ -11,11 +11,8 @@ from wcl.queue import enqueue_after_commit
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_worker_process_runs_queued_jobs(app, redis):
-    with app.app_context():
-        enqueue_after_commit("tests.core.sample_jobs.remember", "from-a-worker-process")
-        db.session.commit()
-    env = dict(
+def _worker_env(app):
+    return dict(
         os.environ,
         WCL_ENV="testing",
         DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
@@ -23,16 +20,47 @@ def test_worker_process_runs_queued_jobs(app, redis):
         WCL_TEST_DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
         WCL_TEST_REDIS_URL=app.config["REDIS_URL"],
     )
+
+
+def test_worker_process_runs_queued_jobs(app, redis):
+    with app.app_context():
+        enqueue_after_commit("tests.core.sample_jobs.remember", "from-a-worker-process")
+        db.session.commit()
     result = subprocess.run(
         [sys.executable, "-m", "workers.worker", "--burst", "default"],
         cwd=ROOT,
-        env=env,
+        env=_worker_env(app),
         capture_output=True,
         text=True,
         timeout=120,
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert redis.lrange("test:remembered", 0, -1) == [b"from-a-worker-process"]
+
+
+def test_forking_worker_runs_each_job_in_a_work_horse_and_no_fork_in_itself(app, redis):
+    pids = {}
+    for fork in (True, False):
+        redis.delete("test:pids")
+        with app.app_context():
+            for _ in range(3):
+                enqueue_after_commit("tests.core.sample_jobs.remember_pid")
+            db.session.commit()
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "workers.worker", "--burst", *([] if fork else ["--no-fork"]), "default"],
+            cwd=ROOT,
+            env=_worker_env(app),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        _out, err = worker.communicate(timeout=120)
+        assert worker.returncode == 0, err[-2000:]
+        pids[fork] = (worker.pid, [int(p) for p in redis.lrange("test:pids", 0, -1)])
+    worker_pid, job_pids = pids[True]
+    assert len(job_pids) == 3 and worker_pid not in job_pids and len(set(job_pids)) == 3
+    worker_pid, job_pids = pids[False]
+    assert job_pids == [worker_pid] * 3
 
 
 def test_worker_refuses_unknown_queue():
