@@ -6,9 +6,10 @@
 
 import re
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from babel import Locale
-from babel.numbers import format_currency
+from babel.numbers import format_currency, parse_pattern
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
@@ -72,9 +73,19 @@ def format_money(minor, currency=DEFAULT_CURRENCY, locale=None):
     """
     if minor is None:
         return ""
-    locale = Locale.parse(str(locale or get_locale() or "en"))
     major = to_major(minor, currency)
-    pattern = locale.currency_formats["standard"].pattern
-    if major == major.to_integral_value():
-        pattern = re.sub(r"\.0+", "", pattern)
+    locale, pattern = _currency_pattern(
+        str(locale or get_locale() or "en"), major == major.to_integral_value()
+    )
     return format_currency(major, currency, format=pattern, locale=locale, currency_digits=False)
+
+
+@lru_cache(maxsize=32)
+def _currency_pattern(locale_id, whole):
+    # Parsing the locale and the pattern cost more than formatting; a campaign
+    # page formats dozens of amounts, so both are parsed once per locale.
+    locale = Locale.parse(locale_id)
+    pattern = locale.currency_formats["standard"].pattern
+    if whole:
+        pattern = re.sub(r"\.0+", "", pattern)
+    return locale, parse_pattern(pattern)

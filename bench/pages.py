@@ -1,0 +1,237 @@
+"""Public pages under load: the campaign page and the campaign list against ``/healthz``.
+
+    .venv/bin/python -m bench.pages                  # 10 s per measurement
+    .venv/bin/python -m bench.pages --duration 30
+
+Seeds a fresh PostgreSQL database with a live campaign of 40 reward tiers and
+10,000 pledges (paid, some anonymous, some matched by a sponsor pool, some
+refunded or pending) among 30 other live campaigns, starts gunicorn with 2
+workers, checks each page answers 200 with the seeded content, then drives
+each page with wrk on loopback at 16 and 64 connections. Prints requests/s,
+p50 and p99 latency for every page and its ratio to ``/healthz`` measured on
+the same server in the same run (the baseline: the app's cheapest request).
+"""
+
+import argparse
+import os
+import secrets
+import sys
+import urllib.request
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from bench import harness
+
+TIERS = 40
+PLEDGES = 10_000
+OTHER_CAMPAIGNS = 30
+CONNECTIONS = (16, 64)
+
+
+def seed(app, tiers=TIERS, pledges=PLEDGES):
+    """The big campaign and its neighbours; returns the big campaign's slug and title."""
+    from wcl.accounts.services import create_user
+    from wcl.campaigns.models import (
+        Campaign,
+        CampaignUpdate,
+        MatchingPool,
+        MatchReservation,
+        Pledge,
+        RewardTier,
+        matching_pool_campaigns,
+    )
+    from wcl.extensions import db
+    from wcl.reference import CREATIVE_DOMAIN_CODES, REGION_CODES
+    from wcl.time import utcnow
+
+    now = utcnow()
+    regions, domains = sorted(REGION_CODES), sorted(CREATIVE_DOMAIN_CODES)
+    with app.app_context():
+        owner = create_user("creator@bench.example", "bench-password-123", "Гүлнара", ["participant"])
+
+        def campaign(n, **extra):
+            return {
+                "slug": f"bench-{n}-{secrets.token_hex(3)}",
+                "owner_id": owner.id,
+                "status": "live",
+                "title": f"Кийиз өнөрү {n}",
+                "summary": "Felt slippers and toys from Naryn wool, made by a women's workshop.",
+                "story_md": "We make felt.",
+                "story_html": "<p>We make felt.</p>" * 20,
+                "goal_amount": 50_000_000,
+                "currency": "KGS",
+                "starts_at": now - timedelta(days=10),
+                "ends_at": now + timedelta(days=20 + n),
+                "funding_model": "keep_it_all",
+                "region": regions[n % len(regions)],
+                "creative_domain": domains[n % len(domains)],
+                "creator_name": f"Гүлнара {n}",
+                "photo_consent": False,
+                "went_live_at": now - timedelta(days=10),
+                "created_at": now,
+                "updated_at": now,
+                **extra,
+            }
+
+        rows = [campaign(n) for n in range(OTHER_CAMPAIGNS + 1)]
+        ids = db.session.scalars(sa.insert(Campaign).returning(Campaign.id), rows).all()
+        big_id, big = ids[0], rows[0]
+
+        tier_rows = [
+            {
+                "campaign_id": big_id,
+                "title": f"Сыйлык {n + 1}",
+                "description": "Handmade felt item, wrapped and signed by the maker.",
+                "min_amount": 20_000 * (n + 1),
+                "quantity": 1_000 if n % 2 else None,
+                "held": 0,
+                "delivery": "pickup",
+                "created_at": now,
+            }
+            for n in range(tiers)
+        ]
+        tier_ids = db.session.scalars(sa.insert(RewardTier).returning(RewardTier.id), tier_rows).all()
+        held = dict.fromkeys(tier_ids, 0)
+        statuses = ["paid"] * 17 + ["refunded", "pending", "expired"]
+        pledge_rows = []
+        for i in range(pledges):
+            tier_index = i % (tiers + 10)  # every fifth-ish pledge has no reward
+            tier_id = tier_ids[tier_index] if tier_index < tiers else None
+            status = statuses[i % len(statuses)]
+            holds = tier_id is not None and status in ("paid", "pending")
+            if holds:
+                held[tier_id] += 1
+            amount = tier_rows[tier_index]["min_amount"] if tier_id else 10_000 + i
+            pledge_rows.append(
+                {
+                    "campaign_id": big_id,
+                    "tier_id": tier_id,
+                    "backer_name": f"Айгерим {i}",
+                    "backer_email": f"backer{i}@bench.example",
+                    "anonymous": i % 7 == 0,
+                    "locale": ("ky", "ru", "en")[i % 3],
+                    "amount": amount,
+                    "currency": "KGS",
+                    "refunded_amount": amount if status == "refunded" else 0,
+                    "status": status,
+                    "holds_stock": holds,
+                    "provider": "sandbox",
+                    "provider_ref": f"cs_bench_{i}",
+                    "token": f"bench-{i}-{secrets.token_hex(8)}",
+                    "created_at": now - timedelta(minutes=i),
+                    "paid_at": now - timedelta(minutes=i) if status in ("paid", "refunded") else None,
+                }
+            )
+        pledge_ids = db.session.scalars(sa.insert(Pledge).returning(Pledge.id), pledge_rows).all()
+        for tier_id, count in held.items():
+            db.session.execute(sa.update(RewardTier).where(RewardTier.id == tier_id).values(held=count))
+
+        pool_id = db.session.scalar(
+            sa.insert(MatchingPool)
+            .values(
+                sponsor_name="Bench Sponsor",
+                budget=100_000_000,
+                currency="KGS",
+                reserved=0,
+                ratio_num=1,
+                ratio_den=1,
+                starts_at=now - timedelta(days=30),
+                ends_at=now + timedelta(days=60),
+                active=True,
+                created_at=now,
+            )
+            .returning(MatchingPool.id)
+        )
+        db.session.execute(sa.insert(matching_pool_campaigns).values(pool_id=pool_id, campaign_id=big_id))
+        matched = [
+            {"pool_id": pool_id, "pledge_id": pid, "campaign_id": big_id, "amount": 10_000, "created_at": now}
+            for pid, row in zip(pledge_ids, pledge_rows, strict=True)
+            if row["status"] == "paid"
+        ][:2_000]
+        db.session.execute(sa.insert(MatchReservation), matched)
+        db.session.execute(
+            sa.update(MatchingPool).where(MatchingPool.id == pool_id).values(reserved=10_000 * len(matched))
+        )
+        db.session.execute(
+            sa.insert(CampaignUpdate),
+            [
+                {
+                    "campaign_id": big_id,
+                    "author_id": owner.id,
+                    "title": f"Жаңылык {n}",
+                    "body_md": "News.",
+                    "body_html": "<p>News.</p>",
+                    "visibility": "public",
+                    "created_at": now - timedelta(days=n),
+                }
+                for n in range(12)
+            ],
+        )
+        db.session.commit()
+        return big["slug"], big["title"]
+
+
+def fetch(url):
+    with urllib.request.urlopen(url, timeout=30) as response:
+        return response.status, response.read().decode()
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=int, default=10, help="seconds of wrk per measurement")
+    args = parser.parse_args(argv)
+
+    database_url = harness.fresh_database("wcl_bench_pages")
+    env = harness.bench_env(database_url)  # PostgreSQL and Redis, as in production
+    os.environ.update(env)
+    from wcl import create_app
+
+    app = create_app()
+    slug, title = seed(app)
+    port = harness.free_port()
+    base = f"http://127.0.0.1:{port}"
+    pages = {
+        "/healthz": "/healthz",
+        "campaign page": f"/campaigns/{slug}",
+        "campaign list": "/campaigns/",
+    }
+    print(f"machine: {harness.machine()}")
+    print(
+        f"data: 1 campaign with {TIERS} tiers and {PLEDGES:,} pledges, {OTHER_CAMPAIGNS} other live campaigns"
+    )
+    print("server: gunicorn, 2 sync workers, PostgreSQL + Redis; load: wrk on loopback, 2 threads")
+    results = {}
+    with harness.processes([harness.gunicorn_command(port, workers=2)], env, log_dir="/tmp/wcl-bench-pages"):
+        harness.wait_healthy(base)
+        # The pages must be the real thing before they are timed.
+        status, html = fetch(base + pages["campaign page"])
+        assert status == 200 and title in html, "campaign page did not render the seeded campaign"
+        assert all(f"Сыйлык {n + 1}<" in html for n in range(TIERS)), "not every tier is on the page"
+        status, html = fetch(base + pages["campaign list"])
+        assert status == 200 and "Кийиз өнөрү" in html, "campaign list did not render"
+        for connections in CONNECTIONS:
+            for name, path in pages.items():
+                harness.wrk(base + path, connections, duration=2)  # warm the workers' caches
+                results[name, connections] = harness.wrk(base + path, connections, duration=args.duration)
+
+    print()
+    print(f"{'page':<15} {'conns':>5} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>6} {'non-2xx':>8}")
+    failed = False
+    for connections in CONNECTIONS:
+        baseline = results["/healthz", connections]["rps"]
+        for name in pages:
+            r = results[name, connections]
+            failed |= r["non_2xx"] > 0
+            print(
+                f"{name:<15} {connections:>5} {r['rps']:>8.0f} {r['p50_ms']:>8.1f} {r['p99_ms']:>8.1f}"
+                f" {r['rps'] / baseline:>6.2f} {r['non_2xx']:>8}"
+            )
+    print("\nratio = the page's requests/s over /healthz's at the same connection count")
+    if failed:
+        print("FAILED: some responses were not 2xx/3xx")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
