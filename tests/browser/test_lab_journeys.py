@@ -2,13 +2,15 @@
 
 The tests run in file order and hand state on through ``STATE`` (one entry per
 viewport): she applies, is reviewed and accepted, is enrolled and mentored,
-then runs a campaign that a guest backs and a coordinator tops up offline.
-Staff, reviewer and mentor are the demo users (``flask demo``).
+then runs a campaign that a guest backs (and gets a verifiable PDF receipt for)
+and a coordinator tops up offline; staff then read, filter and download the
+participation report. Staff, reviewer and mentor are the demo users (``flask demo``).
 """
 
 import io
 import re
 from datetime import datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -95,6 +97,23 @@ def _sign_in(person, email, password=DEMO_PASSWORD):
 def _post_button(page, action_suffix):
     """The single submit button of the POST form whose action ends with ``action_suffix``."""
     return page.locator(f"form[action$='{action_suffix}'] [type=submit]")
+
+
+def _pdf_attachment(message):
+    """The bytes of the single PDF attached to ``message``."""
+    pdfs = [part for part in message.iter_attachments() if part.get_content_type() == "application/pdf"]
+    assert len(pdfs) == 1, [part.get_content_type() for part in message.iter_attachments()]
+    data = pdfs[0].get_content()
+    assert data.startswith(b"%PDF"), data[:20]
+    return data
+
+
+def _pdf_text(data):
+    """The text of every page of a PDF, with runs of whitespace (no-break spaces too) as one space."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data))
+    return " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
 
 
 def _bishkek_today():
@@ -398,7 +417,7 @@ def test_4_campaign_in_russian_approved_and_live(site, journey, viewport):
     assert title in visitor.page.locator("h1").inner_text()
     assert visitor.page.locator(f"a[href='/campaigns/{slug}/pledge']").count() == 1
     visitor.screenshot("j4-06-campaign-page")
-    state.update(slug=slug)
+    state.update(slug=slug, title=title)
 
 
 # --- 5. a guest backs her through the sandbox checkout ------------------------------------
@@ -448,6 +467,39 @@ def test_5_guest_pledges_through_the_sandbox(site, journey, viewport):
     assert "1" in after and re.sub(r"\D", "", after) == "1500", after
     guest.screenshot("j5-04-new-total")
 
+    # The receipt: numbered, rendered by a worker, emailed with the PDF attached.
+    email_address = f"dinara.{viewport}@example.org"
+    message = site.wait_for_outbox(email_address, "WCL-", timeout=120)
+    assert message["X-WCL-Template"] == "receipts/receipt", message["Subject"]
+    number_re = rf"WCL-{_bishkek_today().year}-\d{{6}}"
+    number = re.search(number_re, message["Subject"]).group(0)
+    body = message.get_body(("plain",)).get_content()
+    assert number in body and state["title"] in body, body
+    pdf = _pdf_attachment(message)
+    text = _pdf_text(pdf)
+    assert re.findall(r"WCL-\d{4}-\d+", text) == [number], text
+    assert "Dinara Backer" in text, text
+    assert state["title"] in text, text
+    # The template formats the amount in the donor's language: "KGS1,500", "1 500 KGS" or "1 500 сом".
+    assert re.search(r"(KGS|сом) ?1[ ,.]?500(?![\d,.]\d)|(?<![\d,.])1[ ,.]?500 ?(KGS|сом)", text), text
+
+    # Anyone can check it: the link is in the email and printed on the PDF.
+    verify = re.search(r"https?://\S+/receipts/verify/\S+", body).group(0)
+    assert verify in re.sub(r"\s", "", text), text
+    guest.goto(verify)
+    assert number in page.locator("h1").inner_text()
+    assert "valid" in page.locator(".flash-success").inner_text().lower()
+    facts = page.locator("dl.facts").inner_text()
+    assert "Dinara Backer" in facts and state["title"] in facts, facts
+    guest.screenshot("j5-05-receipt-verified")
+
+    # A guest has no account: the email carries a signed link to download the PDF again.
+    download = re.search(r"https?://\S+/receipts/guest/\S+", body).group(0)
+    response = guest.context.request.get(download)
+    assert response.ok, response.status
+    assert response.headers["content-type"].startswith("application/pdf"), response.headers
+    assert response.body() == pdf
+
 
 # --- 6. a coordinator records a cash pledge; the sponsor pool matches it ---------------------
 
@@ -482,3 +534,171 @@ def test_6_offline_pledge_is_matched_by_the_sponsor_pool(site, journey, viewport
     digits = lambda text: int(re.sub(r"\D", "", text) or 0)  # noqa: E731
     assert digits(after) - digits(before) == 1000, (before, after)
     coordinator.screenshot("j6-03-matched-total")
+
+
+# --- 7. staff read the participation report, filter it, download CSV and PDF -------------
+
+
+def _cells(table):
+    """The published values of a report table's body rows: {row header: [first word of each cell]}."""
+    rows = {}
+    for row in table.locator("tbody tr").all():
+        values = [text.split()[0] if text.split() else "" for text in row.locator("td").all_inner_texts()]
+        rows[row.locator("th").inner_text().strip()] = values
+    return rows
+
+
+def _assert_suppressed(values, threshold=5, where=""):
+    """Every published count is hidden ("c"), zero, or at least the threshold."""
+    for value in values:
+        assert value == "c" or int(value) == 0 or int(value) >= threshold, (where, values)
+
+
+def _wait_for_pdf_export(person, timeout=120):
+    """Reload the PDF's status page (it never refreshes itself) until its download link shows."""
+    import time
+
+    link = person.page.locator("a[href$='/download']")
+    deadline = time.time() + timeout
+    while not link.count():
+        again = person.page.locator("a.button.secondary")  # "Check again", while queued or running
+        assert again.count() and time.time() < deadline, person.page.locator("p[role=status]").inner_text()
+        time.sleep(1)
+        again.click()
+        person.page.wait_for_load_state()
+        person.check()
+    return link
+
+
+def test_7_staff_filter_the_participation_report_and_download_it(site, journey, viewport):
+    import csv
+    from urllib.parse import parse_qs, urlsplit
+
+    from wcl.reference import REGION_CODES, region_name
+    from wcl.reports.queries import DIMENSIONS, PEOPLE, STAGES
+
+    staff = journey("staff")
+    _sign_in(staff, "staff@wcl.example")
+    page = staff.page
+    staff.goto("/")
+    page.locator("nav a[href='/reports/']").click()
+    page.wait_for_url(re.compile(r"/reports/$"))
+    staff.check()
+    lang = page.locator("html").get_attribute("lang")
+    funnel = page.locator("table.report-table").first
+    gender_headers = funnel.locator("thead th").all_inner_texts()
+    assert len(gender_headers) == 1 + 3 + 1, gender_headers  # stage, women / men / another way, total
+    assert (
+        page.locator(".report-described dd").first.inner_text()
+        == page.locator("#by option:checked").inner_text()
+    )
+    assert page.locator("#rule").inner_text().strip()
+    # Each filter's label sits above its own field (not beside the next one).
+    for label in page.locator(".report-filters label").all():
+        control = page.locator(f"#{label.get_attribute('for')}").bounding_box()
+        box = label.bounding_box()
+        assert box["y"] + box["height"] <= control["y"] + 1, (label.inner_text(), box, control)
+    staff.screenshot("j7-01-report")
+
+    # Region by gender, for applications in the last month, through the form.
+    today = _bishkek_today()
+    since = (today - timedelta(days=30)).isoformat()
+    page.locator("#by").select_option("region")
+    page.locator("#by2").select_option("gender")
+    page.locator("#stage").select_option("applied")
+    page.locator("#date_from").fill(since)
+    page.locator("#date_to").fill(today.isoformat())
+    page.locator(".report-filters [type=submit]").click()
+    page.wait_for_url(re.compile(r"/reports/\?"))
+    staff.check()
+    query = parse_qs(urlsplit(page.url).query)
+    assert {key: query.get(key) for key in ("by", "by2", "stage", "date_from", "date_to")} == {
+        "by": ["region"],
+        "by2": ["gender"],
+        "stage": ["applied"],
+        "date_from": [since],
+        "date_to": [today.isoformat()],
+    }, page.url
+
+    # The breakdown is by region now, and a region × gender table has appeared.
+    regions = [region_name(code, lang) for code in REGION_CODES]
+    headers = funnel.locator("thead th").all_inner_texts()
+    assert headers[1 : 1 + len(regions)] == regions, headers
+    assert len(headers) == 1 + len(regions) + 2, headers  # ... not stated, total
+    tables = page.locator("table.report-table")
+    cross = tables.last
+    assert tables.count() >= 3, tables.count()  # funnel, money (or a note), cross-tab
+    assert cross.locator("thead th").all_inner_texts()[:3] == gender_headers[1:4]
+    cross_rows = _cells(cross)
+    assert list(cross_rows)[: len(regions)] == regions, list(cross_rows)
+    described = dict(
+        zip(
+            page.locator(".report-described dt").all_inner_texts(),
+            page.locator(".report-described dd").all_inner_texts(),
+            strict=True,
+        )
+    )
+    assert since in described.values() and today.isoformat() in described.values(), described
+
+    # Nothing small is published: counts of 1-4 (1-9 for "another way") are hidden as "c".
+    funnel_rows = _cells(funnel)
+    assert len(funnel_rows) == len(STAGES) + len(PEOPLE), list(funnel_rows)
+    for label, values in funnel_rows.items():
+        _assert_suppressed(values, where=label)
+    for label, values in cross_rows.items():
+        _assert_suppressed(values, where=label)
+        other = DIMENSIONS["gender"].index("other")  # "another way or not stated": the stricter threshold
+        _assert_suppressed(values[other : other + 1], threshold=10, where=label)
+    # The demo applicants (and this module's) are spread over the regions: some cells must be hidden.
+    assert "c" in [value for values in funnel_rows.values() for value in values], funnel_rows
+    # The wide tables scroll inside their own regions: the page itself never scrolls sideways.
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    staff.screenshot("j7-02-region-by-gender")
+
+    # The URL is the report: a colleague opening it sees the same filters and table.
+    colleague = journey("staff")
+    _sign_in(colleague, "staff@wcl.example")
+    colleague.goto(page.url)
+    assert colleague.page.locator("#by").input_value() == "region"
+    assert colleague.page.locator("#by2").input_value() == "gender"
+    assert colleague.page.locator("#date_from").input_value() == since
+    assert _cells(colleague.page.locator("table.report-table").first) == funnel_rows
+
+    # CSV: exactly the page's (suppressed) values, with the filters written above them.
+    with page.expect_download() as download:
+        page.locator("a[href*='/reports/export.csv']").click()
+    assert download.value.suggested_filename.endswith(".csv")
+    rows = list(csv.reader(io.StringIO(Path(download.value.path()).read_bytes().decode("utf-8-sig"))))
+    assert rows[0][0] == page.locator("h1").inner_text()
+    for label, value in described.items():
+        assert [label, value] in rows, (label, value, rows[:10])
+    start = rows.index([]) + 1
+    assert rows[start] == headers, rows[start]
+    table = {row[0]: row[1:] for row in rows[start + 1 : start + 1 + len(funnel_rows)]}
+    assert table == funnel_rows, (table, funnel_rows)
+    cross_start = next(i for i, row in enumerate(rows) if row and " × " in row[0])
+    assert rows[cross_start][1:4] == gender_headers[1:4], rows[cross_start]
+    csv_cross = {row[0]: row[1:] for row in rows[cross_start + 1 : cross_start + 1 + len(cross_rows)]}
+    assert csv_cross == cross_rows, (csv_cross, cross_rows)
+
+    # PDF: prepared by a worker; the status page says when it can be downloaded.
+    page.locator("#locale").select_option(lang)
+    page.locator("form[action$='/reports/export.pdf'] [type=submit]").click()
+    page.wait_for_url(re.compile(r"/reports/exports/\d+$"))
+    staff.check()
+    link = _wait_for_pdf_export(staff)
+    staff.screenshot("j7-03-pdf-ready")
+    with page.expect_download() as download:
+        link.click()
+    data = Path(download.value.path()).read_bytes()
+    assert data.startswith(b"%PDF"), data[:20]
+    text = _pdf_text(data)
+    assert rows[0][0] in text, text  # the report's title
+    for label, value in described.items():  # the breakdown, cross-tab, stage and dates
+        assert f"{label}: {value}" in text, (label, value, text)
+    assert "c" in text.split(), text  # the hidden cells are marked in the PDF too
+
+    # Back from the PDF to the same filtered report.
+    page.locator("a[href*='/reports/?'][href*='by=region']").click()
+    page.wait_for_url(re.compile(r"/reports/\?.*by2=gender"))
+    assert page.locator("#by").input_value() == "region"
