@@ -1,6 +1,6 @@
-"""The demo loader: three live campaigns with pledges, idempotent."""
+"""The demo loader: three live campaigns with pledges and comments, idempotent."""
 
-from wcl.campaigns.models import Campaign, MatchReservation, Pledge
+from wcl.campaigns.models import Campaign, CampaignComment, MatchReservation, Pledge
 from wcl.demo import load_demo
 from wcl.extensions import db
 
@@ -16,7 +16,10 @@ def test_demo_makes_three_live_campaigns_with_pledges_and_runs_twice(app_ctx):
     assert db.session.scalar(db.select(db.func.sum(MatchReservation.amount))) == 650_000
     owners = {c.owner.email for c in campaigns}
     assert "participant@wcl.example" in owners and len(owners) == 3
+    comments = db.session.scalars(db.select(CampaignComment)).all()
+    assert len(comments) == 12 and {c.campaign_id for c in comments} == {c.id for c in campaigns}
 
     load_demo()
     assert db.session.scalar(db.select(db.func.count(Campaign.id))) == 3
     assert db.session.scalar(db.select(db.func.count(Pledge.id))) == 10
+    assert db.session.scalar(db.select(db.func.count(CampaignComment.id))) == 12

@@ -6,6 +6,7 @@ from tests.core.test_i18n import english_words
 from tests.factories.accounts import PASSWORD, UserFactory
 from tests.factories.campaigns import (
     BudgetLineFactory,
+    CampaignCommentFactory,
     CampaignFactory,
     CampaignUpdateFactory,
     MatchingPoolFactory,
@@ -37,6 +38,9 @@ def world(app):
         CampaignUpdateFactory(campaign=live, title="Жаңылык", body_html="<p>Жүн келди.</p>")
         CampaignUpdateFactory(campaign=live, title="Жашыруун", body_html="<p>Жүн.</p>", visibility="backers")
         MatchingPoolFactory(campaigns=[live], sponsor_name="Айыл банк")
+        CampaignCommentFactory(
+            campaign=live, author=UserFactory(full_name="Айжан"), body="Сонун иш!\nИйгилик!"
+        )
         PledgeFactory(campaign=live, backer_name="Айда", status="paid", provider="offline", offline_method="cash",
                       provider_ref="2001")  # fmt: skip
         pending = PledgeFactory(campaign=live, backer_name="Бакыт", backer_email="owner@example.org")
@@ -54,13 +58,15 @@ PUBLIC = [
     "/campaigns/kiyiz/pledge",
     "/campaigns/kiyiz/backers",
     "/campaigns/kiyiz/updates",
+    "/campaigns/kiyiz/comments",
     "/payments/sandbox/TOKEN",
     "/payments/pledges/TOKEN",
 ]
 OWNER = ["/campaigns/mine", "/campaigns/my-pledges", "/campaigns/new", "/campaigns/karalama/manage",
          "/campaigns/karalama/edit", "/campaigns/kiyiz/manage", "/campaigns/kiyiz"]  # fmt: skip
 STAFF = ["/campaigns/review", "/campaigns/matching/", "/campaigns/kiyiz/manage", "/campaigns/karalama/manage",
-         "/payments/campaigns/kiyiz/offline", "/payments/campaigns/kiyiz/reconciliation"]  # fmt: skip
+         "/payments/campaigns/kiyiz/offline", "/payments/campaigns/kiyiz/reconciliation", "/campaigns/kiyiz",
+         "/campaigns/kiyiz/comments"]  # fmt: skip
 
 
 @pytest.mark.parametrize("locale", ["ru", "ky"])

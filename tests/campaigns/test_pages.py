@@ -9,6 +9,7 @@ from tests.campaigns.helpers import png_bytes, upload
 from tests.factories.accounts import PASSWORD, UserFactory
 from tests.factories.campaigns import (
     BudgetLineFactory,
+    CampaignCommentFactory,
     CampaignFactory,
     CampaignUpdateFactory,
     MatchingPoolFactory,
@@ -18,14 +19,14 @@ from tests.factories.campaigns import (
 )
 from tests.helpers import login, outbox_messages, post_form
 from wcl.campaigns import services
-from wcl.campaigns.models import CampaignUpdate, MatchReservation, Pledge
+from wcl.campaigns.models import CampaignComment, CampaignUpdate, MatchReservation, Pledge
 from wcl.extensions import db
 from wcl.time import utcnow
 
 STATIC = Path(__file__).resolve().parents[2] / "wcl" / "static"
 
 
-def _campaign_with(pledges, tiers, slug="felt", **fields):
+def _campaign_with(pledges, tiers, slug="felt", comments=0, **fields):
     campaign = CampaignFactory(slug=slug, **fields)
     for i in range(tiers):
         RewardTierFactory(campaign=campaign, quantity=10 if i % 2 else None, min_amount=100_000 + i)
@@ -63,14 +64,29 @@ def _campaign_with(pledges, tiers, slug="felt", **fields):
             for pid in paid_ids
         ],
     )
+    if comments:
+        authors = [UserFactory().id for _ in range(3)]
+        db.session.execute(
+            sa.insert(CampaignComment),
+            [
+                {
+                    "campaign_id": campaign.id,
+                    "author_id": authors[i % 3],
+                    "body": f"Comment {i}\nwith a second line",
+                    "created_at": now - timedelta(minutes=i),
+                    "hidden_at": now if i % 7 == 6 else None,
+                }
+                for i in range(comments)
+            ],
+        )
     db.session.commit()
     return campaign
 
 
 def test_page_issues_a_fixed_number_of_queries(app, client, count_queries):
     with app.app_context():
-        _campaign_with(3, 2, slug="small")
-        _campaign_with(3000, 40, slug="large")
+        _campaign_with(3, 2, slug="small", comments=3)
+        _campaign_with(3000, 40, slug="large", comments=500)
     counts = {}
     for slug in ("small", "large"):
         client.get(f"/campaigns/{slug}")  # warm up (first-request work)
@@ -82,6 +98,7 @@ def test_page_issues_a_fixed_number_of_queries(app, client, count_queries):
     large = client.get("/campaigns/large").get_data(as_text=True)
     assert large.count('class="card"') == 40
     assert "All backers" in large  # 2 250 backers, 20 listed
+    assert large.count('id="comment-') == 10 and "All comments" in large  # 429 visible, 10 listed
 
     with app.app_context():
         UserFactory(email="b@example.org")
@@ -149,6 +166,8 @@ def test_page_weighs_under_60_kb_and_images_are_lazy_with_srcset(app, client):
             RewardTierFactory(
                 campaign=campaign, description="A long description of the reward. " * 5, quantity=10
             )
+        for i in range(15):  # 10 shown, like a tweet each
+            CampaignCommentFactory(campaign=campaign, body="Such warm felt, I want a pair! " * 9)
         db.session.commit()
         slug, small, large = campaign.slug, campaign.cover_480_id, campaign.cover_960_id
     response = client.get(f"/campaigns/{slug}")

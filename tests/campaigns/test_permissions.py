@@ -5,13 +5,14 @@ import pytest
 from tests.factories.accounts import PASSWORD, UserFactory
 from tests.factories.campaigns import (
     BudgetLineFactory,
+    CampaignCommentFactory,
     CampaignFactory,
     CampaignUpdateFactory,
     PledgeFactory,
     ready_participant,
 )
 from tests.helpers import csrf_token, login
-from wcl.campaigns.models import Campaign, CampaignUpdate
+from wcl.campaigns.models import Campaign, CampaignComment, CampaignUpdate
 from wcl.extensions import db
 
 ROLES = [
@@ -34,8 +35,10 @@ def world(app):
     with app.app_context():
         owner = ready_participant(email="owner@example.org")
         ready_participant(email="other_creator@example.org")
-        for role in ("applicant", "participant", "mentor", "reviewer", "staff"):
-            UserFactory(email=f"{role}@example.org", roles=[role])
+        users = {
+            role: UserFactory(email=f"{role}@example.org", roles=[role])
+            for role in ("applicant", "participant", "mentor", "reviewer", "staff")
+        }
         UserFactory(email="admin@example.org", roles=["admin", "staff"])
         draft = CampaignFactory(owner=owner, slug="draft", status="draft")
         BudgetLineFactory(campaign=draft)
@@ -43,7 +46,8 @@ def world(app):
         live = CampaignFactory(owner=owner, slug="live")
         update = CampaignUpdateFactory(campaign=live)
         pledge = PledgeFactory(campaign=live, provider="offline", status="paid")
-        return {"update": update.id, "pledge": pledge.id}
+        comment = CampaignCommentFactory(campaign=live, author=users["applicant"])
+        return {"update": update.id, "pledge": pledge.id, "comment": comment.id}
 
 
 def _client(app, role):
@@ -59,6 +63,8 @@ PAGES = [
     ("/campaigns/live", set(ROLES), None),
     ("/campaigns/live/backers", set(ROLES), None),
     ("/campaigns/live/updates", set(ROLES), None),
+    ("/campaigns/live/comments", set(ROLES), None),
+    ("/campaigns/draft/comments", {"owner"} | STAFF, 404),
     ("/campaigns/live/pledge", set(ROLES), None),
     ("/campaigns/draft", {"owner"} | STAFF, 404),
     ("/campaigns/draft/pledge", {"owner"} | STAFF, 404),  # the preview says it takes no pledges
@@ -123,6 +129,11 @@ ACTIONS = [
      {"owner", "admin"}, lambda app, w: _updates(app) == 2),
     ("add_budget_line", "/campaigns/draft/budget", {"budget-description": "Wool", "budget-amount": "100"}, {"owner", "admin"},
      lambda app, w: _lines(app) == 2),
+    ("post_comment", "/campaigns/live/comments", {"body": "Lovely felt"}, LOGGED_IN, lambda app, w: _comments(app) == 2),
+    ("hide_comment", "/campaigns/live/comments/COMMENT/hide", {"reason": "Spam"}, STAFF,
+     lambda app, w: _comment_hidden(app, w["comment"])),
+    ("delete_comment", "/campaigns/live/comments/COMMENT/delete", {}, {"applicant", "admin"},
+     lambda app, w: _comment_hidden(app, w["comment"])),
 ]  # fmt: skip
 
 
@@ -134,6 +145,16 @@ def _hidden(app, update_id):
 def _updates(app):
     with app.app_context():
         return db.session.scalar(db.select(db.func.count(CampaignUpdate.id)))
+
+
+def _comments(app):
+    with app.app_context():
+        return db.session.scalar(db.select(db.func.count(CampaignComment.id)))
+
+
+def _comment_hidden(app, comment_id):
+    with app.app_context():
+        return db.session.get(CampaignComment, comment_id).hidden_at is not None
 
 
 def _lines(app):
@@ -148,7 +169,7 @@ def _lines(app):
     ("name", "path", "data", "allowed", "happened"), ACTIONS, ids=[a[0] for a in ACTIONS]
 )
 def test_actions(app, world, role, name, path, data, allowed, happened):
-    path = path.replace("UPDATE", str(world["update"]))
+    path = path.replace("UPDATE", str(world["update"])).replace("COMMENT", str(world["comment"]))
     client = _client(app, role)
     # A token from a page every role can open: the session's CSRF token is the same for all forms.
     response = _post(client, path, data, "/account/login" if role == "anonymous" else "/campaigns/")

@@ -1,4 +1,4 @@
-"""Factories for campaigns, tiers, pledges, updates and matching pools."""
+"""Factories for campaigns, tiers, pledges, updates, comments and matching pools."""
 
 import secrets
 from datetime import timedelta
@@ -10,6 +10,7 @@ from tests.factories.programme import EnrolmentFactory
 from wcl.campaigns.models import (
     BudgetLine,
     Campaign,
+    CampaignComment,
     CampaignStatus,
     CampaignUpdate,
     MatchingPool,
@@ -94,6 +95,16 @@ class CampaignUpdateFactory(BaseFactory):
     body_md = "The wool *arrived*."
     body_html = "<p>The wool <em>arrived</em>.</p>"
     visibility = "public"
+
+
+class CampaignCommentFactory(BaseFactory):
+    class Meta:
+        model = CampaignComment
+
+    campaign = factory.SubFactory(CampaignFactory)
+    author = factory.SubFactory(UserFactory)
+    body = factory.Sequence(lambda n: f"Comment {n}: beautiful felt!")
+    created_at = factory.LazyFunction(utcnow)
 
 
 class MatchingPoolFactory(BaseFactory):

@@ -111,7 +111,7 @@ OWNER_RULES = {
 
 # --- campaigns and payments (issue 5) ----------------------------------------
 # The creator edits her own campaign, sees it before it is public and posts its
-# updates; staff moderate (approve, return, cancel, hide updates), record
+# updates; staff moderate (approve, return, cancel, hide updates and comments), record
 # offline payments and manage matching pools (named in ROLE_PERMISSIONS above).
 
 
@@ -133,6 +133,24 @@ OWNER_RULES.update(
         "campaigns.post_update": _own_campaign,
     }
 )
+
+# --- campaign comments ----------------------------------------------------------
+# Anyone signed in with a confirmed email may comment on a public campaign,
+# whatever her roles (a backer's account may hold none): a rule on the campaign,
+# not a role. The author may delete her own comment; staff hide any comment
+# with ``campaigns.moderate``.
+
+
+def _may_comment(user, campaign):
+    return user.email_verified_at is not None and bool(getattr(campaign, "is_public", False))
+
+
+def _own_comment(user, comment):
+    return comment is not None and getattr(comment, "author_id", None) == user.id
+
+
+ROLE_PERMISSIONS.update({"campaigns.comment": set(), "campaigns.delete_comment": set()})
+OWNER_RULES.update({"campaigns.comment": _may_comment, "campaigns.delete_comment": _own_comment})
 
 
 # --- cohorts -------------------------------------------------------------------

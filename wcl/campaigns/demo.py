@@ -1,4 +1,5 @@
-"""Demo campaigns: one all-or-nothing, one keep-it-all, one matched by a sponsor — with pledges.
+"""Demo campaigns: one all-or-nothing, one keep-it-all, one matched by a sponsor — with pledges
+and a few comments.
 
 Idempotent: campaigns are found by slug and skipped when present. They are
 made through the real services (the campaign gate, review, payments and
@@ -15,7 +16,7 @@ from wcl.accounts.demo import DEMO_PASSWORD, demo_user
 from wcl.accounts.permissions import Role
 from wcl.accounts.services import create_user
 from wcl.campaigns import services
-from wcl.campaigns.models import Campaign, MatchingPool, Pledge
+from wcl.campaigns.models import Campaign, CampaignComment, MatchingPool, Pledge
 from wcl.campaigns.pledging import new_pledge
 from wcl.cohorts.models import Cohort, Enrolment
 from wcl.cohorts.services import is_campaign_ready
@@ -97,6 +98,14 @@ CAMPAIGNS = [
 ]
 
 BACKERS = ["Aida", "Bakyt", "Cholpon", "Dinara", "Elnura", "Farida"]
+
+# (author's email, text); "owner" is the campaign's creator answering.
+COMMENTS = [
+    ("applicant@wcl.example", "Beautiful work! Can I visit the workshop when I am in town?"),
+    ("owner", "Thank you! Yes, come any Saturday: we will post the address in an update."),
+    ("mentor@wcl.example", "Очень красиво. Удачи, девочки!"),
+    ("reviewer@wcl.example", "Абдан сонун! Ийгилик каалайм.\nДосторума да жибердим."),
+]
 
 
 def _cover(color, title):
@@ -195,6 +204,14 @@ def _make(spec, staff):
     return campaign
 
 
+def _comment(campaign):
+    """A few comments through the real service (the creator gets her emails too)."""
+    for email, text in COMMENTS:
+        author = campaign.owner if email == "owner" else demo_user(email)
+        if author is not None:
+            services.post_comment(author, campaign.id, text)
+
+
 def load():
     """Create the demo creators (campaign-ready) and three live campaigns with pledges."""
     for email, name, lab_slug in CREATORS:
@@ -207,6 +224,10 @@ def load():
         campaign = db.session.scalar(db.select(Campaign).where(Campaign.slug == spec["slug"]))
         if campaign is None:
             campaign = _make(spec, staff)
+        if campaign.is_public and not db.session.scalar(
+            db.select(CampaignComment.id).where(CampaignComment.campaign_id == campaign.id).limit(1)
+        ):
+            _comment(campaign)
         lines.append(f"  /campaigns/{campaign.slug:<32} {campaign.funding_model} ({spec['owner']})")
     pending = db.session.scalar(
         db.select(Pledge.token).where(Pledge.status == "pending", Pledge.provider == "sandbox").limit(1)

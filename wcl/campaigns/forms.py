@@ -22,7 +22,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from wcl.accounts.forms import GENDER_CHOICES, creative_domain_choices, region_choices
-from wcl.campaigns.models import Delivery, FundingModel, UpdateVisibility
+from wcl.campaigns.models import MAX_COMMENT_CHARS, Delivery, FundingModel, UpdateVisibility
 from wcl.forms import REQUIRED, MoneyField
 from wcl.money import CURRENCIES
 from wcl.time import local_to_utc, local_zone
@@ -204,6 +204,17 @@ class UpdateForm(FlaskForm):
         _l("Who can read it"), choices=VISIBILITY_CHOICES, default=UpdateVisibility.PUBLIC
     )
     submit = SubmitField(_l("Post the update"))
+
+
+class CommentForm(FlaskForm):
+    # No length validator here: the service counts after normalising line breaks
+    # (browsers send CRLF) and refuses with a clear message.
+    body = TextAreaField(
+        _l("Your comment"),
+        description=_l("Plain text, at most %(n)d characters. Everyone can read it.", n=MAX_COMMENT_CHARS),
+        render_kw={"rows": 3, "maxlength": MAX_COMMENT_CHARS, "required": True},
+    )
+    submit = SubmitField(_l("Post the comment"))
 
 
 class ReviewForm(FlaskForm):

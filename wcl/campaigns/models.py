@@ -1,4 +1,4 @@
-"""Campaigns, their budget lines and reward tiers, pledges, updates and matching pools.
+"""Campaigns, their budget lines and reward tiers, pledges, updates, comments and matching pools.
 
 Amounts are integer minor units (``BigInteger``: 100 million som is 10^10
 tyiyn, beyond a 32-bit integer) in the campaign's currency. Check constraints
@@ -8,6 +8,7 @@ cannot oversell a tier or overdraw a pool.
 
 import sqlalchemy as sa
 
+from wcl.accounts.models import User
 from wcl.extensions import db
 from wcl.time import UTCDateTime, utcnow
 
@@ -301,6 +302,48 @@ class CampaignUpdate(db.Model):
     campaign = db.relationship("Campaign")
 
     __table_args__ = (sa.CheckConstraint("visibility IN ('public','backers')", name="visibility"),)
+
+
+MAX_COMMENT_CHARS = 2000
+
+
+class CampaignComment(db.Model):
+    """A signed-in person's comment on a public campaign: plain text, never HTML.
+
+    Staff may hide a comment (with a reason) and its author may delete her own;
+    either way the row is kept, with who hid it and when.
+    """
+
+    __tablename__ = "campaign_comments"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    # Indexed with created_at below (the page lists a campaign's newest comments).
+    campaign_id = sa.Column(sa.Integer, sa.ForeignKey("campaigns.id", ondelete="CASCADE"), nullable=False)
+    author_id = sa.Column(
+        sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    body = sa.Column(sa.Text, nullable=False)
+    created_at = sa.Column(UTCDateTime, nullable=False, default=utcnow)
+    hidden_at = sa.Column(UTCDateTime)
+    hidden_by_id = sa.Column(sa.Integer, sa.ForeignKey("users.id", ondelete="SET NULL"))
+    hidden_reason = sa.Column(sa.String(300))
+
+    # What others see (``User.public_name``), read in the same query as the comment:
+    # listing comments never loads user rows (nor their email).
+    author_name = sa.orm.column_property(
+        sa.select(sa.func.coalesce(User.display_name, User.full_name))
+        .where(User.id == author_id)
+        .correlate_except(User)
+        .scalar_subquery()
+    )
+
+    campaign = db.relationship("Campaign")
+    author = db.relationship("User", foreign_keys=[author_id])
+
+    __table_args__ = (
+        sa.Index("ix_campaign_comments_campaign_created", "campaign_id", "created_at"),
+        sa.CheckConstraint("length(body) > 0", name="body_not_empty"),
+    )
 
 
 matching_pool_campaigns = sa.Table(

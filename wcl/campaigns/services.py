@@ -25,8 +25,10 @@ from wcl.audit.services import record
 from wcl.campaigns import matching
 from wcl.campaigns.markup import render_markdown
 from wcl.campaigns.models import (
+    MAX_COMMENT_CHARS,
     BudgetLine,
     Campaign,
+    CampaignComment,
     CampaignStatus,
     CampaignUpdate,
     Delivery,
@@ -66,6 +68,8 @@ MAX_TIERS = 40
 MAX_BUDGET_LINES = 30
 BACKERS_ON_PAGE = 20
 UPDATES_ON_PAGE = 5
+COMMENTS_ON_PAGE = 10
+COMMENTS_PER_PAGE = 30
 
 
 class CampaignError(ValueError):
@@ -664,6 +668,112 @@ def email_update(update_id):
     return len(seen)
 
 
+# --- comments ------------------------------------------------------------------------
+
+# Control characters other than tab and newline (PostgreSQL refuses NUL in text).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def clean_comment(body):
+    """Plain text as stored: newlines normalised, control characters dropped, at most
+    one blank line in a row, stripped. Never HTML: pages escape it."""
+    text = str(body or "").replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROL.sub("", text)
+    text = "\n".join(line.rstrip() for line in text.split("\n"))
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def post_comment(actor, campaign_id, body):
+    """A signed-in person with a confirmed email comments on a public campaign.
+
+    The creator is told by email, in her language (not when she comments herself);
+    the email names the commenter as others see her, never her email address.
+    """
+    campaign = _get(campaign_id)
+    if not getattr(actor, "is_authenticated", False):
+        _refuse(_l("Sign in to comment."))
+    if actor.email_verified_at is None:
+        _refuse(_l("Confirm your email address before you comment: open the link we sent you."))
+    if not campaign.is_public:
+        _refuse(_l("Comments open when the campaign is published."))
+    body = clean_comment(body)
+    if not body:
+        _refuse(_l("Write your comment first."), "body")
+    if len(body) > MAX_COMMENT_CHARS:
+        _refuse(_l("This is too long (at most %(n)d characters).", n=MAX_COMMENT_CHARS), "body")
+    ensure("campaigns.comment", campaign, user=actor)
+    comment = CampaignComment(campaign_id=campaign.id, author_id=actor.id, body=body)
+    db.session.add(comment)
+    db.session.flush()
+    record("campaign.comment_posted", campaign, actor=actor, comment_id=comment.id)
+    if campaign.owner_id != actor.id:
+        owner = campaign.owner
+        queue_email(
+            owner.email,
+            "campaigns/comment",
+            owner.locale,
+            name=owner.public_name,
+            title=campaign.title,
+            author=actor.public_name,
+            body=body,
+            link=absolute_url("campaigns.show", slug=campaign.slug) + "#comments",
+        )
+    db.session.commit()
+    return comment
+
+
+def _comment(comment_id):
+    comment = db.session.get(CampaignComment, comment_id)
+    if comment is None:
+        raise CampaignError(_l("This comment does not exist."))
+    return comment
+
+
+def hide_comment(actor, comment_id, reason):
+    """Staff hide a comment from every page (kept, with who hid it and why)."""
+    comment = _comment(comment_id)
+    ensure("campaigns.moderate", comment.campaign, user=actor)
+    reason = " ".join((reason or "").split())
+    if not reason or len(reason) > 300:
+        _refuse(_l("Say why the comment is hidden (at most 300 characters)."), "reason")
+    if comment.hidden_at is not None:
+        db.session.rollback()
+        return comment
+    comment.hidden_at = utcnow()
+    comment.hidden_by_id = actor.id
+    comment.hidden_reason = reason
+    record("campaign.comment_hidden", comment.campaign, actor=actor, comment_id=comment.id)
+    db.session.commit()
+    return comment
+
+
+def delete_comment(actor, comment_id):
+    """The author takes her own comment down (hidden like a moderated one; audited)."""
+    comment = _comment(comment_id)
+    ensure("campaigns.delete_comment", comment, user=actor)
+    if comment.hidden_at is not None:
+        db.session.rollback()
+        return comment
+    comment.hidden_at = utcnow()
+    comment.hidden_by_id = actor.id
+    record("campaign.comment_deleted", comment.campaign, actor=actor, comment_id=comment.id)
+    db.session.commit()
+    return comment
+
+
+def _visible_comments(campaign_id):
+    return (
+        db.select(CampaignComment)
+        .where(CampaignComment.campaign_id == campaign_id, CampaignComment.hidden_at.is_(None))
+        .order_by(CampaignComment.created_at.desc(), CampaignComment.id.desc())
+    )
+
+
+def list_comments(campaign, page=1, per_page=COMMENTS_PER_PAGE):
+    """A campaign's visible comments, newest first, with their authors' public names."""
+    return db.paginate(_visible_comments(campaign.id), page=page, per_page=per_page, error_out=False)
+
+
 # --- matching pools ------------------------------------------------------------------
 
 
@@ -796,8 +906,8 @@ def _is_backer(campaign_id, viewer):
 def campaign_page(slug, viewer=None, now=None):
     """Everything the public page shows, in a fixed number of queries; ``None`` if not visible.
 
-    Totals are aggregated in SQL; the backer list and updates are limited, so
-    3 or 3,000 pledges and 2 or 40 tiers cost the same.
+    Totals are aggregated in SQL; the backer list, updates and comments are
+    limited, so 3 or 3,000 pledges, 2 or 40 tiers and 0 or 500 comments cost the same.
     """
     now = now or utcnow()
     campaign = db.session.scalar(
@@ -820,6 +930,7 @@ def campaign_page(slug, viewer=None, now=None):
         .order_by(CampaignUpdate.created_at.desc(), CampaignUpdate.id.desc())
         .limit(UPDATES_ON_PAGE)
     ).all()
+    comments = db.session.scalars(_visible_comments(campaign.id).limit(COMMENTS_ON_PAGE)).all()
     backers = db.session.execute(
         db.select(Pledge.backer_name, Pledge.anonymous, Pledge.amount, Pledge.paid_at)
         .where(Pledge.campaign_id == campaign.id, Pledge.status == PledgeStatus.PAID)
@@ -847,6 +958,7 @@ def campaign_page(slug, viewer=None, now=None):
         "open": campaign.status == CampaignStatus.LIVE and campaign.starts_at <= now < campaign.ends_at,
         "tiers": tiers,
         "updates": updates,
+        "comments": comments,
         "backers": backers,
         "banners": banners,
         "sees_backer_updates": sees_backer_updates,
@@ -860,10 +972,18 @@ def _page_totals(campaign_id):
     matched = db.select(sa.func.coalesce(sa.func.sum(MatchReservation.amount), 0)).where(
         MatchReservation.campaign_id == campaign_id, MatchReservation.released_at.is_(None)
     )
+    comments = db.select(sa.func.count(CampaignComment.id)).where(
+        CampaignComment.campaign_id == campaign_id, CampaignComment.hidden_at.is_(None)
+    )
     row = db.session.execute(
-        db.select(raised.scalar_subquery(), backers.scalar_subquery(), matched.scalar_subquery())
+        db.select(
+            raised.scalar_subquery(),
+            backers.scalar_subquery(),
+            matched.scalar_subquery(),
+            comments.scalar_subquery(),
+        )
     ).one()
-    return {"raised": int(row[0]), "backers": int(row[1]), "matched": int(row[2])}
+    return {"raised": int(row[0]), "backers": int(row[1]), "matched": int(row[2]), "comments": int(row[3])}
 
 
 def list_backers(campaign, page=1, per_page=50):

@@ -3,15 +3,17 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from werkzeug.datastructures import FileStorage
 
-from wcl.accounts.permissions import abort_unless, require, require_login
+from wcl.accounts.permissions import abort_unless, can, require, require_login
 from wcl.campaigns import forms, services
 from wcl.campaigns.models import CampaignStatus
 from wcl.campaigns.pledging import PledgeError
 from wcl.extensions import limiter
 from wcl.files.services import send_stored
+from wcl.forms import safe_next
 from wcl.labs.services import all_labs
 from wcl.reference import CREATIVE_DOMAIN_CODES, REGION_CODES, creative_domain_label, region_name
 from wcl.time import utcnow
@@ -20,6 +22,12 @@ bp = Blueprint("campaigns", __name__, url_prefix="/campaigns")
 
 # Pending pledges hold reward units: limit how fast one address can take them.
 PLEDGE_RATE_LIMIT = "10 per minute;60 per hour"
+# Comments: limited per person (many phones share one carrier address), by address for guests.
+COMMENT_RATE_LIMIT = "5 per minute;30 per hour"
+
+
+def _person_or_address():
+    return f"user:{current_user.id}" if current_user.is_authenticated else get_remote_address()
 
 
 @bp.app_context_processor
@@ -75,7 +83,10 @@ def show(slug):
     page = services.campaign_page(slug, current_user)
     if page is None:
         abort(404)
-    return render_template("campaigns/show.html", locale=_locale(), **page)
+    # Only people who may comment get the form: building it issues a CSRF token, and
+    # a guest's visit must not start a session (no cookie on the public page).
+    form = forms.CommentForm() if can("campaigns.comment", page["campaign"]) else None
+    return render_template("campaigns/show.html", locale=_locale(), comment_form=form, **page)
 
 
 @bp.route("/<slug>/backers")
@@ -99,6 +110,48 @@ def updates(slug):
         pagination=pagination,
         sees_backer_updates=services.sees_backer_updates(campaign, current_user),
     )
+
+
+@bp.route("/<slug>/comments")
+def comments(slug):
+    campaign = services.get_campaign(slug, current_user)
+    if campaign is None:
+        abort(404)
+    pagination = services.list_comments(campaign, page=request.args.get("page", 1, type=int))
+    return render_template("campaigns/comments.html", campaign=campaign, pagination=pagination)
+
+
+@bp.route("/<slug>/comments", methods=["POST"])
+@limiter.limit(COMMENT_RATE_LIMIT, key_func=_person_or_address)
+@require_login
+def post_comment(slug):
+    campaign = services.get_campaign(slug, current_user)
+    if campaign is None:
+        abort(404)
+    form = forms.CommentForm()
+    if form.validate_on_submit():
+        try:
+            services.post_comment(current_user, campaign.id, form.body.data)
+        except services.CampaignError as exc:
+            _apply_error(form, exc)
+        else:
+            flash(_("Your comment is posted."), "success")
+            return redirect(url_for("campaigns.show", slug=slug, _anchor="comments"))
+    page = services.campaign_page(slug, current_user)
+    return render_template("campaigns/show.html", locale=_locale(), comment_form=form, **page), 422
+
+
+@bp.route("/<slug>/comments/<int:comment_id>/delete", methods=["POST"])
+@require_login
+def delete_comment(slug, comment_id):
+    if forms.ConfirmForm().validate_on_submit():
+        try:
+            services.delete_comment(current_user, comment_id)
+        except services.CampaignError as exc:
+            flash(str(exc.message), "error")
+        else:
+            flash(_("Your comment is deleted."), "success")
+    return redirect(safe_next(url_for("campaigns.show", slug=slug, _anchor="comments")))
 
 
 @bp.route("/<slug>/image/<int:file_id>")
@@ -402,6 +455,22 @@ def hide_update(slug, update_id):
         else:
             flash(_("The update is hidden."), "success")
     return redirect(url_for("campaigns.show", slug=slug))
+
+
+@bp.route("/<slug>/comments/<int:comment_id>/hide", methods=["POST"])
+@require("campaigns.moderate")
+def hide_comment(slug, comment_id):
+    form = forms.ReasonForm()
+    if form.validate_on_submit():
+        try:
+            services.hide_comment(current_user, comment_id, form.reason.data)
+        except services.CampaignError as exc:
+            flash(str(exc.message), "error")
+        else:
+            flash(_("The comment is hidden."), "success")
+    else:
+        flash(_("Say why the comment is hidden (at most 300 characters)."), "error")
+    return redirect(safe_next(url_for("campaigns.show", slug=slug, _anchor="comments")))
 
 
 @bp.route("/matching/", methods=["GET", "POST"])
