@@ -75,17 +75,21 @@ def format_money(minor, currency=DEFAULT_CURRENCY, locale=None):
         return ""
     major = to_major(minor, currency)
     locale, pattern = _currency_pattern(
-        str(locale or get_locale() or "en"), major == major.to_integral_value()
+        str(locale or get_locale() or "en"), currency, major == major.to_integral_value()
     )
     return format_currency(major, currency, format=pattern, locale=locale, currency_digits=False)
 
 
-@lru_cache(maxsize=32)
-def _currency_pattern(locale_id, whole):
+@lru_cache(maxsize=64)
+def _currency_pattern(locale_id, currency, whole):
     # Parsing the locale and the pattern cost more than formatting; a campaign
     # page formats dozens of amounts, so both are parsed once per locale.
     locale = Locale.parse(locale_id)
     pattern = locale.currency_formats["standard"].pattern
     if whole:
         pattern = re.sub(r"\.0+", "", pattern)
+    if locale.currency_symbols.get(currency, currency).isalpha():
+        # A word-like symbol ("KGS", "сом") glued to the digits reads badly: "KGS1,500".
+        pattern = re.sub(r"¤(?=[#0])", "¤\u00a0", pattern)
+        pattern = re.sub(r"(?<=[#0])¤", "\u00a0¤", pattern)
     return locale, parse_pattern(pattern)

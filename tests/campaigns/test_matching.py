@@ -70,6 +70,33 @@ def test_paid_pledge_is_matched_partially_when_the_pool_runs_low_and_refund_rele
     }
 
 
+def test_partial_refunds_shrink_the_match_in_proportion_and_the_last_releases_it(app_ctx):
+    from wcl.audit.models import AuditEntry
+
+    campaign = CampaignFactory()
+    pool = MatchingPoolFactory(campaigns=[campaign], budget=1_000_000)
+    pledge = PledgeFactory(campaign=campaign, amount=300_000)
+    payments.mark_pledge_paid(pledge.id, 300_000, "KGS")
+    assert _reserved(pool.id) == 300_000
+
+    payments.refund_pledge(pledge.id, amount=100_000)  # a third of the backer's money goes back
+    assert _reserved(pool.id) == 200_000
+    assert services.campaign_totals([campaign.id])[campaign.id] == {
+        "raised": 200_000,
+        "backers": 1,
+        "matched": 200_000,
+    }
+    payments.refund_pledge(pledge.id, amount=50_000)  # 200k → 150k: the match keeps 3/4
+    assert _reserved(pool.id) == 150_000
+    payments.refund_pledge(pledge.id)  # the rest: the match is released entirely, once
+    assert _reserved(pool.id) == 0
+    assert db.session.get(Pledge, pledge.id).status == "refunded"
+    reduced = db.session.scalars(
+        db.select(AuditEntry).where(AuditEntry.action == "pledge.match_reduced").order_by(AuditEntry.id)
+    ).all()
+    assert [entry.data["released"] for entry in reduced] == [100_000, 50_000]
+
+
 def test_only_eligible_active_pools_in_the_same_currency_match(app_ctx):
     campaign, other = CampaignFactory(), CampaignFactory()
     MatchingPoolFactory(campaigns=[other])

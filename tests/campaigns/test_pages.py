@@ -128,7 +128,7 @@ def test_page_shows_money_backers_rewards_banner_share_links_and_og_tags(app, cl
             mark_pledge_paid(pledge.id, 100_000, "KGS")
     html = client.get("/campaigns/felt").get_data(as_text=True)
     assert '<progress max="100" value="40"' in html  # (2 000 + 2 000 matched) of 10 000
-    assert "KGS2,000</strong>" in html and "+ KGS2,000 added by sponsors" in html
+    assert "KGS\u00a02,000</strong>" in html and "+ KGS\u00a02,000 added by sponsors" in html
     assert "added by sponsors" in html and "2</strong> backers" in html
     assert "Aida" in html and "Anonymous" in html and "Secret Person" not in html
     assert "3 of 5 left" in html and "Sold out" in html

@@ -97,6 +97,9 @@ def test_money_is_formatted_per_locale(app_ctx):
             assert format_money(150050, "KGS") == "1\u00a0500,50\u00a0KGS"
         with force_locale("en"):
             assert format_money(150000, "USD") == "$1,500"
+            # A word-like currency symbol is kept apart from the digits.
+            assert format_money(150000, "KGS") == "KGS\u00a01,500"
+            assert format_money(150050, "KGS") == "KGS\u00a01,500.50"
 
 
 def test_utc_datetime_roundtrip_and_local_display(app_ctx):

@@ -1,4 +1,5 @@
-"""Sponsor matching: reserve a match when a pledge is paid, release it on refund.
+"""Sponsor matching: reserve a match when a pledge is paid, release it on refund
+(in proportion on a partial refund).
 
 Every change to a pool happens with its row locked (``SELECT … FOR UPDATE``),
 pools always locked in id order (no deadlocks between two payments), and
@@ -89,32 +90,64 @@ def reserve_for_pledge(pledge, now=None):
     return total
 
 
-def release_for_pledge(pledge, now=None):
-    """Release every live reservation of the pledge, once; returns the total released."""
+def _live_reservations_with_pools_locked(pledge):
     reservations = db.session.scalars(
         db.select(MatchReservation)
         .where(MatchReservation.pledge_id == pledge.id, MatchReservation.released_at.is_(None))
         .order_by(MatchReservation.pool_id)
     ).all()
-    if not reservations:
-        return 0
-    # Lock the pools in id order, as reserve_for_pledge does.
-    db.session.scalars(
-        db.select(MatchingPool)
-        .where(MatchingPool.id.in_([r.pool_id for r in reservations]))
-        .order_by(MatchingPool.id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).all()
+    if reservations:
+        # Lock the pools in id order, as reserve_for_pledge does.
+        db.session.scalars(
+            db.select(MatchingPool)
+            .where(MatchingPool.id.in_([r.pool_id for r in reservations]))
+            .order_by(MatchingPool.id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        ).all()
+    return reservations
+
+
+def _give_back(pool_id, amount):
+    table = MatchingPool.__table__
+    db.session.execute(
+        sa.update(table).where(table.c.id == pool_id).values(reserved=table.c.reserved - amount)
+    )
+
+
+def release_for_pledge(pledge, now=None):
+    """Release every live reservation of the pledge, once; returns the total released."""
     total = 0
-    for reservation in reservations:
+    for reservation in _live_reservations_with_pools_locked(pledge):
         reservation.released_at = now or utcnow()
-        db.session.execute(
-            sa.update(MatchingPool.__table__)
-            .where(MatchingPool.__table__.c.id == reservation.pool_id)
-            .values(reserved=MatchingPool.__table__.c.reserved - reservation.amount)
-        )
+        _give_back(reservation.pool_id, reservation.amount)
         total += reservation.amount
+    db.session.flush()
+    return total
+
+
+def reduce_for_pledge(pledge, refunded, now=None):
+    """After a partial refund of ``refunded``, shrink the pledge's matches in proportion.
+
+    The sponsor matches the backer's money, so when part of it goes back the match
+    follows: each live reservation keeps ``amount × net after / net before``
+    (rounded down) and the rest returns to its pool. Call it once per refund, after
+    ``pledge.refunded_amount`` counts it; returns the total given back.
+    """
+    net_after = pledge.amount - pledge.refunded_amount
+    net_before = net_after + refunded
+    total = 0
+    for reservation in _live_reservations_with_pools_locked(pledge):
+        keep = reservation.amount * net_after // net_before
+        cut = reservation.amount - keep
+        if cut <= 0:
+            continue
+        if keep:
+            reservation.amount = keep
+        else:
+            reservation.released_at = now or utcnow()
+        _give_back(reservation.pool_id, cut)
+        total += cut
     db.session.flush()
     return total
 

@@ -632,6 +632,9 @@ def _apply_refund(pledge, amount, actor=None, reason="requested", **data):
         stock.release_unit(pledge)
     else:
         record("pledge.partially_refunded", pledge, actor=actor, reason=reason, amount=amount, **data)
+        reduced = matching.reduce_for_pledge(pledge, amount)
+        if reduced:
+            record("pledge.match_reduced", pledge, actor=actor, released=reduced)
     _enqueue_hooks(REFUNDED_HOOKS, pledge.id)
 
 
