@@ -315,3 +315,22 @@ def test_page_queries_stay_fixed_with_many_comments_for_their_author(app, world,
             assert html.count('id="comment-') == (3 if slug == "few" else 10)
             counts[email, slug] = len(queries)
         assert counts[email, "few"] == counts[email, "many"], counts
+
+
+def test_a_comment_reached_through_another_campaigns_address_is_not_there(app, world):
+    with app.app_context():
+        comment_id = CampaignCommentFactory(
+            campaign=services.get_campaign("felt"),
+            author=db.session.scalar(db.select(User).where(User.email == "aida@example.org")),
+        ).id
+        CampaignFactory(owner=services.get_campaign("felt").owner, slug="rugs", title="Rugs")
+    staff = _signed_in(app, "staff@example.org")
+    post_form(
+        staff, f"/campaigns/rugs/comments/{comment_id}/hide", {"reason": "Spam"}, get_path="/campaigns/rugs"
+    )
+    assert "This comment does not exist." in staff.get("/campaigns/rugs").get_data(as_text=True)
+    aida = _signed_in(app, "aida@example.org")
+    post_form(aida, f"/campaigns/rugs/comments/{comment_id}/delete", {}, get_path="/campaigns/rugs")
+    assert "This comment does not exist." in aida.get("/campaigns/rugs").get_data(as_text=True)
+    assert _comments(app)[0].hidden_at is None
+    assert _audit(app, "campaign.comment_hidden") == _audit(app, "campaign.comment_deleted") == []

@@ -722,16 +722,20 @@ def post_comment(actor, campaign_id, body):
     return comment
 
 
-def _comment(comment_id):
+def _comment(comment_id, slug=None):
     comment = db.session.get(CampaignComment, comment_id)
-    if comment is None:
+    # A comment reached through another campaign's address does not exist there.
+    if comment is None or (slug is not None and comment.campaign.slug != slug):
         raise CampaignError(_l("This comment does not exist."))
     return comment
 
 
-def hide_comment(actor, comment_id, reason):
-    """Staff hide a comment from every page (kept, with who hid it and why)."""
-    comment = _comment(comment_id)
+def hide_comment(actor, comment_id, reason, slug=None):
+    """Staff hide a comment from every page (kept, with who hid it and why).
+
+    With ``slug``, the comment must belong to that campaign.
+    """
+    comment = _comment(comment_id, slug)
     ensure("campaigns.moderate", comment.campaign, user=actor)
     reason = " ".join((reason or "").split())
     if not reason or len(reason) > 300:
@@ -747,9 +751,12 @@ def hide_comment(actor, comment_id, reason):
     return comment
 
 
-def delete_comment(actor, comment_id):
-    """The author takes her own comment down (hidden like a moderated one; audited)."""
-    comment = _comment(comment_id)
+def delete_comment(actor, comment_id, slug=None):
+    """The author takes her own comment down (hidden like a moderated one; audited).
+
+    With ``slug``, the comment must belong to that campaign.
+    """
+    comment = _comment(comment_id, slug)
     ensure("campaigns.delete_comment", comment, user=actor)
     if comment.hidden_at is not None:
         db.session.rollback()

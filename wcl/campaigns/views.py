@@ -146,7 +146,7 @@ def post_comment(slug):
 def delete_comment(slug, comment_id):
     if forms.ConfirmForm().validate_on_submit():
         try:
-            services.delete_comment(current_user, comment_id)
+            services.delete_comment(current_user, comment_id, slug=slug)
         except services.CampaignError as exc:
             flash(str(exc.message), "error")
         else:
@@ -463,7 +463,7 @@ def hide_comment(slug, comment_id):
     form = forms.ReasonForm()
     if form.validate_on_submit():
         try:
-            services.hide_comment(current_user, comment_id, form.reason.data)
+            services.hide_comment(current_user, comment_id, form.reason.data, slug=slug)
         except services.CampaignError as exc:
             flash(str(exc.message), "error")
         else:
