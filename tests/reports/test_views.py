@@ -5,12 +5,14 @@ import io
 import re
 
 import pytest
+import sqlalchemy as sa
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from tests.factories.accounts import PASSWORD, UserFactory
 from tests.helpers import login, post_form
 from tests.reports.fixture import build
+from wcl.campaigns.models import Campaign
 from wcl.extensions import db
 from wcl.reports.models import ReportExport
 from wcl.reports.suppression import RULE
@@ -123,6 +125,35 @@ def test_lab_scoped_staff_sees_only_her_lab(client, data):
     assert client.get(f"/reports/?call={data['c1'].id}").status_code == 400
 
 
+def _options(html, select_id):
+    select = html.split(f'<select id="{select_id}"', 1)[1].split("</select>", 1)[0]
+    return re.findall(r'<option value="(\d*)"( selected)?>', select)
+
+
+def test_filters_are_chosen_by_name_and_the_choice_is_kept(client, data):
+    _staff_client(client)
+    html = client.get(f"/reports/?cohort={data['k2'].id}").get_data(as_text=True)
+    assert f'<option value="{data["c1"].id}">{data["c1"].title_en}</option>' in html
+    assert f'<option value="{data["l2"].id}">{data["l2"].name_en}</option>' in html
+    assert ("", "") in _options(html, "lab")  # "All labs" comes first
+    assert (str(data["k2"].id), " selected") in _options(html, "cohort")
+    assert [value for value, _ in _options(html, "cohort")] == [
+        "",
+        str(data["k1"].id),
+        str(data["k2"].id),
+    ] or [value for value, _ in _options(html, "cohort")] == ["", str(data["k2"].id), str(data["k1"].id)]
+    assert len(_options(html, "campaign")) == 1 + 7  # all, then the seven published campaigns
+    assert 'inputmode="numeric"' not in html
+
+
+def test_lab_scoped_staff_chooses_only_from_her_lab(client, data):
+    _staff_client(client, lab_id=data["l2"].id)
+    html = client.get("/reports/").get_data(as_text=True)
+    assert [value for value, _ in _options(html, "lab")] == ["", str(data["l2"].id)]
+    assert [value for value, _ in _options(html, "call")] == ["", str(data["c2"].id)]
+    assert [value for value, _ in _options(html, "cohort")] == ["", str(data["k2"].id)]
+
+
 PAGES = ["/reports/", "/reports/export.csv", "/reports/export.xlsx", "/reports/data.json"]
 
 
@@ -197,7 +228,10 @@ def test_report_pages_have_no_english(app, client, locale):
     from tests.core.test_i18n import english_words
 
     with app.app_context():
-        build()
+        data = build()
+        # The filter selects list cohorts and campaigns by name: name them in the page's language.
+        data["k1"].name, data["k2"].name = "Кийиз", "Комуз"
+        db.session.execute(sa.update(Campaign).values(title="Кийиз тапочкалар"))
         user = UserFactory(roles=["staff"], locale=locale, full_name="Айгуль")
         email = user.email
     login(client, email, PASSWORD)

@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 
 from wcl.accounts.permissions import ensure
 from wcl.applications.models import Call
-from wcl.campaigns.models import Campaign
+from wcl.campaigns.models import Campaign, CampaignStatus
 from wcl.cohorts.models import Cohort
 from wcl.extensions import db
 from wcl.labs.models import Lab
@@ -220,6 +220,34 @@ def parse_filters(args, user):
     if filters.date_from and filters.date_to and filters.date_to < filters.date_from:
         raise ReportError(_l("The end date is before the start date."))
     return filters
+
+
+def filter_choices(user, locale="en"):
+    """The labs, calls, cohorts and campaigns a report can be filtered by, as
+    ``{key: [(id, name)]}`` for the filter form's selects; staff scoped to a lab
+    see only that lab's calls and cohorts. Draft campaigns are left out."""
+
+    def localized(obj, field):
+        return getattr(obj, f"{field}_{locale}", None) or getattr(obj, f"{field}_en")
+
+    labs = db.select(Lab).order_by(Lab.name_en)
+    calls = db.select(Call).order_by(Call.opens_at.desc(), Call.id.desc())
+    cohorts = db.select(Cohort).order_by(Cohort.starts_on.desc(), Cohort.id.desc())
+    if user.lab_id:
+        labs = labs.where(Lab.id == user.lab_id)
+        calls = calls.where(Call.lab_id == user.lab_id)
+        cohorts = cohorts.where(Cohort.lab_id == user.lab_id)
+    campaigns = (
+        db.select(Campaign.id, Campaign.title)
+        .where(Campaign.status != CampaignStatus.DRAFT)
+        .order_by(Campaign.title, Campaign.id)
+    )
+    return {
+        "lab": [(lab.id, localized(lab, "name")) for lab in db.session.scalars(labs)],
+        "call": [(call.id, localized(call, "title")) for call in db.session.scalars(calls)],
+        "cohort": [(cohort.id, cohort.name) for cohort in db.session.scalars(cohorts)],
+        "campaign": [tuple(row) for row in db.session.execute(campaigns)],
+    }
 
 
 def _thresholds(dimension, categories):

@@ -40,6 +40,7 @@ def index():
         labels=services.DIMENSION_LABELS,
         stage_labels=services.STAGE_LABELS,
         args=report.filters.query_args(),
+        choices=services.filter_choices(current_user, str(get_locale())),
     )
 
 
