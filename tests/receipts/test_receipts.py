@@ -241,3 +241,54 @@ def test_annual_statement_lists_valid_and_void_receipts(app_ctx):
     assert "2 000 сом" in text  # the void receipt is left out of the total
     with pytest.raises(services.ReceiptError):
         services.annual_statement(user, year - 1)
+
+
+def test_a_partial_refund_amends_the_receipt_and_a_full_one_voids_it(app, client, run_jobs):
+    from wcl.payments import services as payments
+
+    with app.app_context():
+        campaign = CampaignFactory()
+        MatchingPoolFactory(campaigns=[campaign], budget=1_000_000)
+        pledge = paid_pledge(
+            campaign=campaign, status=PledgeStatus.PENDING, paid_at=None, amount=300_000, locale="en"
+        )
+        payments.mark_pledge_paid(pledge.id, 300_000, "KGS")
+        pledge_id = pledge.id
+    run_jobs()  # issue, render, email
+    with app.app_context():
+        receipt = services.receipt_for_pledge_id(pledge_id)
+        number, code, first_pdf = receipt.display_number, receipt.code, receipt.pdf_id
+        assert (receipt.amount, receipt.matched_amount, receipt.refunded_amount) == (300_000, 300_000, 0)
+
+        payments.refund_pledge(pledge_id, amount=100_000)
+    run_jobs()  # the refund hook amends the receipt and renders it again
+    with app.app_context():
+        receipt = services.receipt_for_pledge_id(pledge_id)
+        assert receipt.display_number == number and not receipt.is_void
+        assert (receipt.refunded_amount, receipt.net_amount, receipt.matched_amount) == (
+            100_000,
+            200_000,
+            200_000,
+        )
+        assert receipt.pdf_id != first_pdf and not receipt.needs_render
+        text = " ".join(_text(services.pdf_bytes(receipt)).split())
+        assert "Amount paid KGS 3,000" in text and "Refunded to you KGS 1,000" in text
+        assert "Amount donated by you KGS 2,000" in text and "VOID" not in text
+        [entry] = db.session.scalars(
+            db.select(AuditEntry).where(AuditEntry.action == "receipt.amended")
+        ).all()
+        assert entry.data["refunded_amount"] == 100_000 and entry.data["matched_amount"] == 200_000
+        assert services.amend_receipt(pledge_id).id == receipt.id  # idempotent: nothing new
+        assert queued_jobs(app) == []
+    page = client.get(f"/receipts/verify/{code}").get_data(as_text=True)
+    assert "Refunded to you" in page and "KGS\u00a02,000" in page and "Valid" in page
+
+    with app.app_context():
+        payments.refund_pledge(pledge_id)
+    run_jobs()
+    with app.app_context():
+        receipt = services.receipt_for_pledge_id(pledge_id)
+        assert receipt.is_void and receipt.refunded_amount == 300_000
+        text = " ".join(_text(services.pdf_bytes(receipt)).split())
+        assert "VOID" in text and "Amount donated by you KGS 3,000" in text and "Refunded to you" not in text
+    assert "VOID" in client.get(f"/receipts/verify/{code}").get_data(as_text=True)

@@ -45,7 +45,7 @@ log = logging.getLogger(__name__)
 # is (partly or fully) refunded. Entries: a dotted job name (runs on the
 # "receipts" queue) or a ``(dotted name, queue)`` pair.
 PAID_HOOKS: list = ["wcl.receipts.jobs.issue_receipt"]
-REFUNDED_HOOKS: list = ["wcl.receipts.jobs.void_receipt"]
+REFUNDED_HOOKS: list = ["wcl.receipts.jobs.apply_refund"]
 
 OFFLINE_METHODS = ("cash", "bank", "qr")
 WEBHOOK_PROVIDER = "stripe"  # the inbox is Stripe's; the sandbox speaks the same language

@@ -1,7 +1,7 @@
 """Background work for receipts, on the "receipts" queue.
 
 Jobs take ids, are idempotent (RQ delivers at least once) and call the
-services, which hold the logic. ``issue_receipt`` and ``void_receipt`` are
+services, which hold the logic. ``issue_receipt`` and ``apply_refund`` are
 payment hooks (``wcl.payments.services.PAID_HOOKS`` / ``REFUNDED_HOOKS``).
 """
 
@@ -39,8 +39,9 @@ def email_receipt(receipt_id):
     return services.email_receipt(receipt_id)
 
 
-def void_receipt(pledge_id):
-    """Refund hook: void the receipt of a fully refunded pledge (its number stays
-    taken) and queue the PDF with its VOID mark. Idempotent."""
-    receipt = services.void_receipt(pledge_id)
+def apply_refund(pledge_id):
+    """Refund hook: void the receipt of a fully refunded pledge, or amend the
+    receipt of a partly refunded one (refunded amount, remaining donation,
+    reduced match), and queue its new PDF. Idempotent."""
+    receipt = services.apply_refund(pledge_id)
     return getattr(receipt, "id", None)

@@ -34,6 +34,9 @@ class Receipt(db.Model):
     amount = sa.Column(Money, nullable=False)
     currency = sa.Column(sa.String(3), nullable=False)
     matched_amount = sa.Column(Money, nullable=False, default=0)
+    # Given back to the donor so far; a partial refund amends the receipt (the
+    # donation is ``amount - refunded_amount``), a full one voids it.
+    refunded_amount = sa.Column(Money, nullable=False, default=0, server_default="0")
     campaign_id = sa.Column(sa.Integer, sa.ForeignKey("campaigns.id"), nullable=False, index=True)
     campaign_title = sa.Column(sa.String(120), nullable=False)
     creator_name = sa.Column(sa.String(80), nullable=False)
@@ -61,8 +64,16 @@ class Receipt(db.Model):
         sa.CheckConstraint("amount > 0", name="amount_positive"),
         sa.CheckConstraint("matched_amount >= 0", name="matched_not_negative"),
         sa.CheckConstraint("number > 0", name="number_positive"),
+        sa.CheckConstraint(
+            "refunded_amount >= 0 AND refunded_amount <= amount", name="refunded_within_amount"
+        ),
         sa.Index("ix_receipts_year_campaign", "year", "campaign_id"),
     )
+
+    @property
+    def net_amount(self):
+        """What the donor gave and kept given: the amount less any partial refund."""
+        return self.amount - (self.refunded_amount or 0)
 
     @property
     def display_number(self):

@@ -62,9 +62,12 @@ def _lock_receipt(receipt_id):
 
 
 def _matched_amount(pledge_id):
-    return db.session.scalar(
-        db.select(sa.func.coalesce(sa.func.sum(MatchReservation.amount), 0)).where(
-            MatchReservation.pledge_id == pledge_id, MatchReservation.released_at.is_(None)
+    # SUM(bigint) is NUMERIC in PostgreSQL: keep money an int (it goes into audit JSON).
+    return int(
+        db.session.scalar(
+            db.select(sa.func.coalesce(sa.func.sum(MatchReservation.amount), 0)).where(
+                MatchReservation.pledge_id == pledge_id, MatchReservation.released_at.is_(None)
+            )
         )
     )
 
@@ -169,11 +172,57 @@ def void_receipt(pledge_id, reason="refunded"):
         return receipt
     receipt.voided_at = utcnow()
     receipt.void_reason = reason[:200]
+    receipt.refunded_amount = receipt.amount
     receipt.needs_render = True
     record("receipt.voided", receipt, pledge_id=pledge_id, reason=receipt.void_reason)
     _enqueue_render(receipt)
     db.session.commit()
     return receipt
+
+
+def amend_receipt(pledge_id):
+    """Bring the receipt of a partly refunded pledge up to date and queue a new PDF.
+
+    The receipt keeps its number and states the amount paid, the amount refunded
+    and the donation that remains; the sponsor's match is re-read (it shrinks with
+    the refund). Idempotent: nothing changes when the receipt already says so.
+    Returns the receipt or ``None`` (no receipt, or the pledge is not partly refunded).
+    """
+    pledge = db.session.get(Pledge, pledge_id)
+    receipt = receipt_for_pledge_id(pledge_id)
+    if pledge is None or receipt is None or pledge.status != PledgeStatus.PAID or not pledge.refunded_amount:
+        db.session.rollback()
+        return None
+    receipt = _lock_receipt(receipt.id)
+    matched = _matched_amount(pledge_id)
+    if receipt.is_void or (receipt.refunded_amount, receipt.matched_amount) == (
+        pledge.refunded_amount,
+        matched,
+    ):
+        db.session.rollback()
+        return receipt
+    receipt.refunded_amount = pledge.refunded_amount
+    receipt.matched_amount = matched
+    receipt.needs_render = True
+    record(
+        "receipt.amended",
+        receipt,
+        pledge_id=pledge_id,
+        refunded_amount=receipt.refunded_amount,
+        matched_amount=matched,
+    )
+    _enqueue_render(receipt)
+    db.session.commit()
+    return receipt
+
+
+def apply_refund(pledge_id):
+    """After any refund of the pledge: void its receipt (fully refunded) or amend it
+    (partly refunded). Idempotent; returns the receipt or ``None``."""
+    pledge = db.session.get(Pledge, pledge_id)
+    if pledge is not None and pledge.status == PledgeStatus.REFUNDED:
+        return void_receipt(pledge_id)
+    return amend_receipt(pledge_id)
 
 
 # --- rendering ---------------------------------------------------------------------
@@ -375,7 +424,7 @@ def annual_statement(user, year):
     totals = {}
     for receipt in receipts:
         if not receipt.is_void:
-            totals[receipt.currency] = totals.get(receipt.currency, 0) + receipt.amount
+            totals[receipt.currency] = totals.get(receipt.currency, 0) + receipt.net_amount
     locale = user.locale if getattr(user, "locale", None) in current_app.config["LANGUAGES"] else "en"
     return render_pdf(
         "receipts/pdf/statement.html",
@@ -424,6 +473,7 @@ CSV_COLUMNS = (
     "anonymous",
     "amount",
     "matched_amount",
+    "refunded_amount",
     "currency",
     "campaign",
     "creator",
@@ -456,6 +506,7 @@ def register_csv(actor, campaign_id=None, year=None):
                     "yes" if receipt.anonymous else "no",
                     receipt.amount,
                     receipt.matched_amount,
+                    receipt.refunded_amount,
                     receipt.currency,
                     receipt.campaign_title,
                     receipt.creator_name,
