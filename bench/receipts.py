@@ -11,6 +11,7 @@
    every PDF rendered and stored, every email (with the PDF attached) sent.
 """
 
+import argparse
 import secrets
 import time
 from datetime import timedelta
@@ -39,6 +40,7 @@ def _app(database_url):
         overrides={
             "SQLALCHEMY_DATABASE_URI": database_url,
             "REDIS_URL": env["REDIS_URL"],
+            "JOBS_INLINE": False,  # (set from the environment when config.py loads)
             "OUTBOX_DIR": env["WCL_OUTBOX_DIR"],
             "STORAGE_DIR": env["WCL_STORAGE_DIR"],
             "MAIL_TO_CONSOLE": False,
@@ -125,19 +127,19 @@ def warm_renders(app):
     }
 
 
-def queued_run(app, database_url):
+def queued_run(app, database_url, count=QUEUED, fork=True):
     from wcl.extensions import db
     from wcl.receipts import services
     from wcl.receipts.models import Receipt
 
     Redis.from_url(harness.REDIS_URL).flushdb()  # the warm run's own render jobs are not part of this
-    pledge_ids = _seed(app, QUEUED)
+    pledge_ids = _seed(app, count)
     with app.app_context():
         for pid in pledge_ids:
             services.issue_receipt(pid)  # each queues its render job after commit
     env = harness.bench_env(database_url)
     start = time.perf_counter()
-    with harness.processes([harness.worker_command("receipts") for _ in range(WORKERS)], env):
+    with harness.processes([harness.worker_command("receipts", fork=fork) for _ in range(WORKERS)], env):
         while True:
             with app.app_context():
                 done = db.session.scalar(
@@ -146,28 +148,36 @@ def queued_run(app, database_url):
                     )
                 )
                 db.session.rollback()
-            if done >= QUEUED:
+            if done >= count:
                 break
             if time.perf_counter() - start > 1800:
-                raise SystemExit(f"timed out with {done} of {QUEUED} done")
+                raise SystemExit(f"timed out with {done} of {count} done")
             time.sleep(0.5)
         elapsed = time.perf_counter() - start
-    return {"seconds": elapsed, "per_s": QUEUED / elapsed}
+    return {"seconds": elapsed, "per_s": count / elapsed}
 
 
-def main():
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--queued", type=int, default=QUEUED, help="receipts queued for the workers")
+    parser.add_argument("--no-fork", action="store_true", help="workers run jobs in-process")
+    parser.add_argument("--skip-warm", action="store_true", help="only the queued run")
+    args = parser.parse_args(argv)
     database_url = harness.fresh_database()
     print(f"machine: {harness.machine()}; date: {time.strftime('%Y-%m-%d %H:%M %Z')}")
     app = _app(database_url)
-    warm = warm_renders(app)
+    if not args.skip_warm:
+        warm = warm_renders(app)
+        print(
+            f"warm process, {RENDERS} each: receipts {warm['receipts_per_s']:.1f}/s, "
+            f"minimal one-page document {warm['minimal_per_s']:.1f}/s, "
+            f"receipt/minimal time ratio {warm['ratio']:.2f}x, "
+            f"average receipt PDF {warm['avg_pdf_kb']:.0f} KiB"
+        )
+    queued = queued_run(app, database_url, args.queued, fork=not args.no_fork)
+    mode = "in-process (--no-fork)" if args.no_fork else "forking a work horse per job"
     print(
-        f"warm process, {RENDERS} each: receipts {warm['receipts_per_s']:.1f}/s, "
-        f"minimal one-page document {warm['minimal_per_s']:.1f}/s, "
-        f"receipt/minimal time ratio {warm['ratio']:.2f}x, average receipt PDF {warm['avg_pdf_kb']:.0f} KiB"
-    )
-    queued = queued_run(app, database_url)
-    print(
-        f"{QUEUED} queued receipts, {WORKERS} RQ workers (render + store + email with PDF): "
+        f"{args.queued} queued receipts, {WORKERS} RQ workers {mode} (render + store + email with PDF): "
         f"{queued['seconds']:.1f} s ({queued['per_s']:.1f} receipts/s)"
     )
 

@@ -80,3 +80,22 @@ def test_cron_scheduler_registers_every_periodic_job(app):
 
     scheduler = build_scheduler(app)
     assert len(scheduler.get_jobs()) == len(PERIODIC_JOBS)
+
+
+def test_warm_up_loads_what_every_forked_job_would_reload(app):
+    from flask_babel import force_locale, get_translations
+
+    from workers.worker import warm_up
+
+    with app.app_context():
+        domain = app.extensions["babel"].instance.domain_instance
+    domain.cache.clear()
+    app.jinja_env.cache.clear()
+    warm_up(app, pdf=True)
+    assert {locale for locale, _ in domain.cache} >= {"en", "ru", "ky"}
+    cached = {name for _, name in app.jinja_env.cache}
+    assert {"base.html", "receipts/pdf/receipt.html", "cohorts/pdf/certificate.html"} <= cached
+    assert "weasyprint" in sys.modules
+    with app.test_request_context(), force_locale("ky"):
+        # The warm catalogue is the one a job uses: real Kyrgyz, not English.
+        assert get_translations().gettext("Amount donated by you") == "Сиз берген сумма"

@@ -80,3 +80,19 @@ def render_pdf(template_name, locale, **context):
     and print it to PDF bytes; assets resolve against ``wcl/static/`` only."""
     html = render_html(template_name, locale, **context)
     return HTML(string=html, base_url=BASE_URL, url_fetcher=restricted_fetcher).write_pdf()
+
+
+WARM_UP_PAGE = """<!doctype html><html><head><meta charset="utf-8"><style>
+@font-face { font-family: "WCL Sans"; src: url("fonts/DejaVuSans.ttf"); font-weight: normal; }
+@font-face { font-family: "WCL Sans"; src: url("fonts/DejaVuSans-Bold.ttf"); font-weight: bold; }
+body { font-family: "WCL Sans"; }
+</style></head><body><p>Ң Ө Ү <b>1 000</b></p></body></html>"""
+
+
+def warm_up():
+    """Print one small page with the bundled fonts.
+
+    Called once by a worker before it forks work horses (``workers.worker``), so
+    each job starts with WeasyPrint loaded and the fonts read.
+    """
+    HTML(string=WARM_UP_PAGE, base_url=BASE_URL, url_fetcher=restricted_fetcher).write_pdf()
