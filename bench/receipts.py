@@ -109,7 +109,9 @@ def warm_renders(app):
         ids = [services.issue_receipt(pid).id for pid in pledge_ids]
         receipts = [db.session.get(Receipt, rid) for rid in ids]
         services.render_receipt_pdf(receipts[0])  # warm: fonts, templates, Pango
-        HTML(string=MINIMAL.format(n=0), base_url=BASE_URL, url_fetcher=restricted_fetcher).write_pdf()
+        HTML(
+            string=MINIMAL.replace("{n}", "0"), base_url=BASE_URL, url_fetcher=restricted_fetcher
+        ).write_pdf()
         start = time.perf_counter()
         size = 0
         for receipt in receipts:
@@ -117,7 +119,9 @@ def warm_renders(app):
         receipt_time = time.perf_counter() - start
         start = time.perf_counter()
         for n in range(RENDERS):
-            HTML(string=MINIMAL.format(n=n), base_url=BASE_URL, url_fetcher=restricted_fetcher).write_pdf()
+            HTML(
+                string=MINIMAL.replace("{n}", str(n)), base_url=BASE_URL, url_fetcher=restricted_fetcher
+            ).write_pdf()
         minimal_time = time.perf_counter() - start
     return {
         "receipts_per_s": RENDERS / receipt_time,

@@ -11,7 +11,7 @@ from tests.factories.applications import (
     ScoreFactory,
 )
 from tests.factories.programme import ApplicationFactory, CallFactory, LabFactory
-from tests.helpers import login
+from tests.helpers import login, message_text, outbox_messages
 from wcl.accounts.models import User
 from wcl.applications import services
 from wcl.applications.models import Application, ReviewAssignment
@@ -92,6 +92,53 @@ def test_conflict_with_nobody_free_leaves_the_application_short(app_ctx):
             assert "conflict of interest" in str(exc)
         else:
             raise AssertionError("not refused")
+
+
+def _review_requests(app):
+    return [m for m in outbox_messages(app) if m["X-WCL-Template"] == "applications/review_assigned"]
+
+
+def test_reviewers_are_emailed_once_per_batch_in_their_language_without_applicant_names(app, run_jobs):
+    with app.app_context():
+        call = CallFactory(reviews_required=1, title_en="Felt 2027", title_ru="Войлок 2027")
+        for name in ("Aigerim Secret", "Nurzhan Secret", "Dinara Secret"):
+            applicant = UserFactory(roles=["applicant"], full_name=name)
+            ApplicationFactory(call=call, contact_name=name, applicant=applicant)
+        reviewer_id = UserFactory(
+            roles=["reviewer"], locale="ru", email="rev@example.org", full_name="Асель"
+        ).id
+        assert services.auto_assign(UserFactory(roles=["staff"]), call).created == 3
+    run_jobs()
+    [message] = _review_requests(app)  # one email for three applications
+    text = message_text(message)
+    assert message["To"] == "rev@example.org" and "3" in message["Subject"] and "Войлок 2027" in text
+    assert "Асель" in text and "/review/" in text and "Secret" not in text + message["Subject"]
+
+    with app.app_context():
+        application = db.session.scalars(db.select(Application)).first()
+        other = UserFactory(roles=["reviewer"], locale="en", email="other@example.org")
+        services.assign_reviewer(UserFactory(roles=["staff"]), application, other)
+        services.declare_conflict(db.session.get(User, reviewer_id), application)
+    run_jobs()
+    messages = _review_requests(app)
+    assert [m["To"] for m in messages] == ["rev@example.org", "other@example.org"]
+    assert messages[1]["Subject"] == "An application to review: Felt 2027"
+
+
+def test_an_assignment_refused_sends_no_email(app, run_jobs):
+    with app.app_context():
+        call = CallFactory(reviews_required=1)
+        application = ApplicationFactory(call=call, status="under_review")
+        reviewer = UserFactory(roles=["reviewer"])
+        AssignmentFactory(application=application, reviewer=reviewer)
+        try:
+            services.assign_reviewer(UserFactory(roles=["staff"]), application, reviewer)
+        except services.ApplicationError:
+            db.session.rollback()
+        else:
+            raise AssertionError("not refused")
+    run_jobs()
+    assert _review_requests(app) == []
 
 
 def test_weighted_total_and_spread(app_ctx):

@@ -624,6 +624,31 @@ def _queue_submitted_email(application):
     )
 
 
+def _queue_review_request_emails(call, reviewer_ids):
+    """Tell each reviewer how many applications of ``call`` she was just given.
+
+    One email per reviewer, however many were assigned at once; it names the
+    call only (never an applicant, so a blind review stays blind).
+    """
+    counts = {}
+    for reviewer_id in reviewer_ids:
+        counts[reviewer_id] = counts.get(reviewer_id, 0) + 1
+    for reviewer_id, count in counts.items():
+        reviewer = db.session.get(User, reviewer_id)
+        if reviewer is None or not _can_email(reviewer):
+            continue
+        locale = _locale(reviewer)
+        queue_email(
+            reviewer.email,
+            "applications/review_assigned",
+            locale,
+            name=reviewer.public_name,
+            call_title=call.title(locale),
+            count=count,
+            link=absolute_url("applications.my_reviews"),
+        )
+
+
 def submit_application(user, application):
     """Submit the draft: once, before the deadline, with every required answer.
 
@@ -890,6 +915,7 @@ def assign_reviewer(actor, application, reviewer):
             )
         _fail(_l("This reviewer is already assigned."), field="reviewer_id")
     assignment = _new_assignment(application, reviewer.id, actor)
+    _queue_review_request_emails(application.call, [reviewer.id])
     db.session.commit()
     return assignment
 
@@ -930,6 +956,7 @@ def auto_assign(actor, call):
     ):
         existing.setdefault(row.application_id, []).append(row)
     result = AutoAssignResult()
+    assigned_to = []
     for application in applications:
         rows = existing.get(application.id, [])
         active = sum(1 for r in rows if r.status in AssignmentStatus.ACTIVE)
@@ -939,11 +966,13 @@ def auto_assign(actor, call):
         picks = _pick_reviewers(application, pool, loads, {r.reviewer_id for r in rows}, need)
         for reviewer in picks:
             _new_assignment(application, reviewer.id, actor)
+            assigned_to.append(reviewer.id)
             loads[reviewer.id] = loads.get(reviewer.id, 0) + 1
             result.created += 1
         if len(picks) < need:
             result.short.append(application.id)
     record("call.reviewers_auto_assigned", call, actor=actor, created=result.created, short=len(result.short))
+    _queue_review_request_emails(call, assigned_to)
     db.session.commit()
     return result
 
@@ -983,6 +1012,7 @@ def declare_conflict(reviewer, application):
             replacement = picks[0]
             _new_assignment(application, replacement.id, None)
             record("review.replaced", application, replaced=reviewer.id, reviewer_id=replacement.id)
+            _queue_review_request_emails(application.call, [replacement.id])
     db.session.commit()
     return replacement
 
