@@ -226,6 +226,62 @@ def test_images_served_to_reviewers_carry_no_metadata(app, world):
     assert response.headers["Cache-Control"] == "private, no-store"
 
 
+def _pdf_with_metadata():
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(200, 200)
+    writer.add_metadata({"/Author": "Aigerim Applicant", "/Title": "Aigerim portfolio"})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _blind_pdf(app, world, data):
+    from werkzeug.datastructures import FileStorage
+
+    from wcl.applications.models import Call
+
+    with app.app_context():
+        db.session.get(Call, world["call_id"]).blind_review = True
+        application = draft(world["ids"]["applicant"], world["call_id"], complete=False)
+        attachment = services.add_attachment(
+            db.session.get(User, world["ids"]["applicant"]),
+            application,
+            FileStorage(io.BytesIO(data), "cv.pdf"),
+        )
+        application.status = "under_review"
+        db.session.commit()
+        AssignmentFactory(application=application, reviewer=db.session.get(User, world["ids"]["reviewer"]))
+        return f"/applications/{application.id}/files/{attachment.id}"
+
+
+def test_blind_reviewers_get_pdfs_without_author_or_title(app, world):
+    from pypdf import PdfReader
+
+    path = _blind_pdf(app, world, _pdf_with_metadata())
+    reviewer = app.test_client()
+    login(reviewer, "reviewer@example.org", PASSWORD)
+    response = reviewer.get(path)
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    data = response.get_data()
+    assert b"Aigerim" not in data and not (PdfReader(io.BytesIO(data)).metadata or {}).get("/Author")
+    assert len(PdfReader(io.BytesIO(data)).pages) == 1 and "cv" not in response.headers["Content-Disposition"]
+    assert response.headers["Cache-Control"] == "private, no-store"
+    staff = app.test_client()
+    login(staff, "staff@example.org", PASSWORD)
+    assert b"Aigerim Applicant" in staff.get(path).get_data()  # staff get the file as uploaded
+
+
+def test_an_unreadable_pdf_is_not_shown_in_a_blind_review(app, world):
+    path = _blind_pdf(app, world, b"%PDF-1.4\n%broken: Aigerim Applicant\n")
+    reviewer = app.test_client()
+    login(reviewer, "reviewer@example.org", PASSWORD)
+    response = reviewer.get(path)
+    assert response.status_code == 422 and b"Aigerim" not in response.get_data()
+    assert "This file cannot be shown yet" in response.get_data(as_text=True)
+
+
 def test_ranking_page_query_count_does_not_grow_with_applications(app, count_queries):
     with app.app_context():
         call = CallFactory()

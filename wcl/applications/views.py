@@ -27,7 +27,7 @@ from wcl.applications.models import (
 )
 from wcl.audit.services import entries_for
 from wcl.extensions import db
-from wcl.files.services import send_stored
+from wcl.files.services import UploadError, send_pdf_without_metadata, send_stored
 from wcl.labs.services import all_labs
 from wcl.time import local_to_utc
 
@@ -396,14 +396,21 @@ def file(application_id, attachment_id):
     attachment = services.get_attachment(application, attachment_id)
     if attachment is None:
         abort(404)
-    response = send_stored(attachment.stored_file)
-    if services.is_blind_for(current_user, application):
-        # The original name may carry hers ("aigerim_portfolio.pdf").
-        ext = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}.get(
-            attachment.stored_file.mimetype, "bin"
-        )
-        disposition = "inline" if attachment.stored_file.is_image else "attachment"
-        response.headers["Content-Disposition"] = f'{disposition}; filename="file-{attachment.id}.{ext}"'
+    stored = attachment.stored_file
+    if not services.is_blind_for(current_user, application):
+        return send_stored(stored)
+    # The original name may carry hers ("aigerim_portfolio.pdf"), and so may a
+    # PDF's author and title fields (images were stripped on upload).
+    ext = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}.get(stored.mimetype, "bin")
+    if stored.mimetype == "application/pdf":
+        try:
+            response = send_pdf_without_metadata(stored)
+        except UploadError:
+            abort(Response(render_template("applications/blind_file_unreadable.html"), status=422))
+    else:
+        response = send_stored(stored)
+    disposition = "inline" if stored.is_image else "attachment"
+    response.headers["Content-Disposition"] = f'{disposition}; filename="file-{attachment.id}.{ext}"'
     return response
 
 

@@ -13,7 +13,7 @@ import uuid
 from pathlib import Path
 
 import filetype
-from flask import current_app, send_file
+from flask import Response, current_app, send_file
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps
 
@@ -167,6 +167,24 @@ def delete_stored(stored):
     db.session.flush()
 
 
+def pdf_without_metadata(data):
+    """The PDF rewritten without its document information and XMP metadata
+    (author, creator tool, title: often the applicant's name). Raises
+    ``UploadError`` when the PDF cannot be read."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.errors import PyPdfError
+
+    try:
+        writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+        writer.metadata = None
+        writer.xmp_metadata = None
+        out = io.BytesIO()
+        writer.write(out)
+    except (PyPdfError, ValueError, KeyError, TypeError) as exc:
+        raise UploadError(_l("This PDF could not be read.")) from exc
+    return out.getvalue()
+
+
 def send_stored(stored, as_attachment=None):
     """A response serving the file; the caller has already checked permission."""
     if as_attachment is None:
@@ -178,6 +196,17 @@ def send_stored(stored, as_attachment=None):
         download_name=stored.original_name,
         max_age=0,
     )
+    return _private(response)
+
+
+def send_pdf_without_metadata(stored):
+    """A response serving the stored PDF stripped of its metadata (blind review);
+    raises ``UploadError`` when it cannot be read. Permission is the caller's."""
+    return _private(Response(pdf_without_metadata(read_bytes(stored)), mimetype=stored.mimetype))
+
+
+def _private(response):
+    # Someone's files: never cached by a shared proxy, never sniffed into HTML.
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
