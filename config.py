@@ -94,6 +94,10 @@ class Config:
     # Jobs.
     JOBS_INLINE = REDIS_URL is None
 
+    # Guests' campaign pages are kept in Redis this long at most (0: off); any
+    # change to what they show makes them stale at once (campaigns/page_cache.py).
+    PAGE_CACHE_SECONDS = int(_env("WCL_PAGE_CACHE_SECONDS", "60"))
+
 
 class DevelopmentConfig(Config):
     ENV_NAME = "development"

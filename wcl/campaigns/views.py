@@ -8,7 +8,7 @@ from flask_login import current_user
 from werkzeug.datastructures import FileStorage
 
 from wcl.accounts.permissions import abort_unless, can, require, require_login
-from wcl.campaigns import forms, services
+from wcl.campaigns import forms, page_cache, services
 from wcl.campaigns.models import CampaignStatus
 from wcl.campaigns.pledging import PledgeError
 from wcl.extensions import limiter
@@ -58,6 +58,7 @@ def _campaign_or_404(slug):
 
 
 @bp.route("/")
+@page_cache.for_guests
 def index():
     region = request.args.get("region", "")
     domain = request.args.get("domain", "")
@@ -79,6 +80,7 @@ def index():
 
 
 @bp.route("/<slug>")
+@page_cache.for_guests
 def show(slug):
     page = services.campaign_page(slug, current_user)
     if page is None:

@@ -1,0 +1,128 @@
+"""A short-lived shared cache of the public campaign pages, for guests only.
+
+Most visits to a campaign page come from guests following a shared link, and
+every one of them would otherwise add up thousands of pledges and render 40
+tiers. A guest's page depends only on the data and her language (no session,
+no CSRF token, no name), so it is rendered once and kept in Redis.
+
+Freshness: every committed change to a campaign, tier, pledge, update,
+comment, budget line, matching pool or match reservation bumps one version
+number, and pages are stored under the version read *before* rendering, so a
+change that lands during a render is never hidden. ``PAGE_CACHE_SECONDS``
+bounds whatever the version cannot see (a display name edited, a deadline
+passing); 0 turns the cache off. Without Redis there is no cache.
+"""
+
+import logging
+from contextlib import suppress
+from functools import wraps
+from itertools import chain
+
+from flask import Response, current_app, has_app_context, request, session
+from flask_babel import get_locale
+from flask_login import current_user
+from redis.exceptions import RedisError
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from wcl.campaigns.models import (
+    BudgetLine,
+    Campaign,
+    CampaignComment,
+    CampaignUpdate,
+    MatchingPool,
+    MatchReservation,
+    Pledge,
+    RewardTier,
+)
+from wcl.queue import redis_connection
+
+log = logging.getLogger(__name__)
+
+VERSION_KEY = "wcl:pages:version"
+_CHANGED = "wcl_public_pages_changed"
+WATCHED = (
+    Campaign,
+    RewardTier,
+    Pledge,
+    CampaignUpdate,
+    CampaignComment,
+    BudgetLine,
+    MatchingPool,
+    MatchReservation,
+)
+
+
+def _redis():
+    if not has_app_context() or not current_app.config.get("PAGE_CACHE_SECONDS"):
+        return None
+    return redis_connection()
+
+
+def bump_version():
+    """Make every cached page stale (called after a commit that changed what pages show)."""
+    redis = _redis()
+    if redis is None:
+        return
+    try:
+        redis.incr(VERSION_KEY)
+    except RedisError:
+        # The pages expire on their own within PAGE_CACHE_SECONDS.
+        log.warning("could not bump the public page cache version")
+
+
+@event.listens_for(Session, "after_flush")
+def _note_changes(session, flush_context):
+    if not session.info.get(_CHANGED) and any(
+        isinstance(obj, WATCHED) for obj in chain(session.new, session.dirty, session.deleted)
+    ):
+        session.info[_CHANGED] = True
+
+
+@event.listens_for(Session, "after_commit")
+def _after_commit(session):
+    if session.info.pop(_CHANGED, False):
+        bump_version()
+
+
+@event.listens_for(Session, "after_rollback")
+def _after_rollback(session):
+    session.info.pop(_CHANGED, None)
+
+
+def _cacheable():
+    # A guest with nothing waiting for her: no flashed message, no query string
+    # (which would let anyone fill the cache with variants).
+    return (
+        request.method == "GET"
+        and not request.query_string
+        and not getattr(current_user, "is_authenticated", False)
+        and not session.get("_flashes")
+    )
+
+
+def for_guests(view):
+    """Serve ``view``'s 200 responses to guests from the cache (see the module docstring)."""
+
+    @wraps(view)
+    def cached_view(*args, **kwargs):
+        redis = _redis()
+        if redis is None or not _cacheable():
+            return view(*args, **kwargs)
+        try:
+            version = int(redis.get(VERSION_KEY) or 0)
+            key = f"wcl:page:{version}:{get_locale()}:{request.path}"
+            html = redis.get(key)
+        except RedisError:
+            return view(*args, **kwargs)
+        if html is not None:
+            response = Response(html, mimetype="text/html")
+            response.headers["X-WCL-Page-Cache"] = "hit"
+            return response
+        response = current_app.make_response(view(*args, **kwargs))
+        if response.status_code == 200 and not session.modified and "Set-Cookie" not in response.headers:
+            with suppress(RedisError):  # unstored is only slower
+                redis.set(key, response.get_data(), ex=current_app.config["PAGE_CACHE_SECONDS"])
+        return response
+
+    return cached_view
