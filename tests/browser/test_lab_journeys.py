@@ -598,6 +598,9 @@ def test_7_staff_filter_the_participation_report_and_download_it(site, journey, 
         control = page.locator(f"#{label.get_attribute('for')}").bounding_box()
         box = label.bounding_box()
         assert box["y"] + box["height"] <= control["y"] + 1, (label.inner_text(), box, control)
+    # The chart keeps its drawn size (its 11px labels stay legible); on a phone its box scrolls.
+    chart = page.locator("svg.report-chart").bounding_box()
+    assert chart["width"] >= 590, chart
     staff.screenshot("j7-01-report")
 
     # Region by gender, for applications in the last month, through the form.
