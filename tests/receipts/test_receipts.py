@@ -292,3 +292,12 @@ def test_a_partial_refund_amends_the_receipt_and_a_full_one_voids_it(app, client
         text = " ".join(_text(services.pdf_bytes(receipt)).split())
         assert "VOID" in text and "Amount donated by you KGS 3,000" in text and "Refunded to you" not in text
     assert "VOID" in client.get(f"/receipts/verify/{code}").get_data(as_text=True)
+
+
+def test_a_receipt_issued_after_a_partial_refund_states_it(app_ctx):
+    pledge = paid_pledge(amount=300_000, refunded_amount=100_000)
+    receipt = services.issue_receipt(pledge.id)
+    assert (receipt.amount, receipt.refunded_amount, receipt.net_amount) == (300_000, 100_000, 200_000)
+    assert services.amend_receipt(pledge.id).id == receipt.id and queued_jobs(app_ctx) == [
+        "wcl.receipts.jobs.render_receipt"
+    ]  # nothing to amend: only the first render is queued

@@ -135,6 +135,8 @@ def issue_receipt(pledge_id):
         amount=pledge.amount,
         currency=pledge.currency,
         matched_amount=_matched_amount(pledge.id),
+        # A partial refund made before this job ran is already on the receipt.
+        refunded_amount=pledge.refunded_amount,
         campaign_id=campaign.id,
         campaign_title=campaign.title,
         creator_name=campaign.creator_name,
