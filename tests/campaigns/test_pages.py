@@ -292,3 +292,32 @@ def test_my_pledges_lists_own_and_confirmed_guest_pledges(app, client):
     html = client.get("/campaigns/my-pledges").get_data(as_text=True)
     assert "1,500" in html and "700" in html and "990" not in html
     assert "Paid" in html and "Waiting for payment" in html
+
+
+def test_hiding_an_update_needs_a_reason_and_its_own_campaign(app):
+    from wcl.audit.models import AuditEntry
+
+    with app.app_context():
+        UserFactory(email="staff@example.org", roles=["staff"])
+        felt = CampaignFactory(slug="felt")
+        CampaignFactory(slug="rugs")
+        update_id = CampaignUpdateFactory(campaign=felt, title="Wool arrived").id
+    staff = app.test_client()
+    login(staff, "staff@example.org", PASSWORD)
+    page = staff.get("/campaigns/felt").get_data(as_text=True)
+    assert f'<label for="hide-update-{update_id}">Reason</label>' in page
+    for slug, reason, message in (
+        ("felt", "   ", "Say why the update is hidden"),
+        ("felt", "x" * 301, "Say why the update is hidden"),
+        ("rugs", "Spam", "This update does not exist."),
+    ):
+        path = f"/campaigns/{slug}/updates/{update_id}/hide"
+        response = post_form(staff, path, {"reason": reason}, get_path=f"/campaigns/{slug}")
+        assert response.status_code == 302
+        assert message in staff.get(f"/campaigns/{slug}").get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(CampaignUpdate, update_id).hidden_at is None
+        assert not db.session.scalars(
+            db.select(AuditEntry).where(AuditEntry.action == "campaign.update_hidden")
+        ).all()
+    assert "Wool arrived" in app.test_client().get("/campaigns/felt").get_data(as_text=True)

@@ -608,18 +608,24 @@ def post_update(actor, campaign_id, title, body, visibility):
     return update
 
 
-def hide_update(actor, update_id, reason):
-    """Staff hide an update from the page (kept, with who hid it and why)."""
+def hide_update(actor, update_id, reason, slug=None):
+    """Staff hide an update from the page (kept, with who hid it and why).
+
+    With ``slug``, the update must belong to that campaign.
+    """
     update = db.session.get(CampaignUpdate, update_id)
-    if update is None:
+    if update is None or (slug is not None and update.campaign.slug != slug):
         raise CampaignError(_l("This update does not exist."))
     ensure("campaigns.moderate", update.campaign, user=actor)
+    reason = " ".join((reason or "").split())
+    if not reason or len(reason) > 300:
+        _refuse(_l("Say why the update is hidden (at most 300 characters)."), "reason")
     if update.hidden_at is not None:
         db.session.rollback()
         return update
     update.hidden_at = utcnow()
     update.hidden_by_id = actor.id
-    update.hidden_reason = (reason or "").strip()[:300] or None
+    update.hidden_reason = reason
     record("campaign.update_hidden", update.campaign, actor=actor, update_id=update.id)
     db.session.commit()
     return update

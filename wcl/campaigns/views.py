@@ -451,12 +451,14 @@ def hide_update(slug, update_id):
     form = forms.ReasonForm()
     if form.validate_on_submit():
         try:
-            services.hide_update(current_user, update_id, form.reason.data)
+            services.hide_update(current_user, update_id, form.reason.data, slug=slug)
         except services.CampaignError as exc:
             flash(str(exc.message), "error")
         else:
             flash(_("The update is hidden."), "success")
-    return redirect(url_for("campaigns.show", slug=slug))
+    else:
+        flash(_("Say why the update is hidden (at most 300 characters)."), "error")
+    return redirect(url_for("campaigns.show", slug=slug, _anchor="updates"))
 
 
 @bp.route("/<slug>/comments/<int:comment_id>/hide", methods=["POST"])
