@@ -85,10 +85,10 @@ def test_forged_or_mistyped_code_is_a_translated_404(client, donor, locale, mess
         assert message in html and donor["number"] not in html
 
 
-def test_donor_downloads_her_receipt_and_statement(app, client, donor):
+def test_donor_downloads_her_receipt_and_statement(app, client, donor, run_jobs):
     login(client, "donor@example.org", PASSWORD)
     page = client.get("/receipts/").get_data(as_text=True)
-    assert donor["number"] in page and "/receipts/statement/" in page
+    assert donor["number"] in page and 'action="/receipts/statements"' in page
     response = client.get(f"/receipts/{donor['receipt_id']}/pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert donor["number"] in _text(response.data)
@@ -96,9 +96,27 @@ def test_donor_downloads_her_receipt_and_statement(app, client, donor):
     assert response.status_code == 200 and response.data.startswith(b"%PDF-")
     with app.app_context():
         year = db.session.get(Receipt, donor["receipt_id"]).year
-    response = client.get(f"/receipts/statement/{year}.pdf")
+    response = post_form(client, "/receipts/statements", {"year": str(year)}, get_path="/receipts/")
+    status_page = response.headers["Location"]
+    assert response.status_code == 302 and status_page.startswith("/receipts/statements/")
+    assert "Queued" in client.get(status_page).get_data(as_text=True)
+    run_jobs()
+    page = client.get(status_page).get_data(as_text=True)
+    assert "Your statement is ready." in page and f"{status_page}/pdf" in page
+    response = client.get(f"{status_page}/pdf")
     assert response.status_code == 200 and donor["number"] in _text(response.data)
-    assert client.get(f"/receipts/statement/{year - 1}.pdf").status_code == 302  # none that year
+    assert f"receipts-{year}.pdf" in response.headers["Content-Disposition"]
+    # None that year: told so, nothing queued.
+    response = post_form(client, "/receipts/statements", {"year": str(year - 1)}, get_path="/receipts/")
+    assert response.headers["Location"] == "/receipts/"
+    assert "You have no receipts for this year." in client.get("/receipts/").get_data(as_text=True)
+    assert queued_jobs(app) == []
+    # Someone else's statement does not exist for her.
+    with app.app_context():
+        UserFactory(email="other@example.org")
+    other = app.test_client()
+    login(other, "other@example.org", PASSWORD)
+    assert other.get(status_page).status_code == 404 and other.get(f"{status_page}/pdf").status_code == 404
     assert "/receipts/" in client.get("/campaigns/my-pledges").get_data(as_text=True)
 
 

@@ -301,3 +301,32 @@ def test_a_receipt_issued_after_a_partial_refund_states_it(app_ctx):
     assert services.amend_receipt(pledge.id).id == receipt.id and queued_jobs(app_ctx) == [
         "wcl.receipts.jobs.render_receipt"
     ]  # nothing to amend: only the first render is queued
+
+
+def test_statement_job_records_failure_then_renders_once(app_ctx, monkeypatch):
+    from wcl.receipts.models import AnnualStatement
+
+    user = UserFactory(locale="ru")
+    services.issue_receipt(paid_pledge(backer_id=user.id, amount=100_000).id)
+    year = db.session.scalars(db.select(Receipt.year)).first()
+    statement = services.request_statement(user, year, "ky")
+    assert statement.status == "queued" and "wcl.receipts.jobs.render_statement" in queued_jobs(app_ctx)
+    statement_id = statement.id
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("fonts missing")
+
+    monkeypatch.setattr(services, "annual_statement", broken)
+    with pytest.raises(RuntimeError):
+        services.render_statement(statement_id)  # RQ retries it
+    assert db.session.get(AnnualStatement, statement_id).status == "failed"
+    monkeypatch.undo()
+    done = services.render_statement(statement_id)
+    assert done.status == "done" and "Сиз берген сумма" in " ".join(
+        _text(services.read_bytes(done.file)).split()
+    )
+    file_id = done.file_id
+    assert services.render_statement(statement_id).file_id == file_id  # idempotent
+    assert services.statement_for(UserFactory(), statement_id) is None
+    with pytest.raises(services.ReceiptError):
+        services.request_statement(user, year - 1, "en")

@@ -45,3 +45,9 @@ def apply_refund(pledge_id):
     reduced match), and queue its new PDF. Idempotent."""
     receipt = services.apply_refund(pledge_id)
     return getattr(receipt, "id", None)
+
+
+def render_statement(statement_id):
+    """Render a donor's requested annual statement PDF; re-running after success does nothing."""
+    statement = services.render_statement(statement_id)
+    return getattr(statement, "status", None)

@@ -88,3 +88,33 @@ class Receipt(db.Model):
         from flask_babel import gettext as _
 
         return _("Anonymous") if self.anonymous else self.donor_name
+
+
+class StatementStatus:
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class AnnualStatement(db.Model):
+    """A donor's requested PDF of one year's receipts, rendered by a job.
+
+    Rendered again on each request (receipts may have been voided or amended
+    since); the donor follows its progress on a status page.
+    """
+
+    __tablename__ = "annual_statements"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    user_id = sa.Column(sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
+    year = sa.Column(sa.Integer, nullable=False)
+    locale = sa.Column(sa.String(5), nullable=False, default="en")
+    status = sa.Column(sa.String(8), nullable=False, default=StatementStatus.QUEUED)
+    file_id = sa.Column(sa.Integer, sa.ForeignKey("stored_files.id", ondelete="SET NULL"))
+    created_at = sa.Column(UTCDateTime, nullable=False, default=utcnow)
+    finished_at = sa.Column(UTCDateTime)
+
+    file = db.relationship("StoredFile")
+
+    __table_args__ = (sa.CheckConstraint("status IN ('queued','running','done','failed')", name="status"),)

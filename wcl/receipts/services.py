@@ -26,12 +26,13 @@ from wcl.files.services import delete_stored, read_bytes, store_bytes
 from wcl.links import absolute_url
 from wcl.mail import render_email, send
 from wcl.queue import RECEIPTS, enqueue_after_commit
-from wcl.receipts.models import Receipt
+from wcl.receipts.models import AnnualStatement, Receipt, StatementStatus
 from wcl.receipts.numbering import next_number
 from wcl.time import DEFAULT_ZONE, utcnow
 
 RENDER_JOB = "wcl.receipts.jobs.render_receipt"
 EMAIL_JOB = "wcl.receipts.jobs.email_receipt"
+STATEMENT_JOB = "wcl.receipts.jobs.render_statement"
 # A receipt is one page; a render taking longer than this is stuck (RQ kills it, then retries).
 RENDER_TIMEOUT = 90
 EMAIL_TIMEOUT = 60
@@ -411,23 +412,27 @@ def pdf_bytes(receipt):
     return read_bytes(receipt.pdf)
 
 
-def annual_statement(user, year):
-    """One PDF listing all of the user's receipts of ``year`` (void ones marked).
+def _statement_receipts(user, year):
+    return db.session.scalars(
+        db.select(Receipt).where(_owner_condition(user), Receipt.year == year).order_by(Receipt.number)
+    ).all()
 
-    Raises ``ReceiptError`` when she has none that year.
+
+def annual_statement(user, year, locale=None):
+    """One PDF listing all of the user's receipts of ``year`` (void ones marked, partial
+    refunds netted). Raises ``ReceiptError`` when she has none that year.
     """
     from wcl.receipts.pdf import render_pdf
 
-    receipts = db.session.scalars(
-        db.select(Receipt).where(_owner_condition(user), Receipt.year == year).order_by(Receipt.number)
-    ).all()
+    receipts = _statement_receipts(user, year)
     if not receipts:
         raise ReceiptError(_l("You have no receipts for this year."))
     totals = {}
     for receipt in receipts:
         if not receipt.is_void:
             totals[receipt.currency] = totals.get(receipt.currency, 0) + receipt.net_amount
-    locale = user.locale if getattr(user, "locale", None) in current_app.config["LANGUAGES"] else "en"
+    if locale not in current_app.config["LANGUAGES"]:
+        locale = user.locale if getattr(user, "locale", None) in current_app.config["LANGUAGES"] else "en"
     return render_pdf(
         "receipts/pdf/statement.html",
         locale,
@@ -438,6 +443,58 @@ def annual_statement(user, year):
         org=org_details(),
         issued_on=utcnow(),
     )
+
+
+def request_statement(user, year, locale):
+    """Queue the PDF of ``user``'s receipts of ``year`` in ``locale``; returns the
+    ``AnnualStatement`` to follow. Raises ``ReceiptError`` (nothing queued) when she
+    has no receipts that year."""
+    if year is None or not _statement_receipts(user, year):
+        db.session.rollback()
+        raise ReceiptError(_l("You have no receipts for this year."))
+    if locale not in current_app.config["LANGUAGES"]:
+        locale = "en"
+    statement = AnnualStatement(user_id=user.id, year=year, locale=locale)
+    db.session.add(statement)
+    db.session.flush()
+    enqueue_after_commit(STATEMENT_JOB, statement.id, queue=RECEIPTS, job_timeout=RENDER_TIMEOUT * 4)
+    db.session.commit()
+    return statement
+
+
+def render_statement(statement_id):
+    """Render a requested statement and store it (idempotent: a finished one is left
+    alone). A failure marks it failed for the donor and is re-raised for RQ."""
+    from wcl.accounts.models import User
+
+    statement = db.session.get(AnnualStatement, statement_id)
+    if statement is None or statement.status == StatementStatus.DONE:
+        db.session.rollback()
+        return statement
+    statement.status = StatementStatus.RUNNING
+    db.session.commit()
+    try:
+        user = db.session.get(User, statement.user_id)
+        data = annual_statement(user, statement.year, statement.locale)
+        stored = store_bytes(data, "application/pdf", f"receipts-{statement.year}.pdf", uploaded_by=user.id)
+        statement.file_id, statement.status = stored.id, StatementStatus.DONE
+        statement.finished_at = utcnow()
+    except Exception:
+        db.session.rollback()
+        statement = db.session.get(AnnualStatement, statement_id)
+        statement.status, statement.finished_at = StatementStatus.FAILED, utcnow()
+        db.session.commit()
+        raise
+    db.session.commit()
+    return statement
+
+
+def statement_for(user, statement_id):
+    """The user's own requested statement, or ``None``."""
+    statement = db.session.get(AnnualStatement, statement_id)
+    if statement is None or statement.user_id != getattr(user, "id", None):
+        return None
+    return statement
 
 
 # --- staff -------------------------------------------------------------------------

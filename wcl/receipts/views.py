@@ -1,8 +1,10 @@
 """Receipt pages: public verification, the donor's receipts and statements, the staff register."""
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf import FlaskForm
 
 from wcl.accounts.permissions import require, require_login
 from wcl.extensions import limiter
@@ -72,18 +74,37 @@ def guest_download(token):
     return send_stored(receipt.pdf, as_attachment=True)
 
 
-@bp.route("/statement/<int:year>.pdf")
+@bp.route("/statements", methods=["POST"])
 @require_login
-def statement(year):
+def request_statement():
+    if not FlaskForm().validate_on_submit():
+        abort(400)
     try:
-        data = services.annual_statement(current_user, year)
+        statement = services.request_statement(
+            current_user, request.form.get("year", type=int), str(get_locale())
+        )
     except services.ReceiptError as exc:
         flash(str(exc.message), "error")
         return redirect(url_for("receipts.mine"))
-    response = Response(data, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'attachment; filename="receipts-{year}.pdf"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return redirect(url_for("receipts.statement", statement_id=statement.id))
+
+
+@bp.route("/statements/<int:statement_id>")
+@require_login
+def statement(statement_id):
+    statement = services.statement_for(current_user, statement_id)
+    if statement is None:
+        abort(404)
+    return render_template("receipts/statement.html", statement=statement)
+
+
+@bp.route("/statements/<int:statement_id>/pdf")
+@require_login
+def statement_pdf(statement_id):
+    statement = services.statement_for(current_user, statement_id)
+    if statement is None or statement.file is None:
+        abort(404)
+    return send_stored(statement.file, as_attachment=True)
 
 
 # --- staff ------------------------------------------------------------------------
