@@ -22,11 +22,12 @@ from wcl.accounts.tokens import GUEST_LINK, TokenError, make_token, read_token
 from wcl.audit.services import record
 from wcl.campaigns.models import Campaign, MatchReservation, Pledge, PledgeStatus
 from wcl.extensions import db
+from wcl.files.generated import run_render
 from wcl.files.services import delete_stored, read_bytes, store_bytes
 from wcl.links import absolute_url
 from wcl.mail import render_email, send
 from wcl.queue import RECEIPTS, enqueue_after_commit
-from wcl.receipts.models import AnnualStatement, Receipt, StatementStatus
+from wcl.receipts.models import AnnualStatement, Receipt
 from wcl.receipts.numbering import next_number
 from wcl.time import DEFAULT_ZONE, utcnow
 
@@ -198,10 +199,8 @@ def amend_receipt(pledge_id):
         return None
     receipt = _lock_receipt(receipt.id)
     matched = _matched_amount(pledge_id)
-    if receipt.is_void or (receipt.refunded_amount, receipt.matched_amount) == (
-        pledge.refunded_amount,
-        matched,
-    ):
+    up_to_date = receipt.refunded_amount == pledge.refunded_amount and receipt.matched_amount == matched
+    if receipt.is_void or up_to_date:
         db.session.rollback()
         return receipt
     receipt.refunded_amount = pledge.refunded_amount
@@ -467,26 +466,12 @@ def render_statement(statement_id):
     alone). A failure marks it failed for the donor and is re-raised for RQ."""
     from wcl.accounts.models import User
 
-    statement = db.session.get(AnnualStatement, statement_id)
-    if statement is None or statement.status == StatementStatus.DONE:
-        db.session.rollback()
-        return statement
-    statement.status = StatementStatus.RUNNING
-    db.session.commit()
-    try:
+    def produce(statement):
         user = db.session.get(User, statement.user_id)
         data = annual_statement(user, statement.year, statement.locale)
-        stored = store_bytes(data, "application/pdf", f"receipts-{statement.year}.pdf", uploaded_by=user.id)
-        statement.file_id, statement.status = stored.id, StatementStatus.DONE
-        statement.finished_at = utcnow()
-    except Exception:
-        db.session.rollback()
-        statement = db.session.get(AnnualStatement, statement_id)
-        statement.status, statement.finished_at = StatementStatus.FAILED, utcnow()
-        db.session.commit()
-        raise
-    db.session.commit()
-    return statement
+        return store_bytes(data, "application/pdf", f"receipts-{statement.year}.pdf", uploaded_by=user.id)
+
+    return run_render(AnnualStatement, statement_id, produce)
 
 
 def statement_for(user, statement_id):

@@ -3,15 +3,8 @@
 import sqlalchemy as sa
 
 from wcl.extensions import db
+from wcl.files.generated import RenderStatus
 from wcl.time import UTCDateTime, utcnow
-
-
-class ExportStatus:
-    QUEUED = "queued"
-    RUNNING = "running"
-    DONE = "done"
-    FAILED = "failed"
-    ALL = (QUEUED, RUNNING, DONE, FAILED)
 
 
 class ReportExport(db.Model):
@@ -25,7 +18,7 @@ class ReportExport(db.Model):
     )
     params = sa.Column(sa.JSON, nullable=False, default=dict)
     locale = sa.Column(sa.String(5), nullable=False, default="en")
-    status = sa.Column(sa.String(8), nullable=False, default=ExportStatus.QUEUED)
+    status = sa.Column(sa.String(8), nullable=False, default=RenderStatus.QUEUED)
     file_id = sa.Column(sa.Integer, sa.ForeignKey("stored_files.id", ondelete="SET NULL"))
     created_at = sa.Column(UTCDateTime, nullable=False, default=utcnow)
     started_at = sa.Column(UTCDateTime)
@@ -33,4 +26,4 @@ class ReportExport(db.Model):
 
     file = db.relationship("StoredFile")
 
-    __table_args__ = (sa.CheckConstraint("status IN ('queued','running','done','failed')", name="status"),)
+    __table_args__ = (sa.CheckConstraint(RenderStatus.CHECK, name="status"),)

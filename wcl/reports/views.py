@@ -7,10 +7,10 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from wcl.accounts.permissions import require
+from wcl.files.generated import RenderStatus
 from wcl.files.services import send_stored
 from wcl.reports import services
 from wcl.reports.charts import funnel_chart
-from wcl.reports.models import ExportStatus
 from wcl.reports.queries import DIMENSIONS, PEOPLE, STAGES
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -92,8 +92,8 @@ def export_status(export_id):
     return render_template(
         "reports/export_status.html",
         export=export,
-        done=export.status == ExportStatus.DONE,
-        refresh=export.status in (ExportStatus.QUEUED, ExportStatus.RUNNING),
+        done=export.status == RenderStatus.DONE,
+        refresh=export.status in (RenderStatus.QUEUED, RenderStatus.RUNNING),
     )
 
 
