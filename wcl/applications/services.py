@@ -11,6 +11,7 @@ import io
 import re
 import secrets
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -630,10 +631,7 @@ def _queue_review_request_emails(call, reviewer_ids):
     One email per reviewer, however many were assigned at once; it names the
     call only (never an applicant, so a blind review stays blind).
     """
-    counts = {}
-    for reviewer_id in reviewer_ids:
-        counts[reviewer_id] = counts.get(reviewer_id, 0) + 1
-    for reviewer_id, count in counts.items():
+    for reviewer_id, count in Counter(reviewer_ids).items():
         reviewer = db.session.get(User, reviewer_id)
         if reviewer is None or not _can_email(reviewer):
             continue

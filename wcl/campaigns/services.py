@@ -608,6 +608,15 @@ def post_update(actor, campaign_id, title, body, visibility):
     return update
 
 
+def _moderation_reason(reason, message):
+    """The reason staff give for hiding something, on one line; refused with
+    ``message`` when empty or longer than 300 characters (the column's size)."""
+    reason = " ".join((reason or "").split())
+    if not reason or len(reason) > 300:
+        _refuse(message, "reason")
+    return reason
+
+
 def hide_update(actor, update_id, reason, slug=None):
     """Staff hide an update from the page (kept, with who hid it and why).
 
@@ -617,9 +626,7 @@ def hide_update(actor, update_id, reason, slug=None):
     if update is None or (slug is not None and update.campaign.slug != slug):
         raise CampaignError(_l("This update does not exist."))
     ensure("campaigns.moderate", update.campaign, user=actor)
-    reason = " ".join((reason or "").split())
-    if not reason or len(reason) > 300:
-        _refuse(_l("Say why the update is hidden (at most 300 characters)."), "reason")
+    reason = _moderation_reason(reason, _l("Say why the update is hidden (at most 300 characters)."))
     if update.hidden_at is not None:
         db.session.rollback()
         return update
@@ -743,9 +750,7 @@ def hide_comment(actor, comment_id, reason, slug=None):
     """
     comment = _comment(comment_id, slug)
     ensure("campaigns.moderate", comment.campaign, user=actor)
-    reason = " ".join((reason or "").split())
-    if not reason or len(reason) > 300:
-        _refuse(_l("Say why the comment is hidden (at most 300 characters)."), "reason")
+    reason = _moderation_reason(reason, _l("Say why the comment is hidden (at most 300 characters)."))
     if comment.hidden_at is not None:
         db.session.rollback()
         return comment

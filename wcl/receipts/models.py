@@ -9,6 +9,7 @@ receipt keeps its number for ever; numbers are never reused.
 import sqlalchemy as sa
 
 from wcl.extensions import db
+from wcl.files.generated import RenderStatus
 from wcl.receipts.numbering import ReceiptSequence, format_number  # noqa: F401  (metadata)
 from wcl.time import UTCDateTime, utcnow
 
@@ -76,6 +77,16 @@ class Receipt(db.Model):
         return self.amount - (self.refunded_amount or 0)
 
     @property
+    def donated_amount(self):
+        """The donation the receipt states: the net amount, or for a void receipt
+        the amount it was issued for (shown under its VOID mark)."""
+        return self.amount if self.is_void else self.net_amount
+
+    @property
+    def is_partly_refunded(self):
+        return bool(self.refunded_amount) and not self.is_void
+
+    @property
     def display_number(self):
         return format_number(self.year, self.number)
 
@@ -88,13 +99,6 @@ class Receipt(db.Model):
         from flask_babel import gettext as _
 
         return _("Anonymous") if self.anonymous else self.donor_name
-
-
-class StatementStatus:
-    QUEUED = "queued"
-    RUNNING = "running"
-    DONE = "done"
-    FAILED = "failed"
 
 
 class AnnualStatement(db.Model):
@@ -110,11 +114,11 @@ class AnnualStatement(db.Model):
     user_id = sa.Column(sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
     year = sa.Column(sa.Integer, nullable=False)
     locale = sa.Column(sa.String(5), nullable=False, default="en")
-    status = sa.Column(sa.String(8), nullable=False, default=StatementStatus.QUEUED)
+    status = sa.Column(sa.String(8), nullable=False, default=RenderStatus.QUEUED)
     file_id = sa.Column(sa.Integer, sa.ForeignKey("stored_files.id", ondelete="SET NULL"))
     created_at = sa.Column(UTCDateTime, nullable=False, default=utcnow)
     finished_at = sa.Column(UTCDateTime)
 
     file = db.relationship("StoredFile")
 
-    __table_args__ = (sa.CheckConstraint("status IN ('queued','running','done','failed')", name="status"),)
+    __table_args__ = (sa.CheckConstraint(RenderStatus.CHECK, name="status"),)

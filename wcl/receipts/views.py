@@ -4,7 +4,6 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
 
 from wcl.accounts.permissions import require, require_login
 from wcl.extensions import limiter
@@ -77,8 +76,6 @@ def guest_download(token):
 @bp.route("/statements", methods=["POST"])
 @require_login
 def request_statement():
-    if not FlaskForm().validate_on_submit():
-        abort(400)
     try:
         statement = services.request_statement(
             current_user, request.form.get("year", type=int), str(get_locale())

@@ -227,9 +227,6 @@ def filter_choices(user, locale="en"):
     ``{key: [(id, name)]}`` for the filter form's selects; staff scoped to a lab
     see only that lab's calls and cohorts. Draft campaigns are left out."""
 
-    def localized(obj, field):
-        return getattr(obj, f"{field}_{locale}", None) or getattr(obj, f"{field}_en")
-
     labs = db.select(Lab).order_by(Lab.name_en)
     calls = db.select(Call).order_by(Call.opens_at.desc(), Call.id.desc())
     cohorts = db.select(Cohort).order_by(Cohort.starts_on.desc(), Cohort.id.desc())
@@ -243,8 +240,8 @@ def filter_choices(user, locale="en"):
         .order_by(Campaign.title, Campaign.id)
     )
     return {
-        "lab": [(lab.id, localized(lab, "name")) for lab in db.session.scalars(labs)],
-        "call": [(call.id, localized(call, "title")) for call in db.session.scalars(calls)],
+        "lab": [(lab.id, lab.name(locale)) for lab in db.session.scalars(labs)],
+        "call": [(call.id, call.title(locale)) for call in db.session.scalars(calls)],
         "cohort": [(cohort.id, cohort.name) for cohort in db.session.scalars(cohorts)],
         "campaign": [tuple(row) for row in db.session.execute(campaigns)],
     }
@@ -556,20 +553,16 @@ def render_export(export_id):
     Filters are re-validated and permissions re-checked for the requester, so a
     job run after her access was removed produces nothing."""
     from wcl.accounts.models import User
+    from wcl.files.generated import run_render
     from wcl.files.services import store_bytes
     from wcl.receipts.pdf import render_pdf
     from wcl.reports.charts import funnel_chart
-    from wcl.reports.models import ExportStatus, ReportExport
+    from wcl.reports.models import ReportExport
 
-    export = db.session.get(ReportExport, export_id)
-    if export is None or export.status == ExportStatus.DONE:
-        return export
-    user = db.session.get(User, export.requested_by_id)
-    export.status, export.started_at = ExportStatus.RUNNING, utcnow()
-    db.session.commit()
-    try:
+    def produce(export):
         from flask_babel import force_locale
 
+        user = db.session.get(User, export.requested_by_id)
         with force_locale(export.locale):
             filters = parse_filters(export.params, user)
             report = build_report(filters, user)
@@ -583,18 +576,11 @@ def render_export(export_id):
             described=described,
             mark=MARK,
         )
-        stored = store_bytes(
+        return store_bytes(
             pdf, "application/pdf", f"participation-report-{export.id}.pdf", uploaded_by=user.id
         )
-        export.file_id, export.status, export.finished_at = stored.id, ExportStatus.DONE, utcnow()
-    except Exception:
-        db.session.rollback()
-        export = db.session.get(ReportExport, export_id)
-        export.status, export.finished_at = ExportStatus.FAILED, utcnow()
-        db.session.commit()
-        raise
-    db.session.commit()
-    return export
+
+    return run_render(ReportExport, export_id, produce)
 
 
 def export_for(export_id, user):
