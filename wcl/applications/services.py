@@ -1522,11 +1522,12 @@ def _safe_cell(value):
 def export_table(actor, call):
     """Header and rows of the call's applications with scores.
 
-    Demographic snapshot columns appear only for admins (raw demographics
-    are the most sensitive data here).
+    Demographic snapshot columns appear only to those who may read raw
+    demographics (``demographics.read_raw``: admins; they are the most
+    sensitive data here).
     """
     ensure("applications.export", call, user=actor)
-    with_demographics = is_admin(actor)
+    with_demographics = can("demographics.read_raw", user=actor)
     questions = [q for q in call.questions if q.kind != QuestionKind.FILE]
     header = [
         "id",
