@@ -28,6 +28,10 @@ def test_security_headers(client):
     headers = client.get("/").headers
     csp = headers["Content-Security-Policy"]
     assert "base-uri 'none'" in csp and "frame-ancestors 'none'" in csp and "script-src 'self'" in csp
+    directives = {d.split()[0]: d.split()[1:] for d in csp.split(";") if d.strip()}
+    # No inline or eval'd script: an injected <script> or onclick= does not run.
+    assert "'unsafe-inline'" not in directives["script-src"]
+    assert "'unsafe-eval'" not in directives["script-src"]
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["X-Frame-Options"] == "DENY"
 
