@@ -251,3 +251,19 @@ def test_bad_pdf_request_changes_nothing(client, data):
     response = post_form(client, "/reports/export.pdf", {"locale": "xx"}, get_path="/reports/")
     assert response.status_code == 400
     assert db.session.query(ReportExport).count() == 0
+
+
+@pytest.mark.parametrize(
+    "title", ['=HYPERLINK("http://evil.example","x")', "+1+2", "-1+2", "@SUM(A1)", "\t=1"]
+)
+def test_exports_never_carry_a_formula(client, data, title):
+    # A campaign's creator chooses its title; the report repeats it as a filter value.
+    data["campaign"].title = title
+    db.session.commit()
+    _staff_client(client)
+    query = f"?campaign={data['campaign'].id}"
+    text = client.get("/reports/export.csv" + query).get_data().decode("utf-8-sig")
+    assert ["Campaign", "'" + title] in list(csv.reader(io.StringIO(text)))
+    book = load_workbook(io.BytesIO(client.get("/reports/export.xlsx" + query).get_data()))
+    (cell,) = [c for row in book.active.iter_rows() for c in row if c.value and title in str(c.value)]
+    assert cell.value == "'" + title and cell.data_type == "s"

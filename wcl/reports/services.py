@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 
 from wcl.accounts.permissions import ensure
 from wcl.applications.models import Call
+from wcl.applications.services import _safe_cell as safe_cell
 from wcl.campaigns.models import Campaign, CampaignStatus
 from wcl.cohorts.models import Cohort
 from wcl.extensions import db
@@ -509,7 +510,8 @@ def export_csv(report):
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     for row in table_rows(report):
-        writer.writerow(row)
+        # Filter values carry names people chose (a campaign title): never a formula.
+        writer.writerow([safe_cell(v) for v in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -523,7 +525,10 @@ def export_xlsx(report):
     sheet = book.active
     sheet.title = "Report"
     for row in table_rows(report):
-        sheet.append(row)
+        sheet.append([safe_cell(v) for v in row])
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # never a formula
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
