@@ -6,7 +6,7 @@ from pathlib import Path
 from flask import Flask
 
 import config as wcl_config
-from wcl import i18n, queue
+from wcl import forms, i18n, queue
 from wcl.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 ROOT_DIR = Path(__file__).resolve().parent.parent
@@ -57,6 +57,7 @@ def _init_extensions(app):
     login_manager.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
+    forms.init_app(app)
     limiter.init_app(app)
     queue.init_app(app)
 

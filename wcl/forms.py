@@ -1,10 +1,15 @@
-"""Shared form pieces: a money field and safe ``next`` redirects."""
+"""Shared form pieces: a money field, safe ``next`` redirects and WTForms' messages in ky."""
 
+from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
-from flask import request
+from babel.support import Translations
+from flask import current_app, request
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from wtforms import StringField
+from wtforms.i18n import messages_path
 
 from wcl.money import DEFAULT_CURRENCY, MoneyError, parse_amount
 
@@ -54,3 +59,57 @@ def safe_next(default):
 
 
 REQUIRED = _l("This field is required.")
+
+
+# --- WTForms' built-in messages ------------------------------------------------
+# Length, NumberRange, IntegerField, SelectField… carry English messages that
+# WTForms translates from its own catalogues, which have Russian but no Kyrgyz.
+# ``wcl/core/translations/<locale>/LC_MESSAGES/wtforms.po`` holds ours (compiled
+# with every other catalogue); WTForms' own catalogue fills in what ours lacks.
+
+WTFORMS_DOMAIN = "wtforms"
+WTFORMS_CATALOGUES = str(Path(__file__).resolve().parent / "core" / "translations")
+_wtforms_catalogues = {}
+
+
+def wtforms_catalogue(locale):
+    """The gettext catalogue of WTForms' messages in ``locale`` (cached per process)."""
+    catalogue = _wtforms_catalogues.get(locale)
+    if catalogue is None:
+        catalogue = Translations.load(WTFORMS_CATALOGUES, [locale], domain=WTFORMS_DOMAIN)
+        catalogue.add_fallback(Translations.load(messages_path(), [locale], domain=WTFORMS_DOMAIN))
+        _wtforms_catalogues[locale] = catalogue
+    return catalogue
+
+
+class FormTranslations:
+    """WTForms translations object: messages in the current Flask-Babel locale."""
+
+    def _catalogue(self):
+        return wtforms_catalogue(str(get_locale() or "en"))
+
+    def gettext(self, string):
+        return self._catalogue().ugettext(string)
+
+    def ngettext(self, singular, plural, n):
+        return self._catalogue().ungettext(singular, plural, n)
+
+
+FORM_TRANSLATIONS = FormTranslations()
+_flask_wtf_get_translations = FlaskForm.Meta.get_translations
+
+
+def _get_translations(meta, form):
+    if not current_app.config.get("WTF_I18N_ENABLED", True):
+        return _flask_wtf_get_translations(meta, form)
+    return FORM_TRANSLATIONS
+
+
+def init_app(app):
+    """Every ``FlaskForm`` takes WTForms' messages from ``wtforms_catalogue``.
+
+    Flask-WTF's own hook loads only WTForms' catalogues (no Kyrgyz); forms in
+    every domain subclass ``FlaskForm`` directly, so its ``Meta`` is the one
+    central place to point them at ours.
+    """
+    FlaskForm.Meta.get_translations = _get_translations

@@ -2,12 +2,18 @@
 
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
+from wtforms.i18n import messages_path
 
 from tests.factories.accounts import PASSWORD, UserFactory
-from tests.helpers import login
+from tests.helpers import login, post_form
+from wcl.accounts.models import Demographics, User
+from wcl.audit.models import AuditEntry
+from wcl.extensions import db
+from wcl.forms import WTFORMS_CATALOGUES
 from wcl.i18n import PACKAGE_DIR
 
 # Words allowed to stay Latin on a ru/ky page: language names in the switcher.
@@ -91,8 +97,120 @@ def test_user_setting_wins_over_browser(app, client):
 
 
 def test_catalogues_are_complete():
-    for po in PACKAGE_DIR.glob("**/translations/*/LC_MESSAGES/messages.po"):
+    for po in PACKAGE_DIR.glob("**/translations/*/LC_MESSAGES/*.po"):
         with po.open("rb") as handle:
             catalog = read_po(handle)
         missing = [m.id for m in catalog if m.id and (not m.string or m.fuzzy)]
         assert missing == [], f"{po}: {missing[:5]}"
+
+
+# --- WTForms' own messages (Length, IntegerField, SelectField…) -------------------
+
+
+def _read_po(path):
+    with open(path, "rb") as handle:
+        return read_po(handle)
+
+
+def test_kyrgyz_wtforms_catalogue_translates_every_wtforms_message():
+    pot = _read_po(Path(messages_path()) / "wtforms.pot")
+    ours = _read_po(Path(WTFORMS_CATALOGUES) / "ky" / "LC_MESSAGES" / "wtforms.po")
+    assert ours.num_plurals == 1 and ours.plural_expr == "0"  # Kyrgyz: one form after numbers
+    for message in pot:
+        if not message.id:
+            continue
+        translated = ours.get(message.id)
+        assert translated is not None and not translated.fuzzy, message.id
+        strings = translated.string if isinstance(translated.string, tuple) else (translated.string,)
+        assert len(strings) == 1 and strings[0], message.id
+        words = english_words(re.sub(r"%(\(\w+\))?[sd]", " ", strings[0]))
+        assert set(words) <= {"MAC", "UUID"}, strings  # acronyms stay Latin, as in Russian
+    assert list(ours.check()) == []  # placeholders match the msgids
+
+
+def _errors(html):
+    """Field errors as rendered by ``_macros.field``: {field id: text}."""
+    return dict(re.findall(r'<p class="error" id="([\w-]+)-error">(.*?)</p>', html, re.S))
+
+
+EXAMPLES = ["name@example.com"]  # the sample address in the app's own email message
+
+
+def _assert_translated_errors(response, fields, exclude=()):
+    html = response.get_data(as_text=True)
+    errors = _errors(html)
+    assert set(fields) <= set(errors), (fields, errors)
+    for name in fields:
+        assert english_words(errors[name], exclude=EXAMPLES) == [], (name, errors[name])
+    assert english_words(html, exclude=[*EXAMPLES, *exclude]) == []
+
+
+REGISTER = {
+    "full_name": "Айгуль Ташиева",
+    "email": "aigul@example.org",
+    "password": "felt shyrdak pattern",
+    "confirm": "felt shyrdak pattern",
+}
+BAD_REGISTRATIONS = [
+    (dict(REGISTER, full_name="ы" * 500), ["full_name"]),
+    (dict(REGISTER, email="a" * 250 + "@example.org"), ["email"]),
+    (dict(REGISTER, email="not-an-email"), ["email"]),
+    (dict(REGISTER, password="p" * 200, confirm="p" * 200), ["password"]),
+]
+
+
+@pytest.mark.parametrize("locale", ["ru", "ky"])
+def test_registration_errors_have_no_english(app, client, locale):
+    client.get(f"/language/{locale}")
+    for data, fields in BAD_REGISTRATIONS:
+        response = post_form(client, "/account/register", data)
+        assert response.status_code == 422
+        _assert_translated_errors(response, fields)
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(User.id))) == 0
+
+
+BAD_ABOUT_ME = [
+    ({"birth_year": "abc"}, ["birth_year"]),
+    ({"birth_year": "19.5"}, ["birth_year"]),
+    ({"birth_year": "1" * 30}, ["birth_year"]),
+    ({"gender": "bogus"}, ["gender"]),
+    ({"region": "ы" * 500}, ["region"]),
+]
+
+
+@pytest.mark.parametrize("locale", ["ru", "ky"])
+def test_about_me_errors_have_no_english(app, client, locale):
+    with app.app_context():
+        UserFactory(email="a@example.org", full_name="Айгуль", locale=locale)
+    login(client, "a@example.org", PASSWORD)
+    for data, fields in BAD_ABOUT_ME:
+        response = post_form(client, "/account/about-me", dict(data, consent="y"))
+        assert response.status_code == 200
+        _assert_translated_errors(response, fields, exclude=["a@example.org"])
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(Demographics.id))) == 0
+        assert db.session.scalar(db.select(db.func.count(AuditEntry.id))) == 0
+
+
+BAD_PROFILES = [
+    ({"full_name": "ы" * 500}, ["full_name"]),
+    ({"display_name": "ы" * 200}, ["display_name"]),
+    ({"phone": "9" * 100}, ["phone"]),
+    ({"locale": "xx"}, ["locale"]),
+]
+
+
+@pytest.mark.parametrize("locale", ["ru", "ky"])
+def test_profile_errors_have_no_english(app, client, locale):
+    with app.app_context():
+        UserFactory(email="a@example.org", full_name="Айгуль", locale=locale)
+    login(client, "a@example.org", PASSWORD)
+    for data, fields in BAD_PROFILES:
+        response = post_form(client, "/account/", dict({"full_name": "Айгуль", "locale": locale}, **data))
+        assert response.status_code == 200
+        _assert_translated_errors(response, fields, exclude=["a@example.org"])
+    with app.app_context():
+        user = db.session.scalar(db.select(User))
+        assert (user.full_name, user.display_name, user.phone, user.locale) == ("Айгуль", None, None, locale)
+        assert db.session.scalar(db.select(db.func.count(AuditEntry.id))) == 0
