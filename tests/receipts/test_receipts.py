@@ -1,16 +1,18 @@
 """Receipts: issuing (idempotent, gapless under concurrency), rendering, emailing, voiding."""
 
 import io
+import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 import pytest
 from pypdf import PdfReader
 
-from tests.factories.accounts import UserFactory
+from tests.factories.accounts import PASSWORD, UserFactory
 from tests.factories.campaigns import CampaignFactory, MatchingPoolFactory
 from tests.factories.receipts import paid_pledge
-from tests.helpers import outbox_messages, queued_jobs
+from tests.helpers import link_in, login, message_text, outbox_messages, queued_jobs
 from wcl.audit.models import AuditEntry
 from wcl.campaigns.models import MatchReservation, PledgeStatus
 from wcl.extensions import db
@@ -85,17 +87,41 @@ def test_matched_amount_is_kept_apart_from_the_donors(app_ctx):
 KYRGYZ = "Айгерим Үсөнова Ңазарова"
 
 
+def _qr_modules(image, size, scale=4, border=2):
+    """The dark/light modules of a QR code image drawn by ``services.qr_data_uri``."""
+    grey = image.convert("L")
+    return [
+        [
+            grey.getpixel(((c + border) * scale + scale // 2, (r + border) * scale + scale // 2)) < 128
+            for c in range(size)
+        ]
+        for r in range(size)
+    ]
+
+
 @pytest.mark.parametrize(
     "locale, labels",
     [
-        ("en", ["Donation receipt", "Amount donated by you", "matching sponsor"]),
-        ("ru", ["Квитанция о пожертвовании", "Ваше пожертвование"]),
-        ("ky", ["Кайрымдуулук", "Сиз берген сумма"]),
+        ("en", ["Donation receipt", "Amount donated by you", "matching sponsor", "Bank transfer"]),
+        ("ru", ["Квитанция о пожертвовании", "Ваше пожертвование", "Банковский перевод"]),
+        ("ky", ["Кайрымдуулук", "Сиз берген сумма", "Банк которуусу"]),
     ],
 )
-def test_pdf_text_in_each_language(app_ctx, locale, labels):
+def test_pdf_text_in_each_language(app_ctx, monkeypatch, locale, labels):
+    import segno
+
+    monkeypatch.setitem(app_ctx.config, "ORG_NAME", "Aiyl Art Fund")
+    monkeypatch.setitem(app_ctx.config, "ORG_ADDRESS", "12 Kurmanjan Datka St, Osh")
+    monkeypatch.setitem(app_ctx.config, "ORG_REGISTRATION", "INN 01234567890123")
     campaign = CampaignFactory(title="Өнөр Көктөм кийиз", creator_name="Гүлнара")
-    pledge = paid_pledge(campaign=campaign, backer_name=KYRGYZ, amount=250_050, locale=locale)
+    pledge = paid_pledge(
+        campaign=campaign,
+        backer_name=KYRGYZ,
+        amount=250_050,
+        locale=locale,
+        provider="offline",
+        offline_method="bank",
+    )
     receipt = services.issue_receipt(pledge.id)
     services.render_receipt(receipt.id)
     receipt = db.session.get(Receipt, receipt.id)
@@ -107,6 +133,16 @@ def test_pdf_text_in_each_language(app_ctx, locale, labels):
     assert "2" in text and ("2 500,50" in text or "2,500.50" in text), text
     for label in labels:
         assert label in text, (label, text)
+    # Who issued it, and where anyone can check it.
+    url = services.verify_url(receipt)
+    assert url.endswith(f"/receipts/verify/{receipt.code}") and url in text.replace(" ", ""), text
+    assert "Aiyl Art Fund" in text and "12 Kurmanjan Datka St, Osh" in text and "INN 01234567890123" in text
+    # Page 1 carries the QR code, and it encodes this receipt's verification URL.
+    [image] = PdfReader(io.BytesIO(data)).pages[0].images
+    code = segno.make(url, error="m")
+    size = len(code.matrix)
+    assert image.image.size == code.symbol_size(scale=4, border=2)
+    assert _qr_modules(image.image, size) == [[bool(m) for m in row] for row in code.matrix]
     assert receipt.last_error is None and receipt.render_attempts == 1 and not receipt.needs_render
 
 
@@ -156,7 +192,20 @@ def test_render_job_is_idempotent_and_emails_once_with_a_pdf(app, run_jobs):
     assert attachment.get_content_type() == "application/pdf"
     assert attachment.get_content().startswith(b"%PDF-")
     assert number in _text(attachment.get_content())
-    assert "/receipts/guest/" in message.get_body(preferencelist=("plain",)).get_content()
+    body = " ".join(message_text(message).split())
+    assert "for KGS 1,000 is attached" in body and "refunded" not in body
+    # The guest follows the signed link from the email, without an account.
+    link = urlsplit(link_in(message, r"https?://\S+/receipts/guest/\S+"))
+    guest = app.test_client()
+    response = guest.get(link.path)
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert number in _text(response.data)
+    token = link.path.rsplit("/", 1)[1]
+    middle = len(token) // 2
+    tampered = token[:middle] + ("A" if token[middle] != "A" else "B") + token[middle + 1 :]
+    for path in (f"/receipts/guest/{tampered}", f"/receipts/guest/{token}x", "/receipts/guest/" + token[:-3]):
+        response = guest.get(path)
+        assert response.status_code == 404 and not response.data.startswith(b"%PDF-"), path
 
 
 def test_nothing_is_queued_when_the_transaction_rolls_back(app_ctx, monkeypatch):
@@ -197,6 +246,57 @@ def test_a_render_that_dies_leaves_a_marker_and_a_failure_is_recorded(app_ctx, m
     services.render_receipt(receipt.id)
     receipt = db.session.get(Receipt, receipt.id)
     assert receipt.last_error is None and receipt.pdf_id is not None
+
+
+def test_a_render_that_times_out_is_retried_then_shown_to_staff(app, client, run_jobs, monkeypatch):
+    """A real RQ job timeout (SIGALRM in the worker), every retry used, then the register."""
+    import rq
+    from rq.job import Job
+    from rq.registry import FailedJobRegistry
+
+    import wcl.queue
+    from wcl.queue import RECEIPTS, get_queue
+
+    monkeypatch.setattr(services, "RENDER_TIMEOUT", 1)
+    # The production retry count, without the waits between attempts.
+    monkeypatch.setattr(wcl.queue, "Retry", lambda max, interval: rq.Retry(max=max, interval=0))
+
+    def slow(receipt):
+        time.sleep(4)
+        return b"%PDF-1.7 too late"
+
+    monkeypatch.setattr(services, "render_receipt_pdf", slow)
+    with app.app_context():
+        receipt = services.issue_receipt(paid_pledge(backer_email="aida@example.org").id)
+        receipt_id, number = receipt.id, receipt.display_number
+        [job] = get_queue(RECEIPTS).jobs
+        job_id = job.id
+        assert job.timeout == 1 and job.retries_left == 3
+        UserFactory(email="staff@example.org", roles=["staff"])
+    started = time.monotonic()
+    run_jobs()
+    assert time.monotonic() - started < 4 * 4  # each attempt was cut short, not slept out
+    with app.app_context():
+        queue = get_queue(RECEIPTS)
+        assert queue.count == 0
+        assert FailedJobRegistry(queue=queue).get_job_ids() == [job_id]
+        job = Job.fetch(job_id, connection=queue.connection)
+        assert job.retries_left == 0 and "JobTimeoutException" in job.latest_result().exc_string
+        receipt = db.session.get(Receipt, receipt_id)
+        assert receipt.render_attempts == 4 and receipt.needs_render and receipt.pdf_id is None
+        assert receipt.last_error.startswith("render 4 failed: JobTimeoutException")
+        assert receipt.emailed_at is None and outbox_messages(app) == []
+        # The number stays the receipt's own: none taken by the retries, none handed out twice.
+        assert receipt.display_number == number and _count(Receipt) == 1
+        assert db.session.get(ReceiptSequence, receipt.year).last_number == 1
+    login(client, "staff@example.org", PASSWORD)
+    page = " ".join(client.get("/receipts/register").get_data(as_text=True).split())
+    failed = page.split("Failed jobs", 1)[1].split("</ul>", 1)[0]
+    assert f"wcl.receipts.jobs.render_receipt {receipt_id} —" in failed
+    assert "JobTimeoutException: Task exceeded maximum timeout value (1 seconds)" in failed
+    assert "Render problem (attempt 4): render 4 failed: JobTimeoutException" in page and number in page
+    with app.app_context():
+        assert services.issue_receipt(paid_pledge().id).number == 2
 
 
 def test_render_jobs_carry_a_timeout_and_retries(app_ctx):
@@ -301,6 +401,111 @@ def test_a_receipt_issued_after_a_partial_refund_states_it(app_ctx):
     assert services.amend_receipt(pledge.id).id == receipt.id and queued_jobs(app_ctx) == [
         "wcl.receipts.jobs.render_receipt"
     ]  # nothing to amend: only the first render is queued
+
+
+@pytest.mark.parametrize(
+    "locale, stated, refund",
+    [
+        (
+            "en",
+            "Your receipt {number} for KGS 2,000 is attached",
+            "partly refunded: you paid KGS 3,000 and KGS 1,000 was returned to you, "
+            "so the receipt states a donation of KGS 2,000.",
+        ),
+        (
+            "ru",
+            "Ваша квитанция {number} на сумму 2 000 KGS приложена",
+            "вы заплатили 3 000 KGS, вам возвращено 1 000 KGS, поэтому в квитанции указано пожертвование 2 000 KGS.",
+        ),
+    ],
+)
+def test_a_receipt_issued_after_a_partial_refund_is_emailed_with_the_net_amount(
+    app, run_jobs, locale, stated, refund
+):
+    with app.app_context():
+        pledge = paid_pledge(
+            amount=300_000, refunded_amount=100_000, backer_email="aida@example.org", locale=locale
+        )
+        number = services.issue_receipt(pledge.id).display_number
+    run_jobs()
+    [message] = outbox_messages(app)
+    body = " ".join(message_text(message).split())
+    assert stated.format(number=number) in body, body
+    assert refund in body, body
+    [attachment] = list(message.iter_attachments())
+    pdf = " ".join(_text(attachment.get_content()).split())
+    assert ("Amount donated by you KGS 2,000" if locale == "en" else "Ваше пожертвование 2 000 KGS") in pdf
+
+
+RLO = "\u202e"
+
+
+def test_a_bidi_override_in_a_name_cannot_reorder_the_receipt(app, client, run_jobs):
+    """U+202E in a donor's, creator's or campaign's name stays inside its own isolate."""
+    from wcl.accounts.models import User
+    from wcl.receipts.pdf import render_html
+
+    donor, creator, title = f"Evil{RLO}redro", f"Ann{RLO}nna", f"Felt{RLO}tlef"
+    with app.app_context():
+        user = UserFactory(full_name=donor, locale="en")
+        campaign = CampaignFactory(title=title, creator_name=creator)
+        pledge = paid_pledge(
+            campaign=campaign,
+            backer_id=user.id,
+            backer_name=donor,
+            backer_email="evil@example.org",
+            amount=250_050,
+            locale="en",
+        )
+        receipt = services.issue_receipt(pledge.id)
+        receipt_id, number, code, year = receipt.id, receipt.display_number, receipt.code, receipt.year
+        user_id = user.id
+        page = render_html(
+            "receipts/pdf/receipt.html",
+            "en",
+            receipt=receipt,
+            org=services.org_details(),
+            verify_url="x",
+            qr="",
+        )
+        for name in (donor, creator, title):
+            assert f"<bdi>{name}</bdi>" in page
+    run_jobs()  # render, then email
+    html = client.get(f"/receipts/verify/{code}").get_data(as_text=True)
+    assert f"<bdi>{donor}</bdi>" in html and f"<bdi>{title}</bdi>" in html
+    with app.app_context():
+        receipt = db.session.get(Receipt, receipt_id)
+        text = " ".join(_text(services.pdf_bytes(receipt)).split())
+        assert f"No. {number}" in text and "Amount donated by you KGS 2,500.50" in text, text
+        user = db.session.get(User, user_id)
+        statement = render_html(
+            "receipts/pdf/statement.html",
+            "en",
+            receipts=[receipt],
+            year=year,
+            donor_name=user.full_name,
+            totals=[],
+            org=services.org_details(),
+            issued_on=receipt.issued_at,
+        )
+        assert f"<bdi>{donor}</bdi>" in statement and f"<bdi>{title}</bdi>" in statement
+        statement = " ".join(_text(services.annual_statement(user, year, "en")).split())
+        assert "Date of issue:" in statement and number in statement and "KGS 2,500.50" in statement, (
+            statement
+        )
+    [message] = outbox_messages(app)
+    body = message_text(message)
+    assert f"\u2068{donor}\u2069" in body and f"\u2068{title}\u2069" in body
+    # What a mail client shows: printed through the bidi algorithm, the sentence keeps its order.
+    from weasyprint import HTML
+
+    from wcl.receipts.pdf import BASE_URL, restricted_fetcher
+
+    line = next(line for line in body.splitlines() if number in line)
+    shown = _text(
+        HTML(string=f"<pre>{line}</pre>", base_url=BASE_URL, url_fetcher=restricted_fetcher).write_pdf()
+    )
+    assert f"Your receipt {number} for KGS 2,500.50 is attached" in " ".join(shown.split()), shown
 
 
 def test_statement_job_records_failure_then_renders_once(app_ctx, monkeypatch):

@@ -305,6 +305,13 @@ def render_receipt(receipt_id):
     return receipt
 
 
+def _isolated(text):
+    """``text`` between FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE: in plain
+    text (emails) a right-to-left name, or one carrying a bidi override, cannot
+    reorder the number and amount around it (HTML and PDFs use ``<bdi>``)."""
+    return f"\u2068{text}\u2069"
+
+
 def guest_link(receipt):
     """A signed download link for the donor's email (works without an account)."""
     return absolute_url("receipts.guest_download", token=make_token(GUEST_LINK, {"receipt": receipt.id}))
@@ -324,10 +331,13 @@ def email_receipt(receipt_id):
     message = render_email(
         "receipts/receipt",
         receipt.locale,
-        name=receipt.donor_name,
+        name=_isolated(receipt.donor_name),
         number=receipt.display_number,
-        title=receipt.campaign_title,
-        amount=receipt.amount,
+        title=_isolated(receipt.campaign_title),
+        # The donation the PDF states: net of a partial refund made before it was issued.
+        amount=receipt.donated_amount,
+        paid=receipt.amount,
+        refunded=receipt.refunded_amount if receipt.is_partly_refunded else 0,
         currency=receipt.currency,
         link=link,
         verify=verify_url(receipt),
