@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 import pytest
 from pypdf import PdfReader
@@ -231,6 +232,81 @@ def test_register_csv_resend_and_regenerate(app, client, donor, run_jobs):
         receipts = db.session.scalars(db.select(Receipt)).all()
         assert all(not r.needs_render and r.render_attempts == 2 for r in receipts)
     assert len(outbox_messages(app)) == before + 1  # regenerating does not email again
+
+
+def _csv_rows(response):
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    return list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+
+
+def test_register_filters_the_csv_and_what_is_rendered_again(app, client, run_jobs):
+    from datetime import UTC, datetime
+    from html import unescape
+
+    with app.app_context():
+        first = CampaignFactory(title="+SUM(A1:A9) felt")
+        second = CampaignFactory(title="@cmd|' /c calc'!A0")
+        pledges = [
+            paid_pledge(campaign=first, backer_name="-2+3 Aida", paid_at=datetime(2025, 6, 1, tzinfo=UTC)),
+            paid_pledge(
+                campaign=first, backer_name='=HYPERLINK("http://x")', paid_at=datetime(2026, 3, 1, tzinfo=UTC)
+            ),
+            paid_pledge(campaign=second, backer_name="\tTab", paid_at=datetime(2026, 4, 1, tzinfo=UTC)),
+        ]
+        receipts = [services.issue_receipt(p.id) for p in pledges]
+        numbers = [r.display_number for r in receipts]
+        filtered_id = receipts[1].id
+        first_id, second_id = first.id, second.id
+        UserFactory(email="staff@example.org", roles=["staff"])
+    run_jobs()
+    login(client, "staff@example.org", PASSWORD)
+
+    everything = _csv_rows(client.get("/receipts/register.csv"))
+    assert sorted(row["number"] for row in everything) == sorted(numbers)
+    # Spreadsheet formulas in donor names and campaign titles stay text.
+    assert {row["donor_name"] for row in everything} == {"'-2+3 Aida", '\'=HYPERLINK("http://x")', "'\tTab"}
+    assert {row["campaign"] for row in everything} == {"'+SUM(A1:A9) felt", "'@cmd|' /c calc'!A0"}
+
+    # The filtered page links to the CSV and the re-render of exactly its rows.
+    page = client.get(f"/receipts/register?campaign={first_id}&year=2026").get_data(as_text=True)
+    assert numbers[1] in page and numbers[0] not in page and numbers[2] not in page
+    csv_url = unescape(re.search(r'href="(/receipts/register\.csv[^"]*)"', page).group(1))
+    rows = _csv_rows(client.get(csv_url))
+    assert [row["number"] for row in rows] == [numbers[1]]
+    assert [row["number"] for row in _csv_rows(client.get("/receipts/register.csv?year=2026"))] == [
+        numbers[2],
+        numbers[1],
+    ]
+    assert [
+        row["number"] for row in _csv_rows(client.get(f"/receipts/register.csv?campaign={first_id}"))
+    ] == [numbers[1], numbers[0]]
+    assert _csv_rows(client.get(f"/receipts/register.csv?campaign={second_id}&year=2025")) == []
+
+    regenerate_url = unescape(re.search(r'action="(/receipts/regenerate[^"]*)"', page).group(1))
+    response = post_form(client, regenerate_url, {}, get_path="/receipts/register")
+    assert response.status_code == 302
+    assert queued_jobs(app) == ["wcl.receipts.jobs.render_receipt"]
+    run_jobs()
+    with app.app_context():
+        attempts = {
+            r.display_number: (r.render_attempts, r.needs_render)
+            for r in db.session.scalars(db.select(Receipt))
+        }
+        assert attempts == {numbers[0]: (1, False), numbers[1]: (2, False), numbers[2]: (1, False)}
+        requested = db.session.scalars(
+            db.select(AuditEntry.target_id).where(AuditEntry.action == "receipt.regenerate_requested")
+        ).all()
+        assert requested == [filtered_id]
+
+
+@pytest.mark.parametrize("locale, label", [("en", "Receipt register"), ("ru", "Реестр квитанций")])
+def test_register_table_is_labelled_as_the_register(app, client, donor, locale, label):
+    with app.app_context():
+        UserFactory(email="staff@example.org", roles=["staff"], locale=locale)
+    login(client, "staff@example.org", PASSWORD)
+    html = client.get("/receipts/register").get_data(as_text=True)
+    wraps = re.findall(r'<div class="table-wrap"[^>]*>', html)
+    assert wraps == [f'<div class="table-wrap" role="region" tabindex="0" aria-label="{label}">'], wraps
 
 
 def test_register_shows_a_stuck_render(app, client, donor):
