@@ -1,12 +1,13 @@
 """Enrolling accepted applicants: one click, all at once, capacity, duplicates, mentors."""
 
 import threading
+from datetime import date, timedelta
 
 import pytest
 
 from tests.factories.accounts import PASSWORD, UserFactory
 from tests.factories.cohorts import AcceptedApplicationFactory, accepted_application
-from tests.factories.programme import ApplicationFactory, CallFactory
+from tests.factories.programme import ApplicationFactory, CallFactory, CohortFactory
 from tests.helpers import login, post_form
 from wcl.accounts.models import User
 from wcl.applications.models import Call
@@ -302,3 +303,71 @@ def test_participant_role_is_granted_once(app_ctx, world):
         db.session.scalar(db.select(db.func.count(AuditEntry.id)).where(AuditEntry.action == "role.granted"))
         == 0
     )
+
+
+def test_one_click_enrolment_from_the_calls_decision_list(app, client, world):
+    """The ranking page (where staff decide) offers each accepted applicant an
+    'Enrol in <cohort>' button for the lab's running cohorts; it enrols her and
+    comes back to the ranking page, which then says she is enrolled."""
+    with app.app_context():
+        application = accepted_application(world.call_id, applicant=UserFactory(full_name="Aida"))
+        app_id = application.id
+        ended = CohortFactory(
+            lab_id=world.lab_id,
+            name="Spring cohort",
+            starts_on=date.today() - timedelta(days=90),
+            ends_on=date.today() - timedelta(days=1),
+        )
+        ended_id = ended.id
+    ranking = f"/staff/calls/{world.call_id}/ranking"
+    login(client, "staff@example.org", PASSWORD)
+    page = client.get(ranking).get_data(as_text=True)
+    assert f'form="enrol-{app_id}-{world.cohort_id}"' in page
+    assert f'action="/cohorts/{world.cohort_id}/enrol"' in page
+    assert "Enrol in Osh cohort" in page
+    assert f"enrol-{app_id}-{ended_id}" not in page and "Spring cohort" not in page  # ended
+    assert "Batken cohort" not in page  # another lab's cohort
+
+    response = post_form(
+        client, f"/cohorts/{world.cohort_id}/enrol", {"application_id": app_id, "next": ranking}
+    )
+    assert response.status_code == 302 and response.headers["Location"].endswith(ranking)
+    with app.app_context():
+        enrolment = db.session.scalar(db.select(Enrolment).where(Enrolment.application_id == app_id))
+        assert enrolment.cohort_id == world.cohort_id
+    page = client.get(ranking).get_data(as_text=True)
+    assert "Aida is enrolled." in page
+    assert f"enrol-{app_id}-" not in page and ">Enrolled<" in page
+
+    # Enrolling her again from a stale page is refused, explained on the ranking page.
+    response = post_form(
+        client, f"/cohorts/{world.cohort_id}/enrol", {"application_id": app_id, "next": ranking}
+    )
+    assert response.headers["Location"].endswith(ranking)
+    assert "Aida is already enrolled." in client.get(ranking).get_data(as_text=True)
+    with app.app_context():
+        assert _count() == 5  # the world's four (three + another lab's) and hers, once
+
+
+def test_enrolment_next_must_stay_on_the_site(app, client, world):
+    with app.app_context():
+        app_id = accepted_application(world.call_id).id
+    login(client, "staff@example.org", PASSWORD)
+    response = post_form(
+        client,
+        f"/cohorts/{world.cohort_id}/enrol",
+        {"application_id": app_id, "next": "https://evil.example/"},
+    )
+    assert response.headers["Location"].endswith(f"/cohorts/{world.cohort_id}/enrol")
+
+
+def test_decision_list_offers_no_enrolment_to_staff_of_another_lab(app, client, world):
+    """Other-lab staff cannot decide on this call at all; an admin sees the button."""
+    with app.app_context():
+        app_id = accepted_application(world.call_id).id
+    login(client, "staff2@example.org", PASSWORD)
+    assert client.get(f"/staff/calls/{world.call_id}/ranking").status_code in (403, 404)
+    client = app.test_client()
+    login(client, "admin@example.org", PASSWORD)
+    page = client.get(f"/staff/calls/{world.call_id}/ranking").get_data(as_text=True)
+    assert f'form="enrol-{app_id}-{world.cohort_id}"' in page

@@ -23,6 +23,7 @@ from wcl.cohorts.models import (
     SessionMaterial,
 )
 from wcl.files.services import send_stored
+from wcl.forms import safe_next
 from wcl.labs.services import all_labs
 
 bp = Blueprint("cohorts", __name__, url_prefix="/cohorts")
@@ -56,6 +57,13 @@ def _context_labels():
 @bp.context_processor
 def _inject_labels():
     return _context_labels()
+
+
+@bp.app_template_global("cohort_enrolment_options")
+def _cohort_enrolment_options(call, application_ids):
+    """Lets the applications' decision list offer one-click enrolment without
+    the applications package importing this one."""
+    return services.enrolment_options(current_user, call, application_ids)
 
 
 # --- lists and cohorts ---------------------------------------------------------
@@ -172,7 +180,10 @@ def enrol(cohort_id):
             flash(str(getattr(exc, "message", _("Choose an applicant from the list."))), "error")
         else:
             flash(_("%(name)s is enrolled.", name=enrolment.participant.full_name), "success")
-            return redirect(url_for("cohorts.enrol", cohort_id=cohort.id))
+            return redirect(safe_next(url_for("cohorts.enrol", cohort_id=cohort.id)))
+        if request.form.get("next"):
+            # Enrolling from the call's decision list: say why, back on that page.
+            return redirect(safe_next(url_for("cohorts.enrol", cohort_id=cohort.id)))
     all_form = forms.EnrolAllForm()
     all_form.mentor_id.choices = form.mentor_id.choices
     return render_template(
