@@ -4,6 +4,8 @@ from tests.factories.accounts import PASSWORD, UserFactory
 from tests.helpers import link_in, login, outbox_messages, post_form
 from wcl.accounts.models import User
 from wcl.accounts.passwords import verify_password
+from wcl.accounts.tokens import VERIFY_EMAIL, make_token
+from wcl.audit.models import AuditEntry
 from wcl.extensions import db
 
 
@@ -116,3 +118,43 @@ def test_password_reset_is_rate_limited(make_app, run_jobs):
     client = app.test_client()
     codes = [post_form(client, "/account/forgot", {"email": "a@example.org"}).status_code for _ in range(3)]
     assert codes == [302, 302, 429]
+
+
+def _tampered(token):
+    """The token with one payload character changed (the signature no longer matches)."""
+    payload, rest = token.split(".", 1)
+    i = len(payload) // 2
+    return payload[:i] + ("A" if payload[i] != "A" else "B") + payload[i + 1 :] + "." + rest
+
+
+def test_tampered_reset_link_is_refused_and_changes_nothing(app, client, run_jobs):
+    with app.app_context():
+        user = UserFactory(email="a@example.org")
+        # The right key and payload, signed for another purpose (email verification).
+        other_purpose = make_token(
+            VERIFY_EMAIL, {"uid": user.id, "pc": int(user.password_changed_at.timestamp())}
+        )
+    post_form(client, "/account/forgot", {"email": "a@example.org"})
+    run_jobs()
+    link = link_in(outbox_messages(app)[0]).replace("http://localhost", "")
+    prefix, token = link.rsplit("/", 1)
+    for bad in (_tampered(token), token[:-4], other_purpose):
+        assert client.get(f"{prefix}/{bad}").status_code == 302
+        response = post_form(
+            client,
+            f"{prefix}/{bad}",
+            {"password": "new felt pattern", "confirm": "new felt pattern"},
+            get_path="/account/forgot",
+            follow_redirects=True,
+        )
+        assert response.request.path == "/account/forgot"
+        html = response.get_data(as_text=True)
+        assert "This link is not valid." in html and "expired" not in html, bad
+    with app.app_context():
+        assert verify_password(db.session.scalar(db.select(User)).password_hash, PASSWORD)
+        assert (
+            db.session.scalar(db.select(AuditEntry).where(AuditEntry.action == "user.password_reset")) is None
+        )
+    assert client.get("/account/").status_code == 302  # not signed in
+    # The genuine link still works: the refusals were about the tampering only.
+    assert client.get(link).status_code == 200
