@@ -4,7 +4,17 @@ Call C1 (lab L1) — applications submitted 2026-03-01:
   20 women: born 2000 ×10 (25–35), 2005 ×6 (18–24), 1980 ×4 (46–60); 12 accepted, 3 shortlisted, 5 rejected.
    8 men, born 1990 (36–45): 2 accepted, 1 shortlisted, 5 submitted.
    6 others (3 "another", 2 "prefer_not", 1 not asked), no birth year: 1 accepted, 5 submitted.
-Call C2 (lab L2): 6 women born 2000: 3 accepted, 3 submitted.
+Call C2 (lab L2): 6 women born 2000, region Batken: 3 accepted, 3 submitted.
+Call C3 (lab L1): 2 women born 2000, submitted.
+
+Settlement, creative domain and disability (applications' snapshots):
+  urban: the 6 C2 women and the last man (submitted); not stated: the 6 others; rural: the rest.
+  domain: C1 women 0–9, C2 and C3 women "V_ARTS"; C1 women 10–19 and the men "PERF";
+    the 6 others not stated.
+  disability "yes" (7 people): C1 women 8 and 9 (accepted, enrolled, below 75 % attendance)
+    and the 5 rejected C1 women; the 6 others not stated; everyone else "no".
+  People described by Demographics (the woman without an application, mentors, reviewers)
+  state none of the three.
 
 Cohort K1 (L1, call C1, 4 sessions): 10 accepted women + 1 woman without an application
   (current Demographics), 2 men, 1 other. Attendance: 8 women 3/4 present, 3 women 2/4, men and
@@ -34,7 +44,16 @@ SUBMITTED = datetime(2026, 3, 1, 9, tzinfo=UTC)
 ENROLLED = datetime(2026, 4, 1, 9, tzinfo=UTC)
 
 
-def _app(call, gender, birth_year, status, region="KG-O"):
+def _app(
+    call,
+    gender,
+    birth_year,
+    status,
+    region="KG-O",
+    settlement="rural",
+    domain="V_ARTS",
+    disability=False,
+):
     user = UserFactory(roles=["applicant"])
     return ApplicationFactory(
         call=call,
@@ -44,15 +63,15 @@ def _app(call, gender, birth_year, status, region="KG-O"):
         snapshot_gender=gender,
         snapshot_birth_year=birth_year,
         snapshot_region=region,
-        snapshot_settlement="rural",
-        snapshot_creative_domain="V_ARTS",
-        snapshot_disability=False,
+        snapshot_settlement=settlement,
+        snapshot_creative_domain=domain,
+        snapshot_disability=disability,
     )
 
 
 def build():
     l1, l2 = LabFactory(), LabFactory()
-    c1, c2 = CallFactory(lab=l1), CallFactory(lab=l2)
+    c1, c2, c3 = CallFactory(lab=l1), CallFactory(lab=l2), CallFactory(lab=l1)
     k1 = CohortFactory(lab=l1, call_id=c1.id)
     k2 = CohortFactory(lab=l2, call_id=c2.id)
     mentor1, mentor2 = UserFactory(roles=["mentor"]), UserFactory(roles=["mentor"])
@@ -63,18 +82,38 @@ def build():
     for i in range(20):
         birth = 2000 if i < 10 else 2005 if i < 16 else 1980
         status = "accepted" if i < 12 else "shortlisted" if i < 15 else "rejected"
-        women.append(_app(c1, "woman", birth, status))
+        domain = "V_ARTS" if i < 10 else "PERF"
+        disability = i in (8, 9) or i >= 15
+        women.append(_app(c1, "woman", birth, status, domain=domain, disability=disability))
     men = [
-        _app(c1, "man", 1990, "accepted" if i < 2 else "shortlisted" if i < 3 else "submitted")
+        _app(
+            c1,
+            "man",
+            1990,
+            "accepted" if i < 2 else "shortlisted" if i < 3 else "submitted",
+            settlement="urban" if i == 7 else "rural",
+            domain="PERF",
+        )
         for i in range(8)
     ]
     others = [
-        _app(c1, g, None, "accepted" if i == 0 else "submitted")
+        _app(
+            c1,
+            g,
+            None,
+            "accepted" if i == 0 else "submitted",
+            settlement=None,
+            domain=None,
+            disability=None,
+        )
         for i, g in enumerate(["another", "another", "another", "prefer_not", "prefer_not", None])
     ]
     c2_women = [
-        _app(c2, "woman", 2000, "accepted" if i < 3 else "submitted", region="KG-B") for i in range(6)
+        _app(c2, "woman", 2000, "accepted" if i < 3 else "submitted", region="KG-B", settlement="urban")
+        for i in range(6)
     ]
+    for _ in range(2):
+        _app(c3, "woman", 2000, "submitted")
 
     sessions1 = [
         CohortSessionFactory(cohort=k1, starts_at=ENROLLED + timedelta(days=d)) for d in (1, 8, 15, 22)
@@ -135,4 +174,13 @@ def build():
         DemographicsFactory(user=reviewer, gender="woman" if i < 5 else "man")
         AssignmentFactory(application=women[i], reviewer=reviewer)
 
-    return {"l1": l1, "l2": l2, "c1": c1, "c2": c2, "k1": k1, "k2": k2, "campaign": campaigns[0]}
+    return {
+        "l1": l1,
+        "l2": l2,
+        "c1": c1,
+        "c2": c2,
+        "c3": c3,
+        "k1": k1,
+        "k2": k2,
+        "campaign": campaigns[0],
+    }

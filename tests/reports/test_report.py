@@ -32,8 +32,8 @@ def test_funnel_by_gender_unfiltered(data, staff):
     rows = _rows(_report(staff))
     # (women, men, another way or not stated, total), worked out by hand:
     assert rows == {
-        # 26 women (20 C1 + 6 C2), 8 men, 6 others (<10: hidden), men hidden second.
-        "applied": (26, C, C, 40),
+        # 28 women (20 C1 + 6 C2 + 2 C3), 8 men, 6 others (<10: hidden), men hidden second.
+        "applied": (28, C, C, 42),
         # 15 + 3 women, 3 men, 1 other.
         "shortlisted": (18, C, C, 22),
         "accepted": (15, C, C, 18),
@@ -52,6 +52,7 @@ def test_funnel_by_gender_unfiltered(data, staff):
 
 def test_true_counts_before_suppression(data, staff):
     # The unsuppressed counts straight from SQL, to show the suppression is the only change.
+    # Every (stage, gender) group with anyone in it; a group missing here counts nobody.
     from wcl.extensions import db
     from wcl.reports import queries
 
@@ -59,27 +60,147 @@ def test_true_counts_before_suppression(data, staff):
         (s, d1): n if s not in queries.PEOPLE else p
         for s, d1, d2, n, p in db.session.execute(queries.stage_counts({}, "gender"))
     }
-    assert counts[("graduated", "woman")] == 9 and counts[("graduated", "man")] == 1
-    assert counts[("campaign_funded", "woman")] == 3 and counts[("campaign_funded", "man")] == 1
-    assert counts[("mentors", "woman")] == 2 and counts[("reviewers", "woman")] == 5
-    assert counts[("applied", "other")] == 6
+    assert counts == {
+        # 20 C1 + 6 C2 + 2 C3 women; 8 men; 3 "another" + 2 "prefer not" + 1 not asked.
+        ("applied", "woman"): 28,
+        ("applied", "man"): 8,
+        ("applied", "other"): 6,
+        # Shortlisted or accepted: 12 + 3 C1 women and 3 C2 women; 2 + 1 men; 1 other.
+        ("shortlisted", "woman"): 18,
+        ("shortlisted", "man"): 3,
+        ("shortlisted", "other"): 1,
+        ("accepted", "woman"): 15,
+        ("accepted", "man"): 2,
+        ("accepted", "other"): 1,
+        # K1: 10 women + 1 without an application; K2: 3 women.
+        ("enrolled", "woman"): 14,
+        ("enrolled", "man"): 2,
+        ("enrolled", "other"): 1,
+        # 8 K1 women at 3/4 and the 3 K2 women at 1/1; men and the other at 4/4.
+        ("attended", "woman"): 11,
+        ("attended", "man"): 2,
+        ("attended", "other"): 1,
+        ("graduated", "woman"): 9,
+        ("graduated", "man"): 1,
+        ("campaign_launched", "woman"): 6,
+        ("campaign_launched", "man"): 1,
+        ("campaign_funded", "woman"): 3,
+        ("campaign_funded", "man"): 1,
+        ("mentors", "woman"): 2,
+        ("reviewers", "woman"): 5,
+        ("reviewers", "man"): 1,
+    }
 
 
 def test_funnel_by_age_band(data, staff):
     report = _report(staff, by="age")
     assert report.categories == ["under_18", "18_24", "25_35", "36_45", "46_60", "over_60", "not_stated"]
     rows = _rows(report)
-    # Applied: 18–24: 6 women; 25–35: 10 + 6 women; 36–45: 8 men; 46–60: 4 women (hidden);
+    # Applied: 18–24: 6 women; 25–35: 10 + 6 + 2 women; 36–45: 8 men; 46–60: 4 women (hidden);
     # not stated: 6; the smallest other non-zero (18–24, first of the two sixes) hidden with it.
-    assert rows["applied"] == (0, C, 16, 8, C, 0, 6, 40)
+    assert rows["applied"] == (0, C, 18, 8, C, 0, 6, 42)
     # Accepted: 18–24: 2 women; 25–35: 10 + 3; 36–45: 2 men; not stated: 1.
     assert rows["accepted"] == (0, C, 13, C, 0, 0, C, 18)
 
 
 def test_youth_breakdown(data, staff):
     rows = _rows(_report(staff, by="youth"))
-    # youth (14–35): 10 + 6 + 6 women; not youth: 4 women + 8 men; not stated: 6.
-    assert rows["applied"] == (22, 12, 6, 40)
+    # youth (14–35): 10 + 6 + 6 + 2 women; not youth: 4 women + 8 men; not stated: 6.
+    assert rows["applied"] == (24, 12, 6, 42)
+
+
+def test_funnel_by_disability(data, staff):
+    report = _report(staff, by="disability")
+    assert report.categories == ["yes", "no", "not_stated"]
+    # (with disability, without, not stated, total); "yes" is counted with the threshold of 10.
+    assert _rows(report) == {
+        # 7 with a disability (< 10: hidden, although 7 is published in other breakdowns),
+        # 29 without, 6 not stated (the 6 others) hidden with them.
+        "applied": (C, 29, C, 42),
+        # 2 with (C1 women 8, 9), 19 without, 1 other.
+        "shortlisted": (C, 19, C, 22),
+        "accepted": (C, 15, C, 18),
+        # 2 with; 13 without; the other and the woman without an application not stated.
+        "enrolled": (C, 13, C, 17),
+        # Women 8 and 9 attended 2 of 4: 0 with, 13 without, the other (1) not stated; the
+        # 13 goes with her, the zero is shown.
+        "attended": (0, C, C, 14),
+        "graduated": (0, 10, 0, 10),
+        "campaign_launched": (0, 7, 0, 7),
+        "campaign_funded": (0, C, 0, C),
+        # Mentors and reviewers answered no disability questions.
+        "mentors": (0, 0, C, C),
+        "reviewers": (0, 0, 6, 6),
+    }
+
+
+def test_funnel_by_settlement(data, staff):
+    report = _report(staff, by="settlement")
+    assert report.categories == ["urban", "rural", "not_stated"]
+    assert _rows(report) == {
+        # 6 C2 women + 1 man urban: a group of 7 is published here (threshold 5).
+        "applied": (7, 29, 6, 42),
+        # 3 urban (C2 accepted), 18 rural, 1 not stated.
+        "shortlisted": (C, 18, C, 22),
+        "accepted": (C, 14, C, 18),
+        # K2's 3 urban women; 10 + 2 rural; the other and the woman without an application.
+        "enrolled": (C, 12, C, 17),
+        "attended": (C, 10, C, 14),
+        # 2 urban (K2), 8 rural: the 2 hidden, the 8 with them.
+        "graduated": (C, C, 0, 10),
+        "campaign_launched": (0, 7, 0, 7),
+        "campaign_funded": (0, C, 0, C),
+        "mentors": (0, 0, C, C),
+        "reviewers": (0, 0, 6, 6),
+    }
+
+
+def test_funnel_by_creative_domain(data, staff):
+    report = _report(staff, by="domain")
+    assert report.categories == [
+        "CULT_NH",
+        "PERF",
+        "V_ARTS",
+        "PRINT",
+        "AV_MEDIA",
+        "DESIGN",
+        "TOURISM",
+        "SPORT_REC",
+        "not_stated",
+    ]
+    assert report.category_labels[1:3] == ["Performance and celebration", "Visual arts and crafts"]
+    z = (0, 0, 0, 0, 0)  # print, audio-visual, design, tourism, sport: nobody
+    assert _rows(report) == {
+        # Performance: C1 women 10–19 and 8 men; visual arts: 10 + 6 + 2 women; 6 not stated.
+        "applied": (0, 18, 18, *z, 6, 42),
+        # Performance 2 + 3 women + 3 men = 8; visual arts 10 + 3; 1 not stated (hidden), the 8 with it.
+        "shortlisted": (0, C, 13, *z, C, 22),
+        # Performance 2 women + 2 men = 4 (hidden); visual arts 13; 1 not stated.
+        "accepted": (0, C, 13, *z, C, 18),
+        "enrolled": (0, C, 13, *z, C, 17),
+        "attended": (0, C, 11, *z, C, 14),
+        # Visual arts 9, performance 1 (the man): both hidden.
+        "graduated": (0, C, C, *z, 0, 10),
+        "campaign_launched": (0, C, C, *z, 0, 7),
+        "campaign_funded": (0, C, C, *z, 0, C),
+        "mentors": (0, 0, 0, *z, C, C),
+        "reviewers": (0, 0, 0, *z, 6, 6),
+    }
+
+
+def test_cross_tab_disability_by_settlement(data, staff):
+    cross = _report(staff, by="disability", by2="settlement", stage="applied").cross
+    # True counts: with disability 7 rural; without 7 urban + 22 rural; not stated 6.
+    # The 7 with a disability and their row total are hidden (threshold 10). Secondary, line by
+    # line: rural column → the 22; the row totals' column → the 6; the "without" row → its
+    # 7 urban; the "not stated" row → its 6 cell; then the urban and not-stated columns each
+    # have one hidden cell and only zeros left, so the "with disability" zeros go too.
+    assert [(r["code"], r["values"], r["total"]) for r in cross["rows"]] == [
+        ("yes", [C, C, C], C),
+        ("no", [C, C, 0], 29),
+        ("not_stated", [0, 0, C], C),
+    ]
+    assert (cross["totals"], cross["total"]) == ([7, 29, 6], 42)
 
 
 def test_money_per_currency(data, staff):
@@ -98,14 +219,28 @@ def test_money_per_currency(data, staff):
 def test_cross_tab_gender_by_region(data, staff):
     report = _report(staff, by="gender", by2="region", stage="applied")
     cross = report.cross
-    col = {code: i for i, code in enumerate(cross["columns"])}
-    women = cross["rows"][0]["values"]
-    # 20 women in Osh region (KG-O), 6 in Batken (KG-B); men and others all in KG-O.
-    assert women[col["KG-O"]] == 20 and women[col["KG-B"]] == 6
-    assert cross["totals"][col["KG-O"]] == 34
-    assert cross["rows"][2]["values"][col["KG-O"]] == C  # 6 others < 10
-    assert cross["rows"][1]["values"][col["KG-O"]] == C  # secondary
-    assert cross["total"] == 40
+    assert cross["columns"] == [
+        "KG-GB",
+        "KG-GO",
+        "KG-B",
+        "KG-C",
+        "KG-J",
+        "KG-N",
+        "KG-O",
+        "KG-T",
+        "KG-Y",
+        "not_stated",
+    ]
+    # 22 women in Osh region (KG-O: C1 and C3), 6 in Batken (KG-B); men and others all in KG-O.
+    # The 6 others are hidden (< 10), the 8 men with them (secondary, column KG-O); the
+    # women's row is then the only other line through those cells and needs nothing more.
+    assert [(r["code"], r["values"], r["total"]) for r in cross["rows"]] == [
+        ("woman", [0, 0, 6, 0, 0, 0, 22, 0, 0, 0], 28),
+        ("man", [0, 0, 0, 0, 0, 0, C, 0, 0, 0], C),
+        ("other", [0, 0, 0, 0, 0, 0, C, 0, 0, 0], C),
+    ]
+    assert cross["totals"] == [0, 0, 6, 0, 0, 0, 36, 0, 0, 0]
+    assert cross["total"] == 42
 
 
 def test_differencing_a_filter_reveals_nothing(data, staff):

@@ -3,6 +3,8 @@
 import csv
 import io
 import re
+from decimal import Decimal
+from html import unescape
 
 import pytest
 import sqlalchemy as sa
@@ -29,43 +31,172 @@ def _staff_client(client, **kwargs):
     return user
 
 
-def _cells(html):
-    """The funnel table's cells as text, row by row."""
-    table = html.split('<table class="report-table">', 1)[1].split("</table>", 1)[0]
-    rows = re.findall(r"<tr>(.*?)</tr>", table, re.S)
-    out = []
-    for row in rows[1:]:
-        cells = re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
-        out.append([re.sub(r"<small>.*?</small>", "", c).strip() for c in cells])
+def _tables(html):
+    """Every report table on the page as {caption: rows of cell texts} (header row included)."""
+    out = {}
+    for table in re.findall(r'<table class="report-table">(.*?)</table>', html, re.S):
+        caption = unescape(re.search(r"<caption>(.*?)</caption>", table, re.S).group(1).strip())
+        rows = []
+        for row in re.findall(r"<tr>(.*?)</tr>", table, re.S):
+            cells = re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
+            rows.append([" ".join(unescape(re.sub(r"<[^>]+>", "", c)).split()) for c in cells])
+        out[caption] = rows
     return out
+
+
+def _split(cell):
+    """A funnel cell "28 (66.7%)" as ("28", "66.7"); ("0", "") when no percentage is shown."""
+    value, _, percent = cell.partition(" ")
+    return value, percent.strip("()").removesuffix("%")
+
+
+def _cells(html):
+    """The funnel table's body, values only (percentages left out)."""
+    rows = _tables(html)["Participation by stage"][1:]
+    return [[row[0], *(_split(c)[0] for c in row[1:-1]), row[-1]] for row in rows]
+
+
+FUNNEL_PAGE = [
+    ["Stage", "Women", "Men", "Another way or not stated", "Total"],
+    # 28 of 42 applications by women: 66.7 %; hidden counts have hidden percentages.
+    ["Applied", "28 (66.7%)", "c (c)", "c (c)", "42"],
+    ["Shortlisted", "18 (81.8%)", "c (c)", "c (c)", "22"],
+    ["Accepted", "15 (83.3%)", "c (c)", "c (c)", "18"],
+    ["Enrolled", "14 (82.4%)", "c (c)", "c (c)", "17"],
+    ["Attended at least 75% of sessions", "11 (78.6%)", "c (c)", "c (c)", "14"],
+    ["Graduated", "c (c)", "c (c)", "0 (0.0%)", "10"],
+    ["Campaign launched", "c (c)", "c (c)", "0 (0.0%)", "7"],
+    # A shown zero over a hidden total: its percentage is hidden too.
+    ["Campaign funded", "c (c)", "c (c)", "0 (c)", "c"],
+    ["Mentors", "c (c)", "0 (c)", "0 (c)", "c"],
+    ["Reviewers", "c (c)", "c (c)", "0 (0.0%)", "6"],
+]
 
 
 def test_page_shows_suppressed_funnel_rule_and_chart(client, data):
     _staff_client(client)
     html = client.get("/reports/").get_data(as_text=True)
-    rows = _cells(html)
-    assert rows[0] == ["Applied", "26", "c", "c", "40"]
-    assert rows[5] == ["Graduated", "c", "c", "0", "10"]
-    assert str(RULE) in html.replace("&#34;", '"').replace("&#39;", "'") or "are hidden and marked" in html
+    assert _tables(html)["Participation by stage"] == FUNNEL_PAGE
+    assert str(RULE) in unescape(html)
     assert 'role="img"' in html and "<title" in html
     assert "<script" not in html
 
 
-def test_csv_and_xlsx_match_the_page(client, data):
+def test_a_hidden_cell_hides_its_percentage(client, data):
     _staff_client(client)
-    query = f"?by=gender&lab={data['l1'].id}"
-    page = _cells(client.get("/reports/" + query).get_data(as_text=True))
+    html = client.get("/reports/").get_data(as_text=True)
+    # Applied men (8 of 42 = 19.0 %) and others (6 = 14.3 %) are hidden, and so are their shares.
+    applied = re.search(r"<tr><th scope=\"row\">Applied</th>(.*?)</tr>", html, re.S).group(1)
+    assert applied.count("<td>c <small>(c)</small></td>") == 2
+    assert "19.0" not in applied and "14.3" not in applied and "%" in applied
+
+
+def _blocks(rows):
+    """The export's rows split at blank rows, keyed by each block's first cell."""
+    blocks, current = {}, None
+    for row in rows:
+        if not any(v not in (None, "") for v in row):
+            current = None
+        elif current is None:
+            current = blocks.setdefault(str(row[0]), [row])
+        else:
+            current.append(row)
+    return blocks
+
+
+def _norm(value):
+    """A cell as comparable text: numbers (page "KGS12,500.00", CSV "12500.0", XLSX 12500.0)
+    as plain decimals, "c" and labels as they are."""
+    if value is None:
+        return ""
+    text = str(value)
+    number = re.sub(r"^[A-Z]{3}|[,\s\u00a0]", "", text)
+    if re.fullmatch(r"-?\d+(\.\d+)?", number):
+        return str(Decimal(number).normalize())
+    return text
+
+
+def _norm_rows(rows):
+    out = [[_norm(v) for v in row] for row in rows]
+    for row in out:  # an empty last cell is a missing one (XLSX keeps none)
+        while row and row[-1] == "":
+            row.pop()
+    return out
+
+
+def _json_grid(entries, width, labels, fmt=lambda e: "c" if e["suppressed"] else e["value"]):
+    chunks = [entries[i : i + width] for i in range(0, len(entries), width)]
+    return _norm_rows(
+        [[label, *(fmt(e) for e in chunk)] for label, chunk in zip(labels, chunks, strict=True)]
+    )
+
+
+def test_exports_match_the_page_cell_for_cell(client, data):
+    """Funnel (with its percentages), money and a cross-tab: every cell of the CSV, the
+    XLSX and the JSON equals the page's. Amounts are compared as numbers (the page shows
+    "KGS12,500.00", the files 12500.0); everything else as text."""
+    _staff_client(client)
+    query = "?by=gender&by2=region&stage=applied"
+    page = _tables(client.get("/reports/" + query).get_data(as_text=True))
+    funnel = page["Participation by stage"][1:]
+    values = [[r[0], *(_split(c)[0] for c in r[1:-1]), r[-1]] for r in funnel]
+    percents = [[r[0], *(_split(c)[1] for c in r[1:-1])] for r in funnel]
+    assert sum(p not in ("", "c") for row in percents for p in row[1:]) == 8  # shares shown
+    (money_caption,) = [c for c in page if c.startswith("Money")]
+    money = page[money_caption][1:]
+    (cross_caption,) = [c for c in page if c not in ("Participation by stage", money_caption)]
+    cross = page[cross_caption][1:]
+    assert len(cross) == 4 and len(cross[0]) == 1 + 10 + 1  # 3 rows + totals; 10 regions + total
+
     text = client.get("/reports/export.csv" + query).get_data().decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
-    assert rows[1][0] == "Rule" and rows[1][1] == str(RULE)
-    assert ["Lab", data["l1"].name_en] in rows
-    start = next(i for i, r in enumerate(rows) if r and r[0] == "Stage")
-    assert rows[start + 1 : start + 1 + len(page)] == page
+    assert rows[1] == ["Rule", str(RULE)]
+    assert ["Cross-tabulated with", "Region"] in rows
     book = load_workbook(io.BytesIO(client.get("/reports/export.xlsx" + query).get_data()))
-    sheet = [["" if v is None else str(v) for v in row] for row in book.active.iter_rows(values_only=True)]
-    x_start = next(i for i, r in enumerate(sheet) if r and r[0] == "Stage")
-    assert [r[: len(page[0])] for r in sheet[x_start + 1 : x_start + 1 + len(page)]] == page
-    assert sheet[1][1] == str(RULE)
+    sheet = [list(row) for row in book.active.iter_rows(values_only=True)]
+    for row in sheet:  # a sheet's rows are as wide as its widest one
+        while row and row[-1] is None:
+            row.pop()
+    for exported in (rows, sheet):
+        blocks = _blocks(exported)
+        assert _norm_rows(blocks["Stage"][1:]) == _norm_rows(values)
+        assert _norm_rows(blocks["Share of the stage total (%)"][1:]) == _norm_rows(percents)
+        assert _norm_rows(blocks["Money (KGS)"][1:]) == _norm_rows(money)
+        (cross_key,) = [k for k in blocks if k.startswith("Applied: Gender × Region")]
+        assert _norm_rows(blocks[cross_key][1:]) == _norm_rows(cross)
+
+    body = client.get("/reports/data.json" + query).get_json()
+    labels = [r[0] for r in funnel]
+    results = body["results"]
+    one_way = [r for r in results if len(r["dimensions"]) < 2]
+    assert _json_grid(one_way, 4, labels) == _norm_rows(values)
+    shares = [r for r in one_way if r["dimensions"]]
+    pct = lambda e: "c" if e["percentage_suppressed"] else e["percentage"]  # noqa: E731
+    assert _json_grid(shares, 3, labels, pct) == _norm_rows(percents)
+    assert _json_grid(body["money"], 4, [r[0] for r in money]) == _norm_rows(money)
+    two_way = [r for r in results if len(r["dimensions"]) == 2]
+    margins = body["cross_totals"]
+    grid = [[*(e for e in two_way[i * 10 : i * 10 + 10]), margins[i]] for i in range(3)]
+    grid.append([*margins[3:13], margins[13]])
+    assert len(margins) == 14
+    fmt = lambda e: "c" if e["suppressed"] else e["value"]  # noqa: E731
+    assert _norm_rows([[r[0], *map(fmt, g)] for r, g in zip(cross, grid, strict=True)]) == _norm_rows(cross)
+
+
+def test_exports_are_headed_by_the_rule_and_filters(client, data):
+    _staff_client(client)
+    query = f"?by=gender&lab={data['l1'].id}&date_to=2026-12-31"
+    text = client.get("/reports/export.csv" + query).get_data().decode("utf-8-sig")
+    head = list(csv.reader(io.StringIO(text)))[1:5]
+    book = load_workbook(io.BytesIO(client.get("/reports/export.xlsx" + query).get_data()))
+    sheet = [[v for v in row if v is not None] for row in book.active.iter_rows(max_row=5, values_only=True)]
+    expected = [
+        ["Rule", str(RULE)],
+        ["Breakdown", "Gender"],
+        ["Lab", data["l1"].name_en],
+        ["To", "2026-12-31"],
+    ]
+    assert head == expected and sheet[1:5] == expected
 
 
 def test_json_follows_iati_dimensions(client, data):
@@ -77,11 +208,14 @@ def test_json_follows_iati_dimensions(client, data):
     assert female == {
         "indicator": "applied",
         "dimensions": [{"name": "sex", "value": "female"}],
-        "value": 26,
+        "value": 28,
         "suppressed": False,
+        "percentage": 66.7,
+        "percentage_suppressed": False,
     }
     male = next(r for r in applied if r["dimensions"] == [{"name": "sex", "value": "male"}])
     assert male["value"] is None and male["suppressed"] is True
+    assert male["percentage"] is None and male["percentage_suppressed"] is True
 
 
 def test_cross_tab_json_has_two_dimensions(client, data):
@@ -209,7 +343,7 @@ def test_pdf_in_a_job_with_progress(client, data, run_jobs, locale, word):
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(download.get_data())).pages)
     text = " ".join(text.split())
     assert word in text
-    assert "26" in text and "40" in text
+    assert "28" in text and "42" in text
     if locale == "en":
         assert "Counts from 1 to 4" in text and "Breakdown: Gender" in text
 

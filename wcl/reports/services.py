@@ -427,6 +427,11 @@ def table_rows(report, locale="en"):
     rows.append([str(_l("Stage")), *report.category_labels, str(_l("Total"))])
     for row in [*report.funnel, *report.people]:
         rows.append([row.label, *row.values, row.total])
+    # The page's percentages (each category's share of the stage total), hidden by the same rule.
+    rows.append([])
+    rows.append([str(_l("Share of the stage total (%)")), *report.category_labels])
+    for row in [*report.funnel, *report.people]:
+        rows.append([row.label, *("" if p is None else p for p in row.percents)])
     for block in report.money:
         rows.append([])
         rows.append(
@@ -461,45 +466,67 @@ def table_rows(report, locale="en"):
     return rows
 
 
+def _entry(indicator, dimensions, value, **extra):
+    return {
+        "indicator": indicator,
+        "dimensions": dimensions,
+        "value": None if value == MARK else value,
+        "suppressed": value == MARK,
+        **extra,
+    }
+
+
 def iati_json(report):
     """Result values in IATI's shape: one entry per (stage, dimension value), with
-    suppressed values as ``null`` and ``"suppressed": true``."""
+    suppressed values as ``null`` and ``"suppressed": true``. Funnel entries carry the
+    page's percentage (share of the stage total, ``null`` with ``"percentage_suppressed":
+    true`` when hidden); ``cross_totals`` holds the cross-tabulation's margins and
+    ``money`` the money table (amounts in major units, like the CSV)."""
     name = IATI_NAMES[report.filters.by]
+
+    def dim(code, dim_name=name):
+        return {"name": dim_name, "value": IATI_VALUES.get(code, code)}
+
     results = []
     for row in [*report.funnel, *report.people]:
-        for code, value in zip(report.categories, row.values, strict=True):
+        for code, value, percent in zip(report.categories, row.values, row.percents, strict=True):
             results.append(
-                {
-                    "indicator": row.stage,
-                    "dimensions": [{"name": name, "value": IATI_VALUES.get(code, code)}],
-                    "value": None if value == MARK else value,
-                    "suppressed": value == MARK,
-                }
-            )
-        results.append(
-            {
-                "indicator": row.stage,
-                "dimensions": [],
-                "value": None if row.total == MARK else row.total,
-                "suppressed": row.total == MARK,
-            }
-        )
-    if report.cross:
-        name2 = IATI_NAMES[report.filters.by2]
-        for row in report.cross["rows"]:
-            for code2, value in zip(report.cross["columns"], row["values"], strict=True):
-                results.append(
-                    {
-                        "indicator": report.cross["stage"],
-                        "dimensions": [
-                            {"name": name, "value": IATI_VALUES.get(row["code"], row["code"])},
-                            {"name": name2, "value": IATI_VALUES.get(code2, code2)},
-                        ],
-                        "value": None if value == MARK else value,
-                        "suppressed": value == MARK,
-                    }
+                _entry(
+                    row.stage,
+                    [dim(code)],
+                    value,
+                    percentage=None if percent == MARK else percent,
+                    percentage_suppressed=percent == MARK,
                 )
-    return {"rule": report.rule, "filters": report.filters.query_args(), "results": results}
+            )
+        results.append(_entry(row.stage, [], row.total))
+    body = {"rule": report.rule, "filters": report.filters.query_args(), "results": results}
+    if report.cross:
+        cross = report.cross
+        name2 = IATI_NAMES[report.filters.by2]
+        for row in cross["rows"]:
+            for code2, value in zip(cross["columns"], row["values"], strict=True):
+                results.append(_entry(cross["stage"], [dim(row["code"]), dim(code2, name2)], value))
+        totals = [_entry(cross["stage"], [dim(row["code"])], row["total"]) for row in cross["rows"]]
+        totals += [
+            _entry(cross["stage"], [dim(code2, name2)], value)
+            for code2, value in zip(cross["columns"], cross["totals"], strict=True)
+        ]
+        totals.append(_entry(cross["stage"], [], cross["total"]))
+        body["cross_totals"] = totals
+    money = []
+    for block in report.money:
+        for measure in block["measures"]:
+
+            def amount(value, measure=measure):
+                return value / 100 if measure["money"] and value != MARK else value
+
+            extra = {"currency": block["currency"], "measure": measure["key"]}
+            for code, value in zip(report.categories, measure["values"], strict=True):
+                money.append(_entry("money", [dim(code)], amount(value), **extra))
+            money.append(_entry("money", [], amount(measure["total"]), **extra))
+    body["money"] = money
+    return body
 
 
 def export_csv(report):
