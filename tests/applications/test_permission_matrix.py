@@ -65,6 +65,40 @@ ACTIONS = {
         302,
     ),
     "conflict": ("POST", "/applications/{sub}/conflict", {}, {"reviewer_assigned"}, 302),
+    "remove_file": ("POST", "/applications/{draft}/files/{datt}/delete", {}, {"owner"}, 302),
+    "export_xlsx": ("GET", "/staff/calls/{call}/export.xlsx", None, STAFF, 200),
+    "new_call": ("GET", "/staff/calls/new", None, STAFF | {"staff_other_lab"}, 200),
+    "call_setup": ("GET", "/staff/calls/{call}/form", None, STAFF, 200),
+    "bulk_decide": (
+        "POST",
+        "/staff/calls/{call}/ranking",
+        {"application_ids": "{sub}", "action": "rejected", "note": ""},
+        STAFF,
+        302,
+    ),
+    "auto_assign": ("POST", "/staff/calls/{call}/auto-assign", {}, STAFF, 302),
+    "add_question": (
+        "POST",
+        "/staff/calls/{call}/questions",
+        {"kind": "short_text", "label_en": "Where do you sell?"},
+        STAFF,
+        302,
+    ),
+    "add_criterion": (
+        "POST",
+        "/staff/calls/{call}/criteria",
+        {"label_en": "Market", "weight": "2", "min_score": "0", "max_score": "5"},
+        STAFF,
+        302,
+    ),
+    "delete_criterion": ("POST", "/staff/criteria/{c1}/delete", {}, STAFF, 302),
+    "save_template": (
+        "POST",
+        "/staff/decision-templates/rejected/en",
+        {"subject": "About your application", "body": "Thank you for applying."},
+        STAFF | {"staff_other_lab"},
+        302,
+    ),
 }
 # POSTs that reach the service for these roles and are refused there (302 with a
 # message, nothing changed) rather than at the door (403).
@@ -91,8 +125,10 @@ def matrix(app):
             call=other_call, applicant=users["owner"], status="draft", submitted_at=None
         )
         stored = save_upload(FileStorage(io.BytesIO(jpeg_bytes()), "w.jpg"))
+        draft_stored = save_upload(FileStorage(io.BytesIO(jpeg_bytes()), "d.jpg"))
         attachment = ApplicationAttachment(application=submitted, stored_file=stored, kind="portfolio")
-        db.session.add(attachment)
+        draft_file = ApplicationAttachment(application=draft, stored_file=draft_stored, kind="portfolio")
+        db.session.add_all([attachment, draft_file])
         db.session.commit()
         AssignmentFactory(application=submitted, reviewer=users["reviewer_assigned"])
         AssignmentFactory(application=submitted, reviewer=users["reviewer_conflict"], status="conflict")
@@ -100,6 +136,7 @@ def matrix(app):
             "sub": submitted.id,
             "draft": draft.id,
             "att": attachment.id,
+            "datt": draft_file.id,
             "call": call.id,
             "c0": call.criteria[0].id,
             "c1": call.criteria[1].id,
