@@ -120,8 +120,8 @@ def test_without_redis_the_page_is_still_served(app, client, monkeypatch):
         CampaignFactory(slug="rugs")  # the commit survives a failed bump
 
 
-def test_zero_seconds_turns_the_cache_off(app, client):
+def test_zero_seconds_turns_the_cache_off(app, client, monkeypatch):
     _felt(app)
-    app.config["PAGE_CACHE_SECONDS"] = 0
+    monkeypatch.setitem(app.config, "PAGE_CACHE_SECONDS", 0)  # restored for the next tests
     for _ in range(2):
         assert HIT not in client.get("/campaigns/felt").headers
