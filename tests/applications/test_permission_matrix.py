@@ -15,7 +15,9 @@ from tests.factories.accounts import PASSWORD, UserFactory
 from tests.factories.applications import AssignmentFactory, call_with_form
 from tests.factories.programme import ApplicationFactory, LabFactory
 from tests.helpers import csrf_token, login
+from wcl.accounts.models import User
 from wcl.applications.models import Application, ApplicationAttachment
+from wcl.audit.models import AuditEntry
 from wcl.extensions import db
 from wcl.files.services import save_upload
 
@@ -196,3 +198,37 @@ def test_public_pages_need_no_account(client, app, matrix):
     assert client.get("/calls/").status_code == 200
     assert client.get(f"/calls/{slug}").status_code == 200
     assert client.get("/calls/no-such-call").status_code == 404
+
+
+# Every state-changing action above leaves an audit entry naming who did it.
+AUDITED = {
+    "decide": "application.decided",
+    "shortlist": "application.status_changed",
+    "bulk_decide": "application.decided",
+    "assign": "review.assigned",
+    "auto_assign": "call.reviewers_auto_assigned",
+    "withdraw": "application.withdrawn",
+    "save_draft": "application.draft_saved",
+    "remove_file": "application.file_removed",
+    "score": "review.saved",
+    "conflict": "review.conflict_declared",
+    "add_question": "call.question_added",
+    "add_criterion": "call.criterion_added",
+    "delete_criterion": "call.criterion_deleted",
+    "save_template": "decision_template.saved",
+}
+
+
+@pytest.mark.parametrize("action", list(AUDITED))
+def test_every_change_is_audited_with_its_actor(app, matrix, action):
+    method, path, data, allowed, ok_status = ACTIONS[action]
+    role = "staff_lab" if "staff_lab" in allowed else sorted(allowed)[0]
+    client = app.test_client()
+    login(client, f"{role}@example.org", PASSWORD)
+    form = {_fmt(k, matrix): _fmt(v, matrix) for k, v in data.items()}
+    form["csrf_token"] = csrf_token(client, "/applications/mine")
+    assert client.post(_fmt(path, matrix), data=form).status_code == ok_status
+    with app.app_context():
+        actor = db.session.scalar(db.select(User.id).where(User.email == f"{role}@example.org"))
+        entries = db.session.scalars(db.select(AuditEntry).where(AuditEntry.action == AUDITED[action])).all()
+        assert [entry.actor_id for entry in entries] and {entry.actor_id for entry in entries} == {actor}
