@@ -27,12 +27,16 @@ def test_staff_marks_everyone_in_one_post(app, client, world):
     assert response.status_code == 302
     with app.app_context():
         assert _marks(world.session_id) == {e1: "present", e2: "absent", e3: "excused"}
+    # The session's rate leaves the excused out: 1 present of 2 counted.
+    assert "Attendance: 50%" in client.get(path).get_data(as_text=True)
+    assert "Attendance: 50%" in client.get(f"/cohorts/{world.cohort_id}/schedule").get_data(as_text=True)
     # Changing one mark updates the row instead of adding another.
     post_form(client, path, {f"a-{e2}": "present"})
     with app.app_context():
         assert _marks(world.session_id) == {e1: "present", e2: "present", e3: "excused"}
         assert db.session.scalar(db.select(db.func.count(Attendance.id))) == 3
-    assert 'value="present" checked' in client.get(path).get_data(as_text=True)
+    html = client.get(path).get_data(as_text=True)
+    assert 'value="present" checked' in html and "Attendance: 100%" in html
 
 
 def test_mentor_sees_and_marks_only_her_participants(app, client, world):

@@ -5,7 +5,7 @@ from wcl.cohorts.models import Attendance, CheckIn, Cohort, CohortSession, Enrol
 from wcl.cohorts.services import is_campaign_ready
 from wcl.demo import DEMO_LOADERS, load_demo
 from wcl.extensions import db
-from wcl.time import utcnow
+from wcl.time import local_today, utcnow
 
 
 def _count(model, *where):
@@ -17,6 +17,7 @@ def test_demo_cohort(app_ctx):
     load_demo()
     cohort = db.session.scalar(db.select(Cohort))
     assert cohort.lab.slug == "osh"
+    assert cohort.starts_on <= local_today() <= cohort.ends_on  # running, not past or future
     participant = demo_user("participant@wcl.example")
     mentor = demo_user("mentor@wcl.example")
     own = db.session.scalar(db.select(Enrolment).where(Enrolment.participant_id == participant.id))
