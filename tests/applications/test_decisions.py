@@ -13,7 +13,7 @@ from wcl.audit.models import AuditEntry
 from wcl.extensions import db
 
 
-def test_bulk_decision_is_all_or_nothing(app_ctx):
+def test_bulk_decision_is_all_or_nothing(app, app_ctx):
     call = CallFactory()
     staff = UserFactory(roles=["staff"])
     ok = [ApplicationFactory(call=call, status="under_review") for _ in range(2)]
@@ -24,9 +24,11 @@ def test_bulk_decision_is_all_or_nothing(app_ctx):
         services.decide(staff, ids, "accepted", "note")
     db.session.rollback()
     assert db_state() == before
+    assert queued_jobs(app) == []  # no decision email for a refused batch
     services.decide(staff, [a.id for a in ok], "waitlisted", "")
     assert {db.session.get(Application, a.id).status for a in ok} == {"waitlisted"}
     assert db.session.scalar(db.select(db.func.count(Decision.id))) == 2
+    assert len(queued_jobs(app)) == 2  # one email each, queued after the commit
 
 
 def test_waitlisted_applicant_promoted_later_gets_both_emails(app, run_jobs):

@@ -42,6 +42,10 @@ def test_whole_path(app, world, run_jobs):
     base = f"/applications/{application_id}"
     assert applicant.get(f"{base}/continue").headers["Location"].endswith(f"{base}/step/1")
 
+    # Step 1 explains why the optional demographics are asked and who sees them.
+    page = applicant.get(f"{base}/step/1").get_data(as_text=True)
+    assert "Why we ask:" in page and "Who sees your answers: only you and the Lab's administrators" in page
+
     # Step 1 with the optional demographics, consent given.
     response = post_form(
         applicant,

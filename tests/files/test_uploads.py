@@ -1,8 +1,10 @@
 """Uploads: type sniffed from content, size limits, bombs refused, metadata stripped."""
 
 import io
+from pathlib import Path
 
 import pytest
+from flask import current_app
 from PIL import Image
 from werkzeug.datastructures import FileStorage
 
@@ -67,3 +69,15 @@ def test_decompression_bomb_is_refused(app_ctx):
 def test_pdf_not_allowed_where_only_images_are(app_ctx):
     with pytest.raises(UploadError):
         save_upload(_upload(b"%PDF-1.4\n%%EOF", "x.pdf"), allowed=IMAGE_TYPES)
+
+
+def test_files_are_stored_outside_the_web_root(app_ctx):
+    """Nothing under STORAGE_DIR is reachable as a static file: it lies outside
+    the static folder (and the templates), so only the permission-checked views
+    can serve it."""
+    storage = Path(current_app.config["STORAGE_DIR"]).resolve()
+    for web_root in (current_app.static_folder, current_app.template_folder):
+        root = Path(current_app.root_path, web_root).resolve()
+        assert not storage.is_relative_to(root) and not root.is_relative_to(storage)
+    stored = save_upload(_upload(_jpeg_with_gps(), "photo.jpg"))
+    assert (storage / stored.key).is_file()
