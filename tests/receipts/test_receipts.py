@@ -535,3 +535,30 @@ def test_statement_job_records_failure_then_renders_once(app_ctx, monkeypatch):
     assert services.statement_for(UserFactory(), statement_id) is None
     with pytest.raises(services.ReceiptError):
         services.request_statement(user, year - 1, "en")
+
+
+def test_a_void_receipt_sent_again_says_it_is_void(app, run_jobs):
+    """Staff may re-send a receipt after its payment was refunded; the email
+    must not read as a thank-you for a donation that still stands."""
+    from wcl.accounts.models import User
+
+    with app.app_context():
+        staff_id = UserFactory(roles=["staff"]).id
+        pledge = paid_pledge(backer_email="aida@example.org")
+        receipt_id, pledge_id = services.issue_receipt(pledge.id).id, pledge.id
+    run_jobs()
+    [first] = outbox_messages(app)
+    assert "void" not in message_text(first)
+    with app.app_context():
+        db.session.get(Receipt, receipt_id).pledge.status = PledgeStatus.REFUNDED
+        db.session.commit()
+        services.void_receipt(pledge_id)
+    run_jobs()  # re-rendered with the VOID mark
+    with app.app_context():
+        services.resend_receipt(db.session.get(User, staff_id), receipt_id)
+    run_jobs()
+    first, again = outbox_messages(app)
+    body = " ".join(message_text(again).split())
+    assert "This receipt is void: the payment was refunded" in body
+    [attachment] = list(again.iter_attachments())
+    assert "VOID" in _text(attachment.get_content())

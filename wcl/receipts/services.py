@@ -338,6 +338,7 @@ def email_receipt(receipt_id):
         amount=receipt.donated_amount,
         paid=receipt.amount,
         refunded=receipt.refunded_amount if receipt.is_partly_refunded else 0,
+        void=receipt.is_void,  # staff may re-send a receipt that was voided since
         currency=receipt.currency,
         link=link,
         verify=verify_url(receipt),
