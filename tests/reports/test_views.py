@@ -3,6 +3,7 @@
 import csv
 import io
 import re
+import threading
 from decimal import Decimal
 from html import unescape
 
@@ -318,34 +319,164 @@ def test_anonymous_sent_to_login(client, app_ctx, path):
     assert response.status_code in (302, 401)
 
 
-@pytest.mark.parametrize(
-    "locale,word",
-    [("en", "Participation report"), ("ru", "Отчёт об участии"), ("ky", "Катышуу боюнча отчёт")],
-)
-def test_pdf_in_a_job_with_progress(client, data, run_jobs, locale, word):
-    _staff_client(client)
-    response = post_form(
-        client, "/reports/export.pdf", {"locale": locale, "by": "gender"}, get_path="/reports/"
+STAGE_NAMES = {
+    "en": [
+        "Applied",
+        "Shortlisted",
+        "Accepted",
+        "Enrolled",
+        "Attended at least 75% of sessions",
+        "Graduated",
+        "Campaign launched",
+        "Campaign funded",
+        "Mentors",
+        "Reviewers",
+    ],
+    "ru": [
+        "Подали заявку",
+        "В коротком списке",
+        "Приняты",
+        "Зачислены",
+        "Посетили не менее 75% занятий",
+        "Окончили программу",
+        "Запустили кампанию",
+        "Кампания профинансирована",
+        "Наставницы",
+        "Рецензенты",
+    ],
+    "ky": [
+        "Арыз берди",
+        "Кыска тизмеге кирди",
+        "Кабыл алынды",
+        "Катталды",
+        "Сабактардын кеминде 75% катышты",
+        "Программаны аяктады",
+        "Кампания баштады",
+        "Кампания каржыланды",
+        "Насаатчылар",
+        "Баалоочулар",
+    ],
+}
+PDF_TEXT = {
+    "en": {
+        "title": "Women's Creative Lab: Participation report",
+        "rule": "Privacy rule: Counts from 1 to 4 (1 to 9 for disability and for people who describe "
+        "their gender another way) are hidden and marked “c”, together with other cells that would "
+        "let them be worked out from totals or from other filters.",
+        "filters": "Breakdown: Gender From: 2026-01-01",
+        "header": "Stage Women Men Another way or not stated Total",
+        "money": [
+            "Campaigns with money c c 0 7",
+            "Pledged c c KGS 0 KGS 12,500",
+            "Matched c c KGS 0 KGS 0",
+            "Backers c c 0 13",
+        ],
+    },
+    "ru": {
+        "title": "Женская творческая лаборатория: Отчёт об участии",
+        "rule": "Правило конфиденциальности: Числа от 1 до 4 (от 1 до 9 для инвалидности и для людей, "
+        "описывающих свой пол иначе) скрыты и отмечены «c», вместе с другими ячейками, по которым их "
+        "можно было бы вычислить из итогов или других фильтров.",
+        "filters": "Разбивка: Пол С: 2026-01-01",
+        "header": "Этап Женщины Мужчины Иначе или не указано Всего",
+        "money": [
+            "Кампании со сборами c c 0 7",
+            "Обещано c c 0 KGS 12 500 KGS",
+            "Софинансировано c c 0 KGS 0 KGS",
+            "Сторонники c c 0 13",
+        ],
+    },
+    "ky": {
+        "title": "Аялдардын чыгармачыл лабораториясы: Катышуу боюнча отчёт",
+        "rule": "Купуялык эрежеси: 1ден 4кө чейинки сандар (майыптуулук жана жынысын башкача "
+        "сүрөттөгөн адамдар үчүн 1ден 9га чейин) жашырылып, «c» менен белгиленет; аларды "
+        "жыйынтыктардан же башка чыпкалардан эсептеп чыгууга мүмкүндүк берген башка уячалар да "
+        "жашырылат.",
+        "filters": "Бөлүштүрүү: Жынысы Башталышы: 2026-01-01",
+        "header": "Этап Аялдар Эркектер Башкача же көрсөтүлгөн эмес Бардыгы",
+        "money": [
+            "Каражат чогулткан кампаниялар c c 0 7",
+            "Убада кылынды c c 0 сом 12 500 сом",
+            "Кошумча каржыланды c c 0 сом 0 сом",
+            "Колдоочулар c c 0 13",
+        ],
+    },
+}
+# The chart's text: each stage's label and its bars' values (a hidden value is written "c").
+CHART_VALUES = ["28 c c", "18 c c", "15 c c", "14 c c", "11 c c", "c c 0", "c c 0", "c c 0", "c 0 0", "c c 0"]
+# Shares and amounts that are hidden on the page: a PDF must not contain them in any form.
+HIDDEN = ["(19.0%)", "(14.3%)", "(13.6%)", "(4.5%)", "(11.1%)", "(5.6%)", "(11.8%)", "(5.9%)", "(7.1%)"]
+HIDDEN += ["(90.0%)", "(10.0%)", "(85.7%)", "(75.0%)", "(25.0%)", "(100.0%)", "(16.7%)"]
+WOMEN_BAR = "0.607843 0.113725 0.352941"  # #9b1d5a, the first category's colour
+
+
+def _filled_rects(content):
+    """[(fill colour, x, width)] of the filled rectangles in a PDF page's content stream."""
+    found = re.findall(
+        rb"([\d.]+ [\d.]+ [\d.]+) rg\n(?:[^\n]*\n){0,6}?([\d.]+) [\d.]+ ([\d.]+) [\d.]+ re\nf\b", content
     )
+    return [(c.decode(), float(x), float(w)) for c, x, w in found]
+
+
+@pytest.mark.parametrize("locale", ["en", "ru", "ky"])
+def test_pdf_in_a_job_with_progress(client, data, run_jobs, monkeypatch, locale):
+    _staff_client(client)
+    params = {"locale": locale, "by": "gender", "date_from": "2026-01-01"}
+    response = post_form(client, "/reports/export.pdf", params, get_path="/reports/")
     assert response.status_code == 302
-    status_url = response.headers["Location"]
+    status_url = response.headers["Location"].replace("http://localhost", "")
     page = client.get(status_url).get_data(as_text=True)
     assert 'http-equiv="refresh"' not in page and "/download" not in page and "Queued" in page
-    assert f'href="{status_url.replace("http://localhost", "")}"' in page  # "Check again", no timed refresh
+    assert f'href="{status_url}"' in page  # "Check again", no timed refresh
     export = db.session.query(ReportExport).one()
     assert export.status == "queued"
+
+    # The status page as the requester sees it while the job is at work: requested from
+    # another thread, like a browser would, so it shares nothing with the job's context.
+    from wcl.reports import services
+
+    build, seen = services.build_report, []
+
+    def look():
+        seen.append(client.get(status_url).get_data(as_text=True))
+
+    def build_and_look(*args, **kwargs):
+        browser = threading.Thread(target=look)
+        browser.start()
+        browser.join()
+        return build(*args, **kwargs)
+
+    monkeypatch.setattr(services, "build_report", build_and_look)
     run_jobs()
+    (running,) = seen
+    assert "Running: the report is being prepared." in running and 'value="2"' in running
+    assert f'href="{status_url}"' in running and "/download" not in running
+
     db.session.expire_all()
     page = client.get(status_url).get_data(as_text=True)
     assert 'http-equiv="refresh"' not in page and "/download" in page
     download = client.get(status_url + "/download")
     assert download.status_code == 200
-    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(download.get_data())).pages)
-    text = " ".join(text.split())
-    assert word in text
-    assert "28" in text and "42" in text
-    if locale == "en":
-        assert "Counts from 1 to 4" in text and "Breakdown: Gender" in text
+    reader = PdfReader(io.BytesIO(download.get_data()))
+    text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
+    expected = PDF_TEXT[locale]
+    for key in ("title", "rule", "filters", "header"):
+        assert expected[key] in text, key
+    names = STAGE_NAMES[locale]
+    # The funnel table, row by row, exactly as on the page (FUNNEL_PAGE: the same report).
+    funnel = " ".join(" ".join([name, *row[1:]]) for name, row in zip(names, FUNNEL_PAGE[1:], strict=True))
+    assert funnel in text
+    assert " ".join(expected["money"]) in text
+    # The chart: its labels and values as text, and its bars as vector shapes.
+    chart = " ".join(f"{name} {values}" for name, values in zip(names, CHART_VALUES, strict=True))
+    assert chart in text
+    rects = [r for page in reader.pages for r in _filled_rects(page.get_contents().get_data())]
+    bars = [(colour, width) for colour, x, width in rects if x == 230]  # charts.LABEL_WIDTH
+    # Women's 28, 18, 15, 14, 11 scaled to 300 points; no bar for a hidden value.
+    assert bars == [(WOMEN_BAR, 300), (WOMEN_BAR, 193), (WOMEN_BAR, 161), (WOMEN_BAR, 150), (WOMEN_BAR, 118)]
+    for hidden in HIDDEN:
+        assert hidden not in text, hidden
+    assert not re.search(r"12[ ,]000", text)  # the women's 12 000 pledged (hidden)
 
 
 def test_pdf_of_someone_else_is_404(client, data, run_jobs):
@@ -401,3 +532,21 @@ def test_exports_never_carry_a_formula(client, data, title):
     book = load_workbook(io.BytesIO(client.get("/reports/export.xlsx" + query).get_data()))
     (cell,) = [c for row in book.active.iter_rows() for c in row if c.value and title in str(c.value)]
     assert cell.value == "'" + title and cell.data_type == "s"
+
+
+@pytest.mark.parametrize(
+    "locale,lab,call", [("ky", "Таң нуру өнөр үйү", "Көңүл кабыл алуу"), ("en", "Lab", "Call")]
+)
+def test_filters_are_named_in_the_readers_language(app, client, locale, lab, call):
+    # No app context held open by the test: Flask-Babel caches the locale on it.
+    with app.app_context():
+        data = build()
+        data["l1"].name_en, data["l1"].name_ky = "Lab", "Таң нуру өнөр үйү"
+        data["c1"].title_en, data["c1"].title_ky = "Call", "Көңүл кабыл алуу"
+        query = f"?lab={data['l1'].id}&call={data['c1'].id}"
+        db.session.commit()
+        email = UserFactory(roles=["staff"], locale=locale).email
+    login(client, email, PASSWORD)
+    html = client.get("/reports/" + query, headers={"Accept-Language": locale}).get_data(as_text=True)
+    described = html.split('<dl class="report-described">', 1)[1].split("</dl>", 1)[0]
+    assert f"<dd>{lab}</dd>" in described and f"<dd>{call}</dd>" in described

@@ -181,6 +181,16 @@ def _date(args, key):
         raise ReportError(_l("Enter dates as YYYY-MM-DD.")) from None
 
 
+def _name(obj, key):
+    """A filter value's name in the current language (labs and calls are named in three)."""
+    locale = str(get_locale() or "en")
+    if key == "lab":
+        return obj.name(locale)
+    if key == "call":
+        return obj.title(locale)
+    return obj.name if key == "cohort" else obj.title
+
+
 def parse_filters(args, user):
     """Validate report parameters from a query string. Raises ``ReportError`` on an
     unknown dimension, stage or id, a backwards date range or the same dimension
@@ -209,13 +219,7 @@ def parse_filters(args, user):
         if obj is None or (user.lab_id and key in ("call", "cohort") and lab_id != user.lab_id):
             raise ReportError(_l("Unknown value for the filter “%(name)s”.", name=key))
         setattr(filters, key, value)
-        filters.names[key] = (
-            getattr(obj, "name_en", None)
-            or getattr(obj, "title_en", None)
-            or getattr(obj, "name", None)
-            or getattr(obj, "title", None)
-            or value
-        )
+        filters.names[key] = _name(obj, key) or value
     filters.date_from = _date(args, "date_from")
     filters.date_to = _date(args, "date_to")
     if filters.date_from and filters.date_to and filters.date_to < filters.date_from:
