@@ -307,6 +307,67 @@ def test_updates_backers_only_emailed_in_each_backers_language_and_hidden_by_sta
         assert db.session.get(CampaignUpdate, update_id).hidden_reason == "Personal data"
 
 
+def test_backers_only_updates_show_to_backers_whose_pledge_is_paid(app, run_jobs):
+    """Who reads a backers-only update on the site is who gets it by email: a paid pledge,
+    made signed in or as a guest with the address she has since confirmed."""
+    with app.app_context():
+        campaign = CampaignFactory(slug="felt")
+        CampaignUpdateFactory(
+            campaign=campaign, visibility="backers", body_md="Wool", body_html="<p>Secret wool news</p>"
+        )
+        pledges = {
+            "paid": "paid",
+            "partly-refunded": "paid",
+            "pending": "pending",
+            "refunded": "refunded",
+            "failed": "failed",
+            "expired": "expired",
+        }
+        for name, status in pledges.items():
+            user = UserFactory(email=f"{name}@example.org")
+            refunded = 40_000 if name == "partly-refunded" else 0
+            PledgeFactory(
+                campaign=campaign,
+                backer=user,
+                backer_email=user.email,
+                status=status,
+                refunded_amount=refunded,
+            )
+        UserFactory(email="nobody@example.org")
+        # Pledged as a guest (an address typed with capitals), signed in later with that address.
+        UserFactory(email="guest@example.org")
+        PledgeFactory(campaign=campaign, backer_email="Guest@Example.org", status="paid")
+        UserFactory(email="unconfirmed@example.org", email_verified_at=None)
+        PledgeFactory(campaign=campaign, backer_email="unconfirmed@example.org", status="paid")
+        UserFactory(email="guest-pending@example.org")
+        PledgeFactory(campaign=campaign, backer_email="guest-pending@example.org", status="pending")
+        # A paid pledge to another campaign does not count.
+        UserFactory(email="elsewhere@example.org")
+        PledgeFactory(backer_email="elsewhere@example.org", status="paid")
+        update_id = db.session.scalar(db.select(CampaignUpdate.id))
+
+    sees = set()
+    for email in sorted(
+        [f"{name}@example.org" for name in pledges]
+        + [f"{n}@example.org" for n in ("nobody", "guest", "unconfirmed", "guest-pending", "elsewhere")]
+    ):
+        client = app.test_client()
+        login(client, email, PASSWORD)
+        page = client.get("/campaigns/felt").get_data(as_text=True)
+        updates = client.get("/campaigns/felt/updates").get_data(as_text=True)
+        assert ("Secret wool news" in page) == ("Secret wool news" in updates), email
+        assert ("Secret wool news" in page) != ("This update is for backers only." in page), email
+        if "Secret wool news" in page:
+            sees.add(email)
+    assert sees == {"paid@example.org", "partly-refunded@example.org", "guest@example.org"}
+
+    with app.app_context():
+        assert services.email_update(update_id) == 4
+    run_jobs()
+    emailed = {m["To"].lower() for m in outbox_messages(app)}
+    assert emailed == sees | {"unconfirmed@example.org"}  # the guest pledge's address, confirmed or not
+
+
 def test_my_pledges_lists_own_and_confirmed_guest_pledges(app, client):
     with app.app_context():
         me = UserFactory(email="me@example.org")

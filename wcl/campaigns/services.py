@@ -905,16 +905,24 @@ def get_campaign(slug, viewer=None):
 
 
 def _is_backer(campaign_id, viewer):
+    """Has ``viewer`` a paid pledge to this campaign (one query)?
+
+    Her own, or one made as a guest with the email address she has confirmed
+    (as "my pledges" counts them): update emails go to every paid pledge's
+    address, so she reads on the site what she was sent. An unconfirmed
+    address proves nothing, so it does not count.
+    """
     if not getattr(viewer, "is_authenticated", False):
         return False
+    mine = Pledge.backer_id == viewer.id
+    if viewer.email_verified_at is not None and viewer.email:
+        mine = mine | (
+            Pledge.backer_id.is_(None) & (sa.func.lower(Pledge.backer_email) == viewer.email.lower())
+        )
     return (
         db.session.scalar(
             db.select(Pledge.id)
-            .where(
-                Pledge.campaign_id == campaign_id,
-                Pledge.backer_id == viewer.id,
-                Pledge.status == PledgeStatus.PAID,
-            )
+            .where(Pledge.campaign_id == campaign_id, Pledge.status == PledgeStatus.PAID, mine)
             .limit(1)
         )
         is not None
