@@ -1,7 +1,7 @@
 """The public campaign page, the listing, updates and "my pledges"."""
 
 from datetime import timedelta
-from pathlib import Path
+from html.parser import HTMLParser
 
 import sqlalchemy as sa
 
@@ -23,7 +23,6 @@ from wcl.campaigns.models import CampaignComment, CampaignUpdate, MatchReservati
 from wcl.extensions import db
 from wcl.time import utcnow
 
-STATIC = Path(__file__).resolve().parents[2] / "wcl" / "static"
 CACHE_HEADER = "X-WCL-Page-Cache"
 
 
@@ -167,7 +166,25 @@ def test_page_shows_money_backers_rewards_banner_share_links_and_og_tags(app, cl
     assert "<script>" not in html and " style=" not in html  # strict CSP: no inline code
 
 
-def test_page_weighs_under_60_kb_and_images_are_lazy_with_srcset(app, client):
+class _Tags(HTMLParser):
+    """The stylesheets, scripts and images a page references."""
+
+    def __init__(self, html):
+        super().__init__()
+        self.assets, self.images = [], []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "link" and "stylesheet" in (attrs.get("rel") or "").split():
+            self.assets.append(attrs["href"])
+        elif tag == "script" and attrs.get("src"):
+            self.assets.append(attrs["src"])
+        elif tag == "img":
+            self.images.append(attrs)
+
+
+def test_page_weighs_under_60_kb_the_cover_loads_first_and_thumbnails_are_lazy(app, client):
     with app.app_context():
         owner = ready_participant()
         campaign = services.create_campaign(
@@ -199,13 +216,31 @@ def test_page_weighs_under_60_kb_and_images_are_lazy_with_srcset(app, client):
         slug, small, large = campaign.slug, campaign.cover_480_id, campaign.cover_960_id
     response = client.get(f"/campaigns/{slug}")
     html = response.get_data(as_text=True)
-    weight = (
-        len(response.data) + (STATIC / "css/wcl.css").stat().st_size + (STATIC / "js/share.js").stat().st_size
+    page = _Tags(html)
+    # The HTML and every stylesheet and script it links (whatever they are), as served.
+    assert any(a.endswith(".css") for a in page.assets) and any(a.endswith(".js") for a in page.assets)
+    weight = len(response.data)
+    for asset in page.assets:
+        assert asset.startswith("/static/"), asset  # served by the app, under the CSP
+        served = client.get(asset)
+        assert served.status_code == 200, asset
+        weight += len(served.data)
+        served.close()
+    assert weight < 60 * 1024, (weight, page.assets)
+
+    # The cover is the page's first view: fetched at once, early; sized, with srcset.
+    [hero] = page.images
+    assert "loading" not in hero and hero["fetchpriority"] == "high", hero
+    assert (hero["width"], hero["height"]) == ("960", "480")
+    assert (
+        f"/campaigns/{slug}/image/{small} 480w" in hero["srcset"] and f"/image/{large} 960w" in hero["srcset"]
     )
-    assert weight < 60 * 1024, weight
-    assert 'loading="lazy"' in html and 'width="960" height="480"' in html
-    assert f"/campaigns/{slug}/image/{small} 480w" in html and f"/image/{large} 960w" in html
     assert '<meta property="og:image" content="http://localhost/campaigns/' in html
+    # In the list, below the filters, the thumbnails wait until they are scrolled to.
+    [thumb] = _Tags(client.get("/campaigns/").get_data(as_text=True)).images
+    assert thumb["loading"] == "lazy" and "fetchpriority" not in thumb, thumb
+    assert thumb["src"] == f"/campaigns/{slug}/image/{small}"
+
     image = client.get(f"/campaigns/{slug}/image/{small}")
     assert image.status_code == 200 and image.mimetype == "image/jpeg"
     assert "public" in image.headers["Cache-Control"]
