@@ -3,16 +3,19 @@
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 
-from tests.factories.accounts import UserFactory
+from tests.factories.accounts import PASSWORD, UserFactory
 from tests.factories.campaigns import CampaignFactory, MatchingPoolFactory, PledgeFactory
+from tests.helpers import csrf_token, login, post_form
+from wcl.accounts.models import User
 from wcl.campaigns import services
 from wcl.campaigns.matching import match_amount
-from wcl.campaigns.models import MatchingPool, MatchReservation, Pledge
+from wcl.campaigns.models import Campaign, MatchingPool, MatchReservation, Pledge
 from wcl.extensions import db
 from wcl.payments import services as payments
-from wcl.time import utcnow
+from wcl.time import to_local, utcnow
 
 
 def _reserved(pool_id):
@@ -187,3 +190,156 @@ def test_concurrent_refunds_release_each_match_once(app):
     assert results.count(True) == 20
     with app.app_context():
         assert _reserved(pool_id) == 0
+
+
+# --- the staff pages: /campaigns/matching/ (new) and /campaigns/matching/<id> (edit) --------
+
+
+def _pool_data(campaign_id, **overrides):
+    today = to_local(utcnow()).date()
+    data = {
+        "sponsor_name": "Aiyl Bank",
+        "budget": "10000",
+        "currency": "KGS",
+        "ratio_num": "1",
+        "ratio_den": "2",
+        "cap_per_pledge": "",
+        "cap_per_campaign": "500",
+        "starts_on": today.isoformat(),
+        "ends_on": (today + timedelta(days=30)).isoformat(),
+        "campaigns": str(campaign_id),
+        "active": "y",
+    }
+    data.update(overrides)
+    return data
+
+
+def _pool_world(app):
+    with app.app_context():
+        UserFactory(email="staff@example.org", roles=["staff"])
+        for role in ("participant", "mentor", "reviewer"):
+            UserFactory(email=f"{role}@example.org", roles=[role])
+        return CampaignFactory(title="Felt slippers").id
+
+
+def _pool_audit(app):
+    from wcl.audit.models import AuditEntry
+
+    with app.app_context():
+        return db.session.execute(
+            db.select(AuditEntry.actor_id, AuditEntry.target_id, AuditEntry.data).where(
+                AuditEntry.action == "matching_pool.saved"
+            )
+        ).all()
+
+
+def _pools(app):
+    with app.app_context():
+        return db.session.execute(
+            db.select(MatchingPool.sponsor_name, MatchingPool.budget).order_by(MatchingPool.id)
+        ).all()
+
+
+def _staff(app):
+    client = app.test_client()
+    login(client, "staff@example.org", PASSWORD)
+    return client
+
+
+def test_staff_create_a_pool_through_the_page(app):
+    campaign_id = _pool_world(app)
+    staff = _staff(app)
+    response = post_form(staff, "/campaigns/matching/", _pool_data(campaign_id))
+    assert response.status_code == 302 and response.headers["Location"].endswith("/campaigns/matching/")
+    with app.app_context():
+        pool = db.session.scalar(db.select(MatchingPool))
+        assert (pool.sponsor_name, pool.budget, pool.currency) == ("Aiyl Bank", 1_000_000, "KGS")
+        assert (pool.ratio_num, pool.ratio_den) == (1, 2)
+        assert (pool.cap_per_pledge, pool.cap_per_campaign) == (None, 50_000)
+        assert pool.active and [c.id for c in pool.campaigns] == [campaign_id]
+        assert pool.ends_at - pool.starts_at == timedelta(days=31)  # the last day is included
+        staff_id = db.session.scalar(db.select(User.id).where(User.email == "staff@example.org"))
+        assert _pool_audit(app) == [(staff_id, pool.id, {"campaigns": [campaign_id], "budget": 1_000_000})]
+    page = staff.get("/campaigns/matching/").get_data(as_text=True)
+    assert "The matching pool is saved." in page and "Aiyl Bank" in page and "1:2" in page
+
+
+BAD_POOLS = [
+    # (field, value typed, message shown under the field)
+    ("sponsor_name", "  ", "This field is required."),
+    ("ratio_num", "0", "Enter a whole number from 1 to 100."),
+    ("ratio_num", "101", "Enter a whole number from 1 to 100."),
+    ("ratio_den", "-1", "Enter a whole number from 1 to 100."),
+    ("budget", "0", "The amount must be more than zero."),
+    ("budget", "-500", "The amount must be more than zero."),
+    ("budget", "", "This field is required."),
+    ("cap_per_pledge", "0", "The amount must be more than zero."),
+    ("cap_per_campaign", "-10", "The amount must be more than zero."),
+    ("ends_on", "BEFORE", "The pool must end after it starts."),
+]
+
+
+@pytest.mark.parametrize(("name", "value", "message"), BAD_POOLS, ids=[f"{f}={v}" for f, v, _m in BAD_POOLS])
+def test_a_bad_pool_is_refused_with_the_fields_message_and_nothing_is_saved(app, name, value, message):
+    campaign_id = _pool_world(app)
+    if value == "BEFORE":
+        value = (to_local(utcnow()).date() - timedelta(days=2)).isoformat()
+    response = post_form(_staff(app), "/campaigns/matching/", _pool_data(campaign_id, **{name: value}))
+    assert response.status_code == 422
+    assert f'<p class="error" id="{name}-error">{message}</p>' in response.get_data(as_text=True)
+    assert _pools(app) == [] and _pool_audit(app) == []
+
+
+def test_an_edit_keeps_the_budget_above_what_is_reserved(app):
+    campaign_id = _pool_world(app)
+    with app.app_context():
+        campaign = db.session.get(Campaign, campaign_id)
+        pool = MatchingPoolFactory(campaigns=[campaign], budget=1_000_000, sponsor_name="Aiyl Bank")
+        pledge = PledgeFactory(campaign=campaign, amount=300_000)
+        payments.mark_pledge_paid(pledge.id, 300_000, "KGS")
+        pool_id = pool.id
+        assert _reserved(pool_id) == 300_000
+    staff = _staff(app)
+    path = f"/campaigns/matching/{pool_id}"
+    assert 'value="Aiyl Bank"' in staff.get(path).get_data(as_text=True)
+
+    response = post_form(staff, path, _pool_data(campaign_id, budget="2999.99", ratio_den="1"))
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert (
+        '<p class="error" id="budget-error">The budget cannot be less than what is already reserved.</p>'
+        in html
+    )
+    with app.app_context():
+        unchanged = db.session.get(MatchingPool, pool_id)
+        assert (unchanged.budget, unchanged.ratio_den, unchanged.reserved) == (1_000_000, 1, 300_000)
+    assert _pool_audit(app) == []
+
+    assert post_form(staff, path, _pool_data(campaign_id, budget="3000", ratio_den="1")).status_code == 302
+    with app.app_context():
+        assert db.session.get(MatchingPool, pool_id).budget == 300_000  # exactly what is reserved
+    assert len(_pool_audit(app)) == 1
+
+
+@pytest.mark.parametrize("role", ["anonymous", "participant", "mentor", "reviewer"])
+def test_only_staff_may_save_a_pool(app, role):
+    campaign_id = _pool_world(app)
+    with app.app_context():
+        pool_id = MatchingPoolFactory(budget=1_000_000, sponsor_name="Aiyl Bank").id
+    client = app.test_client()
+    token_page = "/account/login"
+    if role != "anonymous":
+        login(client, f"{role}@example.org", PASSWORD)
+        token_page = "/campaigns/"
+    for path in ("/campaigns/matching/", f"/campaigns/matching/{pool_id}"):
+        data = {
+            **_pool_data(campaign_id, sponsor_name="Someone", budget="1"),
+            "csrf_token": csrf_token(client, token_page),
+        }
+        response = client.post(path, data=data)
+        if role == "anonymous":
+            assert response.status_code == 302 and "/account/login" in response.headers["Location"]
+        else:
+            assert response.status_code == 403, (role, path)
+    assert _pools(app) == [("Aiyl Bank", 1_000_000)]
+    assert _pool_audit(app) == []

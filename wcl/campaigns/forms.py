@@ -240,8 +240,9 @@ class PoolForm(FlaskForm):
     sponsor_name = StringField(_l("Sponsor"), validators=[DataRequired(REQUIRED), Length(max=120)])
     budget = MoneyField(_l("Budget"), validators=[InputRequired(REQUIRED)])
     currency = SelectField(_l("Currency"), choices=CURRENCY_CHOICES, default="KGS")
-    ratio_num = IntegerField(_l("The sponsor adds"), default=1, validators=[DataRequired(REQUIRED)])
-    ratio_den = IntegerField(_l("for every"), default=1, validators=[DataRequired(REQUIRED)])
+    # InputRequired, not DataRequired: a 0 typed in is out of range, not missing (the service says so).
+    ratio_num = IntegerField(_l("The sponsor adds"), default=1, validators=[InputRequired(REQUIRED)])
+    ratio_den = IntegerField(_l("for every"), default=1, validators=[InputRequired(REQUIRED)])
     cap_per_pledge = MoneyField(_l("At most per pledge"), validators=[Optional()])
     cap_per_campaign = MoneyField(_l("At most per campaign"), validators=[Optional()])
     starts_on = DateField(_l("First day"), validators=[DataRequired(REQUIRED)])
