@@ -1,6 +1,6 @@
 """The public campaign page, the listing, updates and "my pledges"."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from html.parser import HTMLParser
 
 import sqlalchemy as sa
@@ -245,6 +245,37 @@ def test_page_weighs_under_60_kb_the_cover_loads_first_and_thumbnails_are_lazy(a
     assert image.status_code == 200 and image.mimetype == "image/jpeg"
     assert "public" in image.headers["Cache-Control"]
     assert client.get(f"/campaigns/{slug}/image/99999").status_code == 404
+
+
+def test_rewards_show_how_they_are_delivered_and_when(app, client):
+    from tests.factories.programme import LabFactory
+
+    with app.app_context():
+        campaign = CampaignFactory(slug="felt")
+        lab = LabFactory(name_en="Naryn lab")
+        RewardTierFactory(
+            campaign=campaign,
+            title="Posted slippers",
+            min_amount=100_000,
+            delivery="shipping",
+            estimated_delivery=date(2026, 9, 1),
+        )
+        RewardTierFactory(
+            campaign=campaign, title="Picked up", min_amount=200_000, delivery="pickup", pickup_lab=lab
+        )
+        RewardTierFactory(campaign=campaign, title="Either way", min_amount=300_000, delivery="either")
+    html = client.get("/campaigns/felt").get_data(as_text=True)
+    cards = html.split('<li class="card">')[1:]
+    assert [card.split("<h3>")[1].split("</h3>")[0] for card in cards] == [
+        "Posted slippers",
+        "Picked up",
+        "Either way",
+    ]
+    posted, picked, either = cards
+    assert "Estimated delivery: Sep 1, 2026" in posted and "Sent by post" in posted
+    assert "Pick up at the lab" not in posted
+    assert "Pick up at the lab (Naryn lab)" in picked and "Estimated delivery" not in picked
+    assert "Pick up at the lab or sent by post" in either and "Estimated delivery" not in either
 
 
 def test_a_new_cover_replaces_the_old_files(app_ctx):

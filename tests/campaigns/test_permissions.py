@@ -1,5 +1,7 @@
 """Permission matrix: each role × each campaign and payment page or action."""
 
+from datetime import timedelta
+
 import pytest
 
 from tests.factories.accounts import PASSWORD, UserFactory
@@ -12,8 +14,9 @@ from tests.factories.campaigns import (
     ready_participant,
 )
 from tests.helpers import csrf_token, login
-from wcl.campaigns.models import Campaign, CampaignComment, CampaignUpdate
+from wcl.campaigns.models import Campaign, CampaignComment, CampaignUpdate, RewardTier
 from wcl.extensions import db
+from wcl.time import local_today
 
 ROLES = [
     "anonymous",
@@ -115,8 +118,23 @@ def _status(app, slug):
         return db.session.scalar(db.select(Campaign.status).where(Campaign.slug == slug))
 
 
+_DRAFT_EDIT = {
+    "title": "Renamed", "summary": "Warm.", "story": "Words.", "goal": "1000", "currency": "KGS",
+    "starts_on": (local_today() + timedelta(days=1)).isoformat(),
+    "ends_on": (local_today() + timedelta(days=20)).isoformat(),
+    "funding_model": "keep_it_all", "region": "KG-N", "creative_domain": "V_ARTS", "creator_name": "Aigul",
+}  # fmt: skip
+_NEW_TIER = {
+    "tier-title": "Slippers",
+    "tier-min_amount": "1500",
+    "tier-delivery": "pickup",
+    "tier-pickup_lab_id": "",
+}
+
 ACTIONS = [
     # (name, path, data, allowed roles, check(app, world) -> bool "the action happened")
+    ("edit", "/campaigns/draft/edit", _DRAFT_EDIT, {"owner", "admin"}, lambda app, w: _title(app, "draft") == "Renamed"),
+    ("add_tier", "/campaigns/draft/tiers", _NEW_TIER, {"owner", "admin"}, lambda app, w: _tiers(app) == 1),
     ("submit", "/campaigns/draft/submit", {}, {"owner", "admin"}, lambda app, w: _status(app, "draft") == "in_review"),
     ("approve", "/campaigns/inreview/review", {"review-approve": "1"}, STAFF, lambda app, w: _status(app, "inreview") == "live"),
     ("return", "/campaigns/inreview/review", {"review-send_back": "1", "review-comment": "Add photos"}, STAFF,
@@ -135,6 +153,16 @@ ACTIONS = [
     ("delete_comment", "/campaigns/live/comments/COMMENT/delete", {}, {"applicant", "admin"},
      lambda app, w: _comment_hidden(app, w["comment"])),
 ]  # fmt: skip
+
+
+def _title(app, slug):
+    with app.app_context():
+        return db.session.scalar(db.select(Campaign.title).where(Campaign.slug == slug))
+
+
+def _tiers(app):
+    with app.app_context():
+        return db.session.scalar(db.select(db.func.count(RewardTier.id)))
 
 
 def _hidden(app, update_id):
