@@ -73,3 +73,31 @@ def test_percentages_follow_suppression():
     assert percentage(10, MARK) == MARK
     assert percentage(10, 40) == 25.0
     assert percentage(0, 0) is None
+
+
+def test_every_wider_table_is_a_complement():
+    # A call (20 women, 8 men) inside a lab (22, 8) inside everyone (28, 8).
+    call, lab, everyone = [[20, 8]], [[22, 8]], [[28, 8]]
+
+    def minus(wide):
+        return [[a - b for a, b in zip(wide[0], call[0], strict=True)]]
+
+    against_everyone = suppress(call, complement=minus(everyone))
+    assert against_everyone.value(0, 0) == 20  # 28 - 20 = 8 reveals no small group
+    both = suppress(call, complements=[minus(everyone), minus(lab)])
+    # 22 - 20 = 2: the women's cell and the total (30 - 28 = 2) are hidden; the men's 8 is
+    # the same in all three tables and stays.
+    assert both.hidden == {(0, 0), (0, None), (None, 0), (None, None)}
+    assert both.value(0, 1) == 8
+
+
+def test_two_nested_filters_are_not_protected_against_each_other():
+    # What the complement rule does NOT cover (README, "Participation reports"): two filtered
+    # tables, each safe against the unfiltered one, e.g. up to day D (20) and up to D+1 (22)
+    # out of 30. Both are published, and their difference, 2, is a small group. Only fixed,
+    # non-overlapping periods or perturbed counts would close this.
+    everyone = [[30]]
+    to_d, to_d1 = [[20]], [[22]]
+    a = suppress(to_d, complement=[[everyone[0][0] - to_d[0][0]]])
+    b = suppress(to_d1, complement=[[everyone[0][0] - to_d1[0][0]]])
+    assert (a.value(0, 0), b.value(0, 0)) == (20, 22)

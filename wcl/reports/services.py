@@ -1,12 +1,16 @@
 """Participation reports: filters, suppressed tables, exports.
 
 Every published number goes through ``wcl.reports.suppression.suppress``. When a
-filter is applied (including a lab scope), the unfiltered table is computed too
-and ``unfiltered - filtered`` is passed as the complement, so comparing a
-filtered report with the unfiltered one reveals no small group.
+filter is applied (including a lab scope), the wider reports it could be
+compared with are computed too (``Filters.references``: the unfiltered report,
+and for a call or cohort the same report at the coarser levels of the
+lab → call → cohort hierarchy), and each ``wider - filtered`` is passed as a
+complement. So comparing a filtered report with one of those reveals no small
+group; other pairs (two date ranges, sibling calls, several reports summed) are
+not protected (README, "Participation reports").
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
 from flask_babel import get_locale
@@ -139,6 +143,27 @@ class Filters:
         if self.date_to:
             # Inclusive end date: everything before the next local midnight.
             out["date_to"] = datetime.combine(self.date_to + timedelta(days=1), time(), BISHKEK)
+        return out
+
+    def references(self):
+        """The wider reports this one is protected against, as ``Filters``: the
+        unfiltered report, and for a cohort its call's and its lab's (for a call its
+        lab's), with the other filters (campaign, dates) kept."""
+        if not self.is_filtered:
+            return []
+        coarser = []
+        if self.cohort:
+            cohort = db.session.get(Cohort, self.cohort)
+            if cohort.call_id:
+                coarser.append({"cohort": None, "call": cohort.call_id})
+            coarser.append({"cohort": None, "call": None, "lab": cohort.lab_id})
+        elif self.call:
+            coarser.append({"call": None, "lab": db.session.get(Call, self.call).lab_id})
+        out = [Filters(by=self.by, by2=self.by2, stage=self.stage)]
+        for change in coarser:
+            wider = replace(self, names={}, **change)
+            if wider.sql() not in [f.sql() for f in [self, *out]]:
+                out.append(wider)
         return out
 
     def described(self):
@@ -296,8 +321,10 @@ def _minus(a, b):
     return [[x - y for x, y in zip(ra, rb, strict=True)] for ra, rb in zip(a, b, strict=True)]
 
 
-def _stage_row(stage, grid, complement, categories, by):
-    table = suppress(grid, _thresholds("stage", ["all"]), _thresholds(by, categories), complement)
+def _stage_row(stage, grid, complements, categories, by):
+    table = suppress(
+        grid, _thresholds("stage", ["all"]), _thresholds(by, categories), complements=complements
+    )
     values = [table.value(0, c) for c in range(len(categories))]
     total = table.value(0, None)
     return StageRow(stage, str(STAGE_LABELS[stage]), values, total, [percentage(v, total) for v in values])
@@ -309,15 +336,14 @@ def build_report(filters, user):
     by, by2 = filters.by, filters.by2
     categories = list(queries.DIMENSIONS[by])
     locale = str(get_locale() or "en")
+    references = filters.references()
     counts = _counts(filters.sql(), by, None)
-    base = _counts({}, by, None) if filters.is_filtered else None
+    bases = [_counts(ref.sql(), by, None) for ref in references]
 
     def row(stage):
         grid = [[counts.get((stage, c, "all"), 0) for c in categories]]
-        complement = None
-        if base is not None:
-            complement = _minus([[base.get((stage, c, "all"), 0) for c in categories]], grid)
-        return _stage_row(stage, grid, complement, categories, by)
+        complements = [_minus([[base.get((stage, c, "all"), 0) for c in categories]], grid) for base in bases]
+        return _stage_row(stage, grid, complements, categories, by)
 
     funnel = [row(s) for s in queries.STAGES]
     people = [row(s) for s in queries.PEOPLE]
@@ -326,10 +352,11 @@ def build_report(filters, user):
         cols = list(queries.DIMENSIONS[by2])
         c2 = _counts(filters.sql(), by, by2)
         grid = _grid(c2, filters.stage, categories, cols)
-        complement = None
-        if filters.is_filtered:
-            complement = _minus(_grid(_counts({}, by, by2), filters.stage, categories, cols), grid)
-        table = suppress(grid, _thresholds(by, categories), _thresholds(by2, cols), complement)
+        complements = [
+            _minus(_grid(_counts(ref.sql(), by, by2), filters.stage, categories, cols), grid)
+            for ref in references
+        ]
+        table = suppress(grid, _thresholds(by, categories), _thresholds(by2, cols), complements=complements)
         cross = {
             "stage": filters.stage,
             "stage_label": str(STAGE_LABELS[filters.stage]),
@@ -354,13 +381,13 @@ def build_report(filters, user):
         funnel=funnel,
         people=people,
         cross=cross,
-        money=_money(filters, categories),
+        money=_money(filters, categories, references),
         rule=str(RULE),
         generated_at=utcnow(),
     )
 
 
-def _money(filters, categories):
+def _money(filters, categories, references):
     """Per currency: pledged, matched and backers per category. A money cell is
     shown only where the number of campaigns behind it passes suppression."""
     by = filters.by
@@ -379,16 +406,16 @@ def _money(filters, categories):
         return out
 
     data = load(filters.sql())
-    base = load({}) if filters.is_filtered else None
+    bases = [load(ref.sql()) for ref in references]
     result = []
     for currency in sorted(data, key=lambda c: (c != "KGS", c)):
         cells = data[currency]
         grid = [[cells.get(c, (0, 0, 0, 0))[0] for c in categories]]
-        complement = None
-        if base is not None:
-            full = base.get(currency, {})
-            complement = _minus([[full.get(c, (0, 0, 0, 0))[0] for c in categories]], grid)
-        table = suppress(grid, [THRESHOLD], _thresholds(by, categories), complement)
+        complements = [
+            _minus([[base.get(currency, {}).get(c, (0, 0, 0, 0))[0] for c in categories]], grid)
+            for base in bases
+        ]
+        table = suppress(grid, [THRESHOLD], _thresholds(by, categories), complements=complements)
         measures = []
         for index, (key, label) in enumerate(
             (("pledged", _l("Pledged")), ("matched", _l("Matched")), ("backers", _l("Backers"))), start=1

@@ -6,8 +6,9 @@ Rules (REFERENCE.md, after ONS/Eurostat practice):
   threshold is 5, or 10 in rows/columns about disability or small identity
   groups (the caller passes per-row and per-column thresholds).
 * **Complement (differencing) rule**: when a filtered table is published next
-  to the unfiltered one, ``unfiltered - filtered`` would reveal the rest of the
-  population; a cell whose complement count is small is hidden too.
+  to a wider one (the unfiltered table, or a coarser filter), ``wider - filtered``
+  would reveal the rest of that population; a cell whose complement count is
+  small, against any of the wider tables passed, is hidden too.
 * **Secondary suppression**: in every row and column (margins included) a
   single hidden cell could be recovered from the total, so another cell is
   hidden — the smallest visible one — until no line has exactly one hidden
@@ -74,45 +75,38 @@ def _threshold(row_thresholds, col_thresholds, r, c):
     return max(values)
 
 
-def suppress(cells, row_thresholds=None, col_thresholds=None, complement=None):
+def suppress(cells, row_thresholds=None, col_thresholds=None, complement=None, complements=()):
     """Apply primary, complement and secondary suppression to ``cells``.
 
     ``cells`` is a list of rows of non-negative ints (one row for a one-way
     breakdown). ``complement``, when given, has the same shape and holds
-    ``unfiltered - filtered`` counts.
+    ``unfiltered - filtered`` counts; ``complements`` holds more such grids
+    (one per wider table the filtered one could be compared with).
     """
     n_rows, n_cols = len(cells), len(cells[0]) if cells else 0
     row_thresholds = row_thresholds or [THRESHOLD] * n_rows
     col_thresholds = col_thresholds or [THRESHOLD] * n_cols
-    row_totals = [sum(row) for row in cells]
-    col_totals = [sum(cells[r][c] for r in range(n_rows)) for c in range(n_cols)]
-    table = Table(cells, row_totals, col_totals, sum(row_totals))
+    table = _with_margins(cells, n_rows, n_cols)
 
     def small(value, r, c):
         return 0 < value < _threshold(row_thresholds, col_thresholds, r, c)
 
     positions = [(r, c) for r in range(n_rows) for c in range(n_cols)]
     positions += [(r, None) for r in range(n_rows)] + [(None, c) for c in range(n_cols)] + [(None, None)]
-    comp_row = [sum(row) for row in complement] if complement else None
-    comp_col = [sum(complement[r][c] for r in range(n_rows)) for c in range(n_cols)] if complement else None
+    others = [_with_margins(grid, n_rows, n_cols) for grid in (complement, *complements) if grid is not None]
     for r, c in positions:
-        value = table.value(r, c)
-        if small(value, r, c):
+        if small(table.value(r, c), r, c) or any(small(other.value(r, c), r, c) for other in others):
             table.primary.add((r, c))
-        elif complement is not None:
-            if r is not None and c is not None:
-                other = complement[r][c]
-            elif r is not None:
-                other = comp_row[r]
-            elif c is not None:
-                other = comp_col[c]
-            else:
-                other = sum(comp_row)
-            if small(other, r, c):
-                table.primary.add((r, c))
     table.hidden = set(table.primary)
     _secondary(table, n_rows, n_cols)
     return table
+
+
+def _with_margins(cells, n_rows, n_cols):
+    """``cells`` with its margins, as a ``Table`` nothing is hidden from."""
+    row_totals = [sum(row) for row in cells]
+    col_totals = [sum(cells[r][c] for r in range(n_rows)) for c in range(n_cols)]
+    return Table(cells, row_totals, col_totals, sum(row_totals))
 
 
 def _lines(n_rows, n_cols):
