@@ -44,6 +44,7 @@ from wcl.extensions import db
 from wcl.files.services import DOCUMENT_TYPES, UploadError, delete_stored, save_upload
 from wcl.links import absolute_url
 from wcl.mail import queue_email
+from wcl.spreadsheets import safe_cell
 from wcl.time import utcnow
 
 S = ApplicationStatus
@@ -1512,13 +1513,6 @@ DEMOGRAPHIC_COLUMNS = (
 )
 
 
-def _safe_cell(value):
-    """Spreadsheet apps run cells starting with = + - @ as formulas: quote them."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def export_table(actor, call):
     """Header and rows of the call's applications with scores.
 
@@ -1581,7 +1575,7 @@ def export_table(actor, call):
         line += [answers.get((a.id, q.id), "") for q in questions]
         if with_demographics:
             line += ["" if getattr(a, c) is None else getattr(a, c) for c in DEMOGRAPHIC_COLUMNS]
-        rows.append([_safe_cell(v) for v in line])
+        rows.append([safe_cell(v) for v in line])
     record("call.exported", call, actor=actor, rows=len(rows), demographics=with_demographics)
     db.session.commit()
     return header, rows

@@ -29,6 +29,7 @@ from wcl.mail import render_email, send
 from wcl.queue import RECEIPTS, enqueue_after_commit
 from wcl.receipts.models import AnnualStatement, Receipt
 from wcl.receipts.numbering import next_number
+from wcl.spreadsheets import safe_cell
 from wcl.time import DEFAULT_ZONE, utcnow
 
 RENDER_JOB = "wcl.receipts.jobs.render_receipt"
@@ -538,9 +539,7 @@ CSV_COLUMNS = (
 
 
 def _csv_cell(value):
-    # Spreadsheet formula injection: a donor named "=HYPERLINK(...)" stays text.
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return safe_cell("" if value is None else str(value))
 
 
 def register_csv(actor, campaign_id=None, year=None):

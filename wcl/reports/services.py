@@ -18,7 +18,6 @@ from flask_babel import lazy_gettext as _l
 
 from wcl.accounts.permissions import ensure
 from wcl.applications.models import Call
-from wcl.applications.services import _safe_cell as safe_cell
 from wcl.campaigns.models import Campaign, CampaignStatus
 from wcl.cohorts.models import Cohort
 from wcl.extensions import db
@@ -26,6 +25,7 @@ from wcl.labs.models import Lab
 from wcl.reference import creative_domain_label, region_name
 from wcl.reports import queries
 from wcl.reports.suppression import MARK, RULE, SENSITIVE_THRESHOLD, THRESHOLD, percentage, suppress
+from wcl.spreadsheets import safe_cell
 from wcl.time import DEFAULT_ZONE as BISHKEK
 from wcl.time import utcnow
 
