@@ -16,7 +16,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 
 from wcl import create_app
-from wcl.extensions import db
+from wcl.extensions import db, limiter
 from wcl.i18n import compile_catalogues
 
 BASE_DB_URL = os.environ.get("WCL_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -77,8 +77,13 @@ def app(database_url, tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def _clean_state(request, app):
-    """Each test starts with empty tables, empty queues and an empty outbox."""
+    """Each test starts with empty tables, empty queues and an empty outbox, and
+    with rate limiting as the session app has it: the limiter is shared by every
+    app in the process, so a test that builds a rate-limited app would otherwise
+    leave it on for every later test."""
+    limiter_enabled = limiter.enabled
     yield
+    limiter.enabled = limiter_enabled
     with app.app_context():
         db.session.remove()
         tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)

@@ -11,7 +11,7 @@ from wcl.accounts.models import User
 from wcl.audit.models import AuditEntry
 from wcl.campaigns import services
 from wcl.campaigns.models import CampaignComment
-from wcl.extensions import db, limiter
+from wcl.extensions import db
 from wcl.time import utcnow
 
 
@@ -281,12 +281,9 @@ def test_service_rechecks_who_may_comment(app_ctx):
     assert db.session.scalar(db.select(db.func.count(CampaignComment.id))) == 0
 
 
-def test_comment_posts_are_rate_limited_per_person(app, monkeypatch, world):
+def test_comment_posts_are_rate_limited_per_person(app, world):
     from wcl import create_app
 
-    # The limiter is shared by every app: the limited app turns it on for the whole
-    # session unless it is turned back off after this test.
-    monkeypatch.setattr(limiter, "enabled", limiter.enabled)
     keys = ("SQLALCHEMY_DATABASE_URI", "REDIS_URL", "OUTBOX_DIR", "STORAGE_DIR")
     limited = create_app("testing", overrides={**{k: app.config[k] for k in keys}, "RATELIMIT_ENABLED": True})
     client = limited.test_client()

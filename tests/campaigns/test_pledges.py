@@ -13,7 +13,7 @@ from wcl.audit.models import AuditEntry
 from wcl.campaigns import services
 from wcl.campaigns.models import Pledge, RewardTier
 from wcl.campaigns.pledging import PledgeError
-from wcl.extensions import db, limiter
+from wcl.extensions import db
 from wcl.time import utcnow
 
 
@@ -230,13 +230,10 @@ def test_stale_pending_pledges_are_swept(app_ctx):
     assert db.session.get(RewardTier, tier.id).held == 0
 
 
-def test_pledge_posts_are_rate_limited(app, monkeypatch):
+def test_pledge_posts_are_rate_limited(app):
     """Pending pledges hold stock: one address cannot grab a tier with a burst of fake pledges."""
     from wcl import create_app
 
-    # The limiter is shared by every app: the limited app turns it on for the whole
-    # session unless it is turned back off after this test.
-    monkeypatch.setattr(limiter, "enabled", limiter.enabled)
     keys = ("SQLALCHEMY_DATABASE_URI", "REDIS_URL", "OUTBOX_DIR", "STORAGE_DIR")
     limited = create_app("testing", overrides={**{k: app.config[k] for k in keys}, "RATELIMIT_ENABLED": True})
     _setup(app)
