@@ -35,8 +35,8 @@ services:
 	@bash scripts/services.sh
 
 lint: install-dev
-	$(BIN)/ruff check wcl tests workers bench config.py
-	$(BIN)/ruff format --check wcl tests workers bench config.py
+	$(BIN)/ruff check wcl tests workers bench migrations config.py
+	$(BIN)/ruff format --check wcl tests workers bench migrations config.py
 
 worker: install
 	$(BIN)/python -m workers.worker
