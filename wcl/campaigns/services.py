@@ -904,6 +904,17 @@ def get_campaign(slug, viewer=None):
     return campaign if _visible(campaign, viewer) else None
 
 
+def _pledges_of(user):
+    """Which pledges are ``user``'s: her own, and guest pledges made with the
+    email address she has confirmed, however its letters were cased when typed."""
+    mine = Pledge.backer_id == user.id
+    if user.email_verified_at is not None and user.email:
+        mine = mine | (
+            Pledge.backer_id.is_(None) & (sa.func.lower(Pledge.backer_email) == user.email.lower())
+        )
+    return mine
+
+
 def _is_backer(campaign_id, viewer):
     """Has ``viewer`` a paid pledge to this campaign (one query)?
 
@@ -914,15 +925,10 @@ def _is_backer(campaign_id, viewer):
     """
     if not getattr(viewer, "is_authenticated", False):
         return False
-    mine = Pledge.backer_id == viewer.id
-    if viewer.email_verified_at is not None and viewer.email:
-        mine = mine | (
-            Pledge.backer_id.is_(None) & (sa.func.lower(Pledge.backer_email) == viewer.email.lower())
-        )
     return (
         db.session.scalar(
             db.select(Pledge.id)
-            .where(Pledge.campaign_id == campaign_id, Pledge.status == PledgeStatus.PAID, mine)
+            .where(Pledge.campaign_id == campaign_id, Pledge.status == PledgeStatus.PAID, _pledges_of(viewer))
             .limit(1)
         )
         is not None
@@ -1082,12 +1088,9 @@ def review_queue(actor, page=1):
 
 def pledges_for_user(user, page=1, per_page=20):
     """ "My pledges": the person's pledges, and guest pledges made with her confirmed email."""
-    condition = Pledge.backer_id == user.id
-    if user.email_verified_at is not None:
-        condition = condition | ((Pledge.backer_id.is_(None)) & (Pledge.backer_email == user.email))
     stmt = (
         db.select(Pledge)
-        .where(condition)
+        .where(_pledges_of(user))
         .options(sa.orm.joinedload(Pledge.campaign), sa.orm.joinedload(Pledge.tier))
         .order_by(Pledge.created_at.desc(), Pledge.id.desc())
     )
