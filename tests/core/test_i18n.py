@@ -65,6 +65,20 @@ def test_public_pages_have_no_english(client, locale):
 
 
 @pytest.mark.parametrize("locale", ["ru", "ky"])
+def test_a_form_without_its_csrf_token_is_explained_in_her_language(client, locale):
+    """Flask-WTF's own CSRF messages are English; the page shown instead is ours."""
+    response = client.post(
+        "/account/login",
+        data={"email": "a@example.org", "password": "x"},
+        headers={"Accept-Language": locale},
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and f'lang="{locale}"' in html
+    assert english_words(html) == []
+    assert "CSRF" not in html
+
+
+@pytest.mark.parametrize("locale", ["ru", "ky"])
 def test_signed_in_pages_have_no_english(app, client, locale):
     with app.app_context():
         UserFactory(email="a@example.org", full_name="Айгуль", roles=["admin"], locale=locale)
