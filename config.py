@@ -94,6 +94,11 @@ class Config:
     # Jobs.
     JOBS_INLINE = REDIS_URL is None
 
+    # Reverse proxies in front of gunicorn (nginx, a load balancer) whose
+    # X-Forwarded-For/-Proto/-Host are trusted. 0: none, the socket's address is
+    # the client's. Behind one proxy set 1, or every visitor shares one rate limit.
+    TRUSTED_PROXIES = int(_env("WCL_TRUSTED_PROXIES", "0"))
+
     # Guests' campaign pages are kept in Redis this long at most (0: off); any
     # change to what they show makes them stale at once (campaigns/page_cache.py).
     PAGE_CACHE_SECONDS = int(_env("WCL_PAGE_CACHE_SECONDS", "60"))

@@ -4,6 +4,7 @@ import logging
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config as wcl_config
 from wcl import forms, i18n, queue
@@ -36,6 +37,10 @@ def create_app(config=None, overrides=None):
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     import wcl.models  # noqa: F401  (complete metadata before anything uses it)
+
+    if app.config.get("TRUSTED_PROXIES"):
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     _init_extensions(app)
     _register_blueprints(app)

@@ -21,6 +21,37 @@ def test_login_is_rate_limited(make_app):
     assert codes == [422, 422, 422, 429]
 
 
+def _failed_logins(client, forwarded_for, times):
+    headers = {"X-Forwarded-For": forwarded_for}
+    return [
+        post_form(
+            client,
+            "/account/login",
+            {"email": "a@example.org", "password": "wrong password"},
+            headers=headers,
+            environ_base={"REMOTE_ADDR": "10.0.0.2"},  # the proxy
+        ).status_code
+        for _ in range(times)
+    ]
+
+
+def test_behind_a_trusted_proxy_each_visitor_has_her_own_login_limit(make_app):
+    """With WCL_TRUSTED_PROXIES=1 the limit is keyed on the visitor's address
+    from X-Forwarded-For, not on the proxy's, which everyone would share."""
+    client = make_app(
+        RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per minute", TRUSTED_PROXIES=1
+    ).test_client()
+    assert _failed_logins(client, "203.0.113.7", 4) == [422, 422, 422, 429]
+    assert _failed_logins(client, "198.51.100.9", 1) == [422]  # another visitor, same proxy
+
+
+def test_without_trusted_proxies_forwarded_for_is_ignored(make_app):
+    """Otherwise anyone could dodge the limit by sending a new X-Forwarded-For each time."""
+    client = make_app(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per minute").test_client()
+    codes = [_failed_logins(client, f"203.0.113.{n}", 1)[0] for n in range(4)]
+    assert codes == [422, 422, 422, 429]
+
+
 def test_next_redirect_is_followed_only_when_local(app, client):
     with app.app_context():
         UserFactory(email="a@example.org")
