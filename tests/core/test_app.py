@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from flask_babel import force_locale
@@ -142,3 +143,84 @@ def test_form_times_are_read_as_bishkek_time(app):
 
     with app.test_request_context():
         assert local_to_utc(datetime(2026, 5, 1, 10, 0)) == datetime(2026, 5, 1, 4, 0, tzinfo=UTC)
+
+
+def test_dates_are_formatted_per_locale_in_bishkek_time(app_ctx):
+    """22:30 UTC on 7 March is already 8 March in Kyrgyzstan (UTC+6)."""
+    from wcl.time import date_filter, datetime_filter
+
+    moment = datetime(2026, 3, 7, 22, 30, tzinfo=UTC)
+    expected = {
+        "en": ("Mar 8, 2026", "4:30"),
+        "ru": ("8 мар. 2026\u202fг.", "04:30"),
+        "ky": ("2026-ж., 8-мар.", "04:30"),
+    }
+    with app_ctx.test_request_context():
+        for locale, (day, clock) in expected.items():
+            with force_locale(locale):
+                assert date_filter(moment) == day, locale
+                assert datetime_filter(moment).startswith(day) and clock in datetime_filter(moment), locale
+
+
+def test_production_session_cookie_is_secure_host_only_and_not_scriptable(app):
+    """The real Set-Cookie header a production app sends, not just its settings."""
+    settings = {
+        key: app.config[key] for key in ("SQLALCHEMY_DATABASE_URI", "REDIS_URL", "OUTBOX_DIR", "STORAGE_DIR")
+    }
+    production = create_app(
+        "production", overrides={**settings, "SECRET_KEY": "s" * 48, "RATELIMIT_ENABLED": False}
+    )
+    client = production.test_client()
+    response = client.get(
+        "/account/login", base_url="https://wcl.example"
+    )  # the form's CSRF token starts a session
+    cookie = next(h for h in response.headers.getlist("Set-Cookie") if h.startswith("__Host-wcl_session="))
+    attributes = {part.strip().split("=")[0].lower() for part in cookie.split(";")[1:]}
+    assert {"secure", "httponly", "path"} <= attributes and "domain" not in attributes
+    assert "SameSite=Lax" in cookie and "Path=/" in cookie
+
+
+def test_mail_goes_through_smtp_with_tls_and_login_when_configured(app_ctx, monkeypatch):
+    """With MAIL_SERVER set the job speaks SMTP (STARTTLS, login) instead of writing the outbox."""
+    from wcl import mail
+
+    sessions = []
+
+    class FakeSMTP:
+        def __init__(self, host, port, timeout):
+            self.calls = [("connect", host, port, timeout)]
+            sessions.append(self)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.calls.append(("quit",))
+
+        def starttls(self):
+            self.calls.append(("starttls",))
+
+        def login(self, user, password):
+            self.calls.append(("login", user, password))
+
+        def send_message(self, message):
+            self.calls.append(("send", message["To"], message["Subject"], message.get_content().strip()))
+
+    monkeypatch.setattr(mail.smtplib, "SMTP", FakeSMTP)
+    app_ctx.config.update(
+        MAIL_SERVER="smtp.example.org",
+        MAIL_PORT=587,
+        MAIL_USE_TLS=True,
+        MAIL_USERNAME="wcl",
+        MAIL_PASSWORD="pw",
+    )
+    assert mail.send({"to": "aida@example.org", "subject": "Салам", "text": "Текст"}) is None
+    [smtp] = sessions
+    assert smtp.calls == [
+        ("connect", "smtp.example.org", 587, 30),
+        ("starttls",),
+        ("login", "wcl", "pw"),
+        ("send", "aida@example.org", "Салам", "Текст"),
+        ("quit",),
+    ]
+    assert not any(Path(app_ctx.config["OUTBOX_DIR"]).glob("*.eml"))
