@@ -91,8 +91,8 @@ class Config:
     ORG_ADDRESS = _env("WCL_ORG_ADDRESS", "Osh, Kyrgyz Republic")
     ORG_REGISTRATION = _env("WCL_ORG_REGISTRATION", "")
 
-    # Jobs.
-    JOBS_INLINE = REDIS_URL is None
+    # Jobs run inline exactly when no REDIS_URL is configured: decided in
+    # ``wcl.queue.init_app`` from the final settings, so an override counts too.
 
     # Reverse proxies in front of gunicorn (nginx, a load balancer) whose
     # X-Forwarded-For/-Proto/-Host are trusted. 0: none, the socket's address is

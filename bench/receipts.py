@@ -40,7 +40,6 @@ def _app(database_url):
         overrides={
             "SQLALCHEMY_DATABASE_URI": database_url,
             "REDIS_URL": env["REDIS_URL"],
-            "JOBS_INLINE": False,  # (set from the environment when config.py loads)
             "OUTBOX_DIR": env["WCL_OUTBOX_DIR"],
             "STORAGE_DIR": env["WCL_STORAGE_DIR"],
             "MAIL_TO_CONSOLE": False,

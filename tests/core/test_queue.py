@@ -3,6 +3,7 @@
 from tests.core import sample_jobs
 from tests.factories.accounts import UserFactory
 from tests.helpers import queued_jobs
+from wcl import create_app
 from wcl.accounts.models import User
 from wcl.extensions import db
 from wcl.queue import enqueue_after_commit
@@ -30,8 +31,22 @@ def test_no_job_after_rollback(app, redis):
     assert queued_jobs(app) == []
 
 
+def test_jobs_are_inline_exactly_when_no_redis_is_configured(make_app, app):
+    from wcl.queue import is_inline
+
+    assert is_inline(make_app(REDIS_URL=None)) is True
+    for config in ("development", "production"):
+        settings = {
+            k: app.config[k] for k in ("SQLALCHEMY_DATABASE_URI", "REDIS_URL", "OUTBOX_DIR", "STORAGE_DIR")
+        }
+        with_redis = create_app(config, overrides={**settings, "SECRET_KEY": "s" * 48})
+        assert is_inline(with_redis) is False, config
+        without = create_app(config, overrides={**settings, "SECRET_KEY": "s" * 48, "REDIS_URL": None})
+        assert is_inline(without) is True, config
+
+
 def test_inline_mode_runs_the_job_right_after_commit(make_app):
-    inline_app = make_app(REDIS_URL=None, JOBS_INLINE=True)
+    inline_app = make_app(REDIS_URL=None)
     sample_jobs.CALLS.clear()
     with inline_app.app_context():
         UserFactory()
