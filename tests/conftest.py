@@ -78,12 +78,16 @@ def app(database_url, tmp_path_factory):
 @pytest.fixture(autouse=True)
 def _clean_state(request, app):
     """Each test starts with empty tables, empty queues and an empty outbox, and
-    with rate limiting as the session app has it: the limiter is shared by every
-    app in the process, so a test that builds a rate-limited app would otherwise
-    leave it on for every later test."""
+    with the session app's settings and rate limiting as they were: the limiter is
+    shared by every app in the process, so a test that builds a rate-limited app
+    would otherwise leave it on for every later test."""
     limiter_enabled = limiter.enabled
+    settings = dict(app.config)
     yield
     limiter.enabled = limiter_enabled
+    if app.config != settings:  # a test changed the shared app's settings: undo it
+        app.config.clear()
+        app.config.update(settings)
     with app.app_context():
         db.session.remove()
         tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)

@@ -207,13 +207,15 @@ def test_mail_goes_through_smtp_with_tls_and_login_when_configured(app_ctx, monk
             self.calls.append(("send", message["To"], message["Subject"], message.get_content().strip()))
 
     monkeypatch.setattr(mail.smtplib, "SMTP", FakeSMTP)
-    app_ctx.config.update(
-        MAIL_SERVER="smtp.example.org",
-        MAIL_PORT=587,
-        MAIL_USE_TLS=True,
-        MAIL_USERNAME="wcl",
-        MAIL_PASSWORD="pw",
-    )
+    # The session's app is shared by every test: change its settings only for this one.
+    for key, value in {
+        "MAIL_SERVER": "smtp.example.org",
+        "MAIL_PORT": 587,
+        "MAIL_USE_TLS": True,
+        "MAIL_USERNAME": "wcl",
+        "MAIL_PASSWORD": "pw",
+    }.items():
+        monkeypatch.setitem(app_ctx.config, key, value)
     assert mail.send({"to": "aida@example.org", "subject": "Салам", "text": "Текст"}) is None
     [smtp] = sessions
     assert smtp.calls == [
