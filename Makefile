@@ -29,7 +29,7 @@ run: install
 
 # The test suite on PostgreSQL + Redis (see scripts/services.sh).
 test: install-dev services
-	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+	$(BIN)/pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
 services:
 	@bash scripts/services.sh

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import Error as PlaywrightError
 
 from bench.harness import free_port, gunicorn_command, processes, wait_healthy, worker_command
 from tests.conftest import _database_url, _worker_index
@@ -152,19 +153,33 @@ class Journey:
 
     def check(self, name=None):
         """No console errors; no serious/critical axe violations on this page."""
+        # A click on a link returns once the navigation has committed, before the
+        # new document has loaded: axe must not run on a page still being replaced.
+        self.page.wait_for_load_state("load")
         assert self.console_errors == [], self.console_errors
         url = re.sub(r"/[0-9a-f]{16,}|[?].*$", "", self.page.url)
         if url in self.checked:
             return
         self.checked.add(url)
+        for attempt in (1, 2):
+            try:
+                result = self._axe_violations()
+                break
+            except PlaywrightError:
+                # The document went away under axe (a late redirect): check the page it landed on.
+                if attempt == 2:
+                    raise
+                self.page.wait_for_load_state("load")
+        assert result == [], f"{self.page.url}: {result}"
+
+    def _axe_violations(self):
         # evaluate() runs outside the page's CSP, so axe can be injected without weakening it.
         self.page.evaluate(self.axe_source)
-        result = self.page.evaluate(
+        return self.page.evaluate(
             "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
             ".filter(v => ['serious', 'critical'].includes(v.impact))"
             ".map(v => ({id: v.id, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 3)}))"
         )
-        assert result == [], f"{self.page.url}: {result}"
 
     def page_weight(self, path):
         """Bytes of HTML, CSS and JS transferred to show ``path`` (images and fonts aside)."""

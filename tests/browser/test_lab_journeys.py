@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+# The steps hand state on in file order, so under pytest-xdist the whole file must
+# run on one worker: `make test` distributes by file (--dist loadfile).
 pytestmark = pytest.mark.browser
 
 DEMO_PASSWORD = "wcl-demo-2026"
