@@ -387,3 +387,15 @@ def test_paid_webhook_to_emailed_receipt_end_to_end(app, client, run_jobs):
         receipt = db.session.scalar(db.select(Receipt).where(Receipt.pledge_id == pledge_id))
         assert receipt.is_void and not receipt.needs_render
         assert "ЖОККО ЧЫГАРЫЛДЫ" in _text(services.pdf_bytes(receipt))
+
+
+def test_my_receipts_include_guest_pledges_under_her_confirmed_email(app, client, donor):
+    """A receipt is hers when its pledge is: a guest pledge typed with capitals
+    counts, one under an address she has not confirmed would not."""
+    with app.app_context():
+        guest = services.issue_receipt(paid_pledge(backer_email="Donor@Example.org").id)
+        stranger = services.issue_receipt(paid_pledge(backer_email="other@example.org").id)
+        numbers = (guest.display_number, stranger.display_number)
+    login(client, "donor@example.org", PASSWORD)
+    page = client.get("/receipts/").get_data(as_text=True)
+    assert donor["number"] in page and numbers[0] in page and numbers[1] not in page

@@ -904,9 +904,10 @@ def get_campaign(slug, viewer=None):
     return campaign if _visible(campaign, viewer) else None
 
 
-def _pledges_of(user):
-    """Which pledges are ``user``'s: her own, and guest pledges made with the
-    email address she has confirmed, however its letters were cased when typed."""
+def pledges_of(user):
+    """Which pledges are ``user``'s, as a SQL condition: her own, and guest pledges
+    made with the email address she has confirmed, however its letters were cased
+    when typed. The one rule for "my pledges", backers-only updates and receipts."""
     mine = Pledge.backer_id == user.id
     if user.email_verified_at is not None and user.email:
         mine = mine | (
@@ -928,7 +929,7 @@ def _is_backer(campaign_id, viewer):
     return (
         db.session.scalar(
             db.select(Pledge.id)
-            .where(Pledge.campaign_id == campaign_id, Pledge.status == PledgeStatus.PAID, _pledges_of(viewer))
+            .where(Pledge.campaign_id == campaign_id, Pledge.status == PledgeStatus.PAID, pledges_of(viewer))
             .limit(1)
         )
         is not None
@@ -1090,7 +1091,7 @@ def pledges_for_user(user, page=1, per_page=20):
     """ "My pledges": the person's pledges, and guest pledges made with her confirmed email."""
     stmt = (
         db.select(Pledge)
-        .where(_pledges_of(user))
+        .where(pledges_of(user))
         .options(sa.orm.joinedload(Pledge.campaign), sa.orm.joinedload(Pledge.tier))
         .order_by(Pledge.created_at.desc(), Pledge.id.desc())
     )

@@ -21,6 +21,7 @@ from wcl.accounts.permissions import ensure
 from wcl.accounts.tokens import GUEST_LINK, TokenError, make_token, read_token
 from wcl.audit.services import record
 from wcl.campaigns.models import Campaign, MatchReservation, Pledge, PledgeStatus
+from wcl.campaigns.services import pledges_of
 from wcl.extensions import db
 from wcl.files.generated import run_render
 from wcl.files.services import delete_stored, read_bytes, store_bytes
@@ -364,10 +365,8 @@ def receipt_by_code(code):
 
 
 def _owner_condition(user):
-    condition = Receipt.backer_id == user.id
-    if user.email_verified_at is not None:
-        condition = condition | (Receipt.backer_id.is_(None) & (Receipt.donor_email == user.email))
-    return condition
+    # A receipt is hers when its pledge is (campaigns' rule, guest pledges included).
+    return Receipt.pledge_id.in_(db.select(Pledge.id).where(pledges_of(user)))
 
 
 def receipts_for_user(user, page=1, per_page=PER_PAGE):
@@ -460,7 +459,10 @@ def request_statement(user, year, locale):
     """Queue the PDF of ``user``'s receipts of ``year`` in ``locale``; returns the
     ``AnnualStatement`` to follow. Raises ``ReceiptError`` (nothing queued) when she
     has no receipts that year."""
-    if year is None or not _statement_receipts(user, year):
+    has_receipts = year is not None and db.session.scalar(
+        db.select(Receipt.id).where(_owner_condition(user), Receipt.year == year).limit(1)
+    )
+    if not has_receipts:
         db.session.rollback()
         raise ReceiptError(_l("You have no receipts for this year."))
     if locale not in current_app.config["LANGUAGES"]:
