@@ -4,7 +4,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from babel.support import Translations
-from flask import current_app, request
+from flask import current_app, flash, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -42,6 +42,24 @@ class MoneyField(StringField):
 
             return str(to_major(self.data, self.currency).normalize())
         return ""
+
+
+def apply_error(form, exc):
+    """Show a refused service call on its form: under its field, or as a flash.
+
+    ``exc`` is a :class:`wcl.errors.ServiceError`. A field the person cannot
+    see (a hidden input) gets a flash instead, so the message is never lost;
+    an ``errors`` mapping (several fields at once) is spread over the form.
+    """
+    for name, message in (getattr(exc, "errors", None) or {}).items():
+        target = getattr(form, str(name), None) if form is not None else None
+        if target is not None:
+            target.errors = list(target.errors) + [str(message)]
+    field = getattr(form, exc.field, None) if (form is not None and exc.field) else None
+    if field is not None and field.type != "HiddenField":
+        field.errors = list(field.errors) + [str(exc.message)]
+    elif not getattr(exc, "errors", None) or exc.field:
+        flash(str(exc.message), "error")
 
 
 def is_safe_next(target):

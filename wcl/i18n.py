@@ -10,6 +10,7 @@ from pathlib import Path
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import current_app, has_request_context, request
+from flask_babel import get_locale
 from flask_login import current_user
 
 LANGUAGE_COOKIE = "wcl_lang"
@@ -34,6 +35,17 @@ def select_locale():
     if cookie in languages:
         return cookie
     return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def current_locale():
+    """The locale of this request (or job, under ``force_locale``) as a string: en, ru or ky."""
+    return str(get_locale() or "en")
+
+
+def user_locale(user):
+    """The language a person chose (for emails and PDFs sent to her), else English."""
+    locale = getattr(user, "locale", None)
+    return locale if locale in LANGUAGE_NAMES else "en"
 
 
 def select_timezone():

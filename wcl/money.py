@@ -13,6 +13,8 @@ from babel.numbers import format_currency, parse_pattern
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
+from wcl.errors import ServiceError
+
 # Currencies the platform accepts, with their number of decimals (Stripe's list
 # agrees for these: KGS, USD, EUR and RUB are all two-decimal).
 CURRENCIES = {"KGS": 2, "USD": 2, "EUR": 2, "RUB": 2}
@@ -22,7 +24,7 @@ DEFAULT_CURRENCY = "KGS"
 MAX_AMOUNT_MAJOR = Decimal("100000000")
 
 
-class MoneyError(ValueError):
+class MoneyError(ServiceError):
     """An amount that cannot be accepted; ``str()`` is a translated message."""
 
 

@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from flask_babel import format_date, format_datetime, get_timezone
 
-DEFAULT_ZONE = ZoneInfo("Asia/Bishkek")
+BISHKEK = ZoneInfo("Asia/Bishkek")
+DEFAULT_ZONE = BISHKEK
 
 
 def utcnow():

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 
 from wcl.accounts import passwords, tokens
+from wcl.accounts.errors import AccountError  # noqa: F401  (services.AccountError is the public name)
 from wcl.accounts.models import WG_DOMAINS, Demographics, User, UserRole
 from wcl.accounts.permissions import Role, ensure
 from wcl.audit.services import record
@@ -17,15 +18,6 @@ from wcl.time import utcnow
 
 CONSENT_VERSION = "2026-1"
 _ONE_SECOND = timedelta(seconds=1)
-
-
-class AccountError(ValueError):
-    """A refused account action; ``str()`` is a translated message for the user."""
-
-    def __init__(self, message, field=None):
-        super().__init__(str(message))
-        self.message = message
-        self.field = field
 
 
 def normalise_email(email):

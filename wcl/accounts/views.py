@@ -9,7 +9,7 @@ from wcl.accounts.models import User
 from wcl.accounts.permissions import Role, require, require_login
 from wcl.audit.services import entries_for
 from wcl.extensions import db, limiter
-from wcl.forms import safe_next
+from wcl.forms import apply_error, safe_next
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
 admin_bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -23,14 +23,6 @@ def _reset_limit():
     return current_app.config["RESET_RATE_LIMIT"]
 
 
-def _apply_error(form, exc):
-    field = getattr(form, exc.field, None) if exc.field else None
-    if field is not None:
-        field.errors = list(field.errors) + [str(exc.message)]
-    else:
-        flash(str(exc.message), "error")
-
-
 @bp.route("/register", methods=["GET", "POST"])
 def register():
     if current_user.is_authenticated:
@@ -42,7 +34,7 @@ def register():
                 form.email.data, form.password.data, form.full_name.data, _request_locale()
             )
         except services.AccountError as exc:
-            _apply_error(form, exc)
+            apply_error(form, exc)
         else:
             login_user(user)
             flash(_("Welcome! We sent you an email: open the link in it to confirm your address."), "success")
@@ -128,7 +120,7 @@ def reset_password(token):
         try:
             user = services.reset_password(token, form.password.data)
         except services.AccountError as exc:
-            _apply_error(form, exc)
+            apply_error(form, exc)
         else:
             login_user(user)
             flash(_("Your new password is saved."), "success")
@@ -157,7 +149,7 @@ def change_password():
         try:
             services.change_password(current_user, form.current_password.data, form.password.data)
         except services.AccountError as exc:
-            _apply_error(form, exc)
+            apply_error(form, exc)
         else:
             login_user(current_user._get_current_object())  # the session id changed with the password
             flash(_("Your new password is saved."), "success")

@@ -21,6 +21,7 @@ from sqlalchemy.orm import selectinload
 
 from wcl.accounts.models import User, UserRole
 from wcl.accounts.permissions import Role, can, ensure, has_role, in_lab_scope, is_admin
+from wcl.applications.errors import ApplicationError  # noqa: F401  (services.ApplicationError is the public name)
 from wcl.applications.models import (
     LOCALES,
     Application,
@@ -58,20 +59,6 @@ STEPS = (1, 2, 3, 4)
 PLACEHOLDER_EMAIL_DOMAIN = "paper.wcl.invalid"
 WITHDRAWABLE = (S.DRAFT, S.SUBMITTED, S.UNDER_REVIEW, S.SHORTLISTED, S.WAITLISTED, S.ACCEPTED)
 DECIDABLE = (S.SUBMITTED, S.UNDER_REVIEW, S.SHORTLISTED, S.WAITLISTED)
-
-
-class ApplicationError(ValueError):
-    """A refused action; ``message`` is translated for the user.
-
-    ``field`` names the form field at fault; ``errors`` maps several fields
-    (e.g. question ids) to messages.
-    """
-
-    def __init__(self, message, field=None, errors=None):
-        super().__init__(str(message))
-        self.message = message
-        self.field = field
-        self.errors = errors or {}
 
 
 def _fail(message, field=None, errors=None):

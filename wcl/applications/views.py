@@ -6,11 +6,8 @@ work under ``/applications/``, reviewers under ``/review/``, staff under
 redirects; permissions are checked here and again in the services.
 """
 
-from zoneinfo import ZoneInfo
-
 from babel.dates import format_datetime as babel_format_datetime
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -28,16 +25,12 @@ from wcl.applications.models import (
 from wcl.audit.services import entries_for
 from wcl.extensions import db
 from wcl.files.services import UploadError, send_pdf_without_metadata, send_stored
+from wcl.i18n import current_locale
 from wcl.labs.services import all_labs
-from wcl.time import local_to_utc
+from wcl.time import BISHKEK, local_to_utc
 
 bp = Blueprint("applications", __name__)
-BISHKEK = ZoneInfo("Asia/Bishkek")
 S = ApplicationStatus
-
-
-def _locale():
-    return str(get_locale() or "en")
 
 
 @bp.app_template_filter("bishkek_time")
@@ -45,7 +38,7 @@ def bishkek_time(value):
     """A moment in Asia/Bishkek time, whatever the viewer's zone (deadlines)."""
     if value is None:
         return ""
-    return babel_format_datetime(value, "d MMMM y, HH:mm", tzinfo=BISHKEK, locale=_locale())
+    return babel_format_datetime(value, "d MMMM y, HH:mm", tzinfo=BISHKEK, locale=current_locale())
 
 
 bp.add_app_template_global(services.status_label, "status_label")
@@ -55,7 +48,7 @@ bp.add_app_template_global(services.audit_label, "audit_label")
 @bp.context_processor
 def _helpers():
     return {
-        "locale": _locale(),
+        "locale": current_locale(),
         "kind_labels": forms.QUESTION_KIND_LABELS,
         "S": S,
     }
@@ -235,7 +228,7 @@ def _upload_form(application):
     form = forms.UploadForm()
     file_questions = [q for q in application.call.questions if q.kind == QuestionKind.FILE]
     form.question_id.choices = [(0, _("Portfolio (photos of your work)"))] + [
-        (q.id, q.label(_locale())) for q in file_questions
+        (q.id, q.label(current_locale())) for q in file_questions
     ]
     return form
 
@@ -490,7 +483,7 @@ def _lab_choices():
     labs = all_labs()
     if not is_admin(current_user) and current_user.lab_id is not None:
         labs = [lab for lab in labs if lab.id == current_user.lab_id]
-    return [(lab.id, lab.name(_locale())) for lab in labs]
+    return [(lab.id, lab.name(current_locale())) for lab in labs]
 
 
 @bp.route("/staff/calls/")

@@ -13,21 +13,13 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from wcl.campaigns import stock
+from wcl.campaigns.errors import PledgeError  # noqa: F401  (services.PledgeError is the public name)
 from wcl.campaigns.models import Campaign, CampaignStatus, Pledge, PledgeStatus, RewardTier
 from wcl.extensions import db
 from wcl.money import CURRENCIES, MAX_AMOUNT_MAJOR, exponent
 from wcl.time import utcnow
 
 GENDERS = ("woman", "man", "another", "prefer_not")
-
-
-class PledgeError(ValueError):
-    """A refused pledge; ``message`` is translated, ``field`` names the form field."""
-
-    def __init__(self, message, field=None):
-        super().__init__(str(message))
-        self.message = message
-        self.field = field
 
 
 def max_amount(currency):

@@ -23,6 +23,7 @@ from PIL import Image
 from wcl.accounts.permissions import can, ensure
 from wcl.audit.services import record
 from wcl.campaigns import matching
+from wcl.campaigns.errors import CampaignError  # noqa: F401  (services.CampaignError is the public name)
 from wcl.campaigns.markup import render_markdown
 from wcl.campaigns.models import (
     MAX_COMMENT_CHARS,
@@ -70,15 +71,6 @@ BACKERS_ON_PAGE = 20
 UPDATES_ON_PAGE = 5
 COMMENTS_ON_PAGE = 10
 COMMENTS_PER_PAGE = 30
-
-
-class CampaignError(ValueError):
-    """A refused campaign action; ``message`` is translated, ``field`` names the form field."""
-
-    def __init__(self, message, field=None):
-        super().__init__(str(message))
-        self.message = message
-        self.field = field
 
 
 # --- helpers (flush only) ------------------------------------------------------

@@ -1,7 +1,6 @@
 """Campaign pages: listing, the public page, pledging, the creator's and staff's pages."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
@@ -13,7 +12,8 @@ from wcl.campaigns.models import CampaignStatus
 from wcl.campaigns.pledging import PledgeError
 from wcl.extensions import limiter
 from wcl.files.services import send_stored
-from wcl.forms import safe_next
+from wcl.forms import apply_error, safe_next
+from wcl.i18n import current_locale
 from wcl.labs.services import all_labs
 from wcl.reference import CREATIVE_DOMAIN_CODES, REGION_CODES, creative_domain_label, region_name
 from wcl.time import utcnow
@@ -33,18 +33,6 @@ def _person_or_address():
 @bp.app_context_processor
 def _campaign_helpers():
     return {"region_name": region_name, "creative_domain_label": creative_domain_label}
-
-
-def _apply_error(form, exc):
-    field = getattr(form, exc.field, None) if getattr(exc, "field", None) else None
-    if field is not None and field.type != "HiddenField":
-        field.errors = list(field.errors) + [str(exc.message)]
-    else:
-        flash(str(exc.message), "error")
-
-
-def _locale():
-    return str(get_locale() or "en")
 
 
 def _campaign_or_404(slug):
@@ -74,7 +62,7 @@ def index():
         domain=domain,
         regions=REGION_CODES,
         domains=CREATIVE_DOMAIN_CODES,
-        locale=_locale(),
+        locale=current_locale(),
         now=utcnow(),
     )
 
@@ -88,7 +76,7 @@ def show(slug):
     # Only people who may comment get the form: building it issues a CSRF token, and
     # a guest's visit must not start a session (no cookie on the public page).
     form = forms.CommentForm() if can("campaigns.comment", page["campaign"]) else None
-    return render_template("campaigns/show.html", locale=_locale(), comment_form=form, **page)
+    return render_template("campaigns/show.html", locale=current_locale(), comment_form=form, **page)
 
 
 @bp.route("/<slug>/backers")
@@ -135,12 +123,12 @@ def post_comment(slug):
         try:
             services.post_comment(current_user, campaign.id, form.body.data)
         except services.CampaignError as exc:
-            _apply_error(form, exc)
+            apply_error(form, exc)
         else:
             flash(_("Your comment is posted."), "success")
             return redirect(url_for("campaigns.show", slug=slug, _anchor="comments"))
     page = services.campaign_page(slug, current_user)
-    return render_template("campaigns/show.html", locale=_locale(), comment_form=form, **page), 422
+    return render_template("campaigns/show.html", locale=current_locale(), comment_form=form, **page), 422
 
 
 @bp.route("/<slug>/comments/<int:comment_id>/delete", methods=["POST"])
@@ -195,10 +183,10 @@ def pledge(slug):
                 email=form.email.data,
                 anonymous=form.anonymous.data,
                 gender=form.gender.data,
-                locale=_locale(),
+                locale=current_locale(),
             )
         except PledgeError as exc:
-            _apply_error(form, exc)
+            apply_error(form, exc)
         else:
             return redirect(url)
     elif request.method == "POST" and not page["open"]:
@@ -244,7 +232,7 @@ def new():
         try:
             campaign = services.create_campaign(current_user, form.values(), cover=_uploaded(form.cover))
         except services.CampaignError as exc:
-            _apply_error(form, exc)
+            apply_error(form, exc)
         else:
             flash(_("Your draft is saved. Add rewards and a budget, then send it for review."), "success")
             return redirect(url_for("campaigns.manage", slug=campaign.slug))
@@ -266,7 +254,7 @@ def edit(slug):
         try:
             services.update_campaign(current_user, campaign.id, form.values(), cover=_uploaded(form.cover))
         except services.CampaignError as exc:
-            _apply_error(form, exc)
+            apply_error(form, exc)
         else:
             flash(_("Your changes are saved."), "success")
             return redirect(url_for("campaigns.manage", slug=campaign.slug))
@@ -290,7 +278,7 @@ def _local_date(moment, last_day=False):
 def _manage_forms(campaign):
     tier_form = forms.TierForm(prefix="tier")
     tier_form.pickup_lab_id.choices = [("", _("Any lab"))] + [
-        (lab.id, lab.name(_locale())) for lab in all_labs()
+        (lab.id, lab.name(current_locale())) for lab in all_labs()
     ]
     return {
         "tier_form": tier_form,
@@ -323,7 +311,7 @@ def add_budget_line(slug):
         try:
             services.add_budget_line(current_user, campaign.id, form.description.data, form.amount.data)
         except services.CampaignError as exc:
-            _apply_error(form, exc)
+            apply_error(form, exc)
         else:
             return redirect(url_for("campaigns.manage", slug=slug, _anchor="budget"))
     return _render_manage(campaign, 422, budget_form=form)
@@ -351,7 +339,7 @@ def add_tier(slug):
         try:
             services.add_tier(current_user, campaign.id, form.values())
         except services.CampaignError as exc:
-            _apply_error(form, exc)
+            apply_error(form, exc)
         else:
             return redirect(url_for("campaigns.manage", slug=slug, _anchor="rewards"))
     return _render_manage(campaign, 422, tier_form=form)
@@ -394,7 +382,7 @@ def post_update(slug):
                 current_user, campaign.id, form.title.data, form.body.data, form.visibility.data
             )
         except services.CampaignError as exc:
-            _apply_error(form, exc)
+            apply_error(form, exc)
         else:
             flash(_("Your update is posted. Backers will get it by email."), "success")
             return redirect(url_for("campaigns.show", slug=slug))
@@ -425,7 +413,7 @@ def review(slug):
                 services.return_campaign(current_user, campaign.id, form.comment.data)
                 flash(_("The campaign is returned to its creator."), "success")
         except services.CampaignError as exc:
-            _apply_error(form, exc)
+            apply_error(form, exc)
             return _render_manage(campaign, 422, review_form=form)
     return redirect(url_for("campaigns.manage", slug=slug))
 
@@ -439,7 +427,7 @@ def cancel(slug):
         try:
             services.cancel_campaign(current_user, campaign.id, form.reason.data)
         except services.CampaignError as exc:
-            _apply_error(form, exc)
+            apply_error(form, exc)
             return _render_manage(campaign, 422, cancel_form=form)
         flash(_("The campaign is cancelled. Paid pledges will be refunded."), "success")
     return redirect(url_for("campaigns.manage", slug=slug))
@@ -504,7 +492,7 @@ def _pool_form(pool_id):
         try:
             services.save_pool(current_user, form.values(), pool_id)
         except services.CampaignError as exc:
-            _apply_error(form, exc)
+            apply_error(form, exc)
         else:
             flash(_("The matching pool is saved."), "success")
             return redirect(url_for("campaigns.pools"))

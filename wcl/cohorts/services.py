@@ -28,6 +28,7 @@ from wcl.accounts.permissions import Role, can, ensure, has_role
 from wcl.accounts.services import ensure_role
 from wcl.applications.models import Application, ApplicationStatus, Call
 from wcl.audit.services import record
+from wcl.cohorts.errors import CohortError  # noqa: F401  (services.CohortError is the public name)
 from wcl.cohorts.models import (
     Attendance,
     AttendanceStatus,
@@ -51,15 +52,6 @@ from wcl.time import local_today, utcnow
 
 PER_PAGE = 50
 CERTIFICATE_JOB = "wcl.cohorts.jobs.render_certificate"
-
-
-class CohortError(ValueError):
-    """A refused cohort action; ``message`` is translated for the user."""
-
-    def __init__(self, message, field=None):
-        super().__init__(str(message))
-        self.message = message
-        self.field = field
 
 
 def _refuse(message, field=None):

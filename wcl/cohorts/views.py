@@ -23,18 +23,11 @@ from wcl.cohorts.models import (
     SessionMaterial,
 )
 from wcl.files.services import send_stored
-from wcl.forms import safe_next
+from wcl.forms import apply_error, safe_next
+from wcl.i18n import current_locale
 from wcl.labs.services import all_labs
 
 bp = Blueprint("cohorts", __name__, url_prefix="/cohorts")
-
-
-def _apply_error(form, exc):
-    field = getattr(form, exc.field, None) if (form is not None and exc.field) else None
-    if field is not None:
-        field.errors = list(field.errors) + [str(exc.message)]
-    else:
-        flash(str(exc.message), "error")
 
 
 def _page():
@@ -84,14 +77,8 @@ def index():
 def _cohort_form(obj=None):
     form = forms.CohortForm(obj=obj)
     labs = [lab for lab in all_labs() if can("cohorts.manage", Cohort(lab_id=lab.id))]
-    form.lab_id.choices = [(lab.id, lab.name(_locale())) for lab in labs]
+    form.lab_id.choices = [(lab.id, lab.name(current_locale())) for lab in labs]
     return form
-
-
-def _locale():
-    from flask_babel import get_locale
-
-    return str(get_locale() or "en")
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -103,7 +90,7 @@ def create():
         try:
             cohort = services.create_cohort(current_user, form.data_for_service())
         except services.CohortError as exc:
-            _apply_error(form, exc)
+            apply_error(form, exc)
         else:
             flash(_("The cohort is created."), "success")
             return redirect(url_for("cohorts.dashboard", cohort_id=cohort.id))
@@ -120,7 +107,7 @@ def edit(cohort_id):
         try:
             services.update_cohort(current_user, cohort, form.data_for_service())
         except services.CohortError as exc:
-            _apply_error(form, exc)
+            apply_error(form, exc)
         else:
             flash(_("The cohort is saved."), "success")
             return redirect(url_for("cohorts.dashboard", cohort_id=cohort.id))
@@ -296,7 +283,7 @@ def add_checkin(enrolment_id):
                 current_user, enrolment, form.met_on.data, form.status.data, form.notes.data
             )
         except services.CohortError as exc:
-            _apply_error(form, exc)
+            apply_error(form, exc)
         else:
             flash(_("The check-in is saved."), "success")
             return redirect(url_for("cohorts.enrolment", enrolment_id=enrolment.id))
@@ -376,7 +363,7 @@ def withdraw(enrolment_id):
         try:
             services.withdraw(current_user, enrolment, form.reason.data)
         except services.CohortError as exc:
-            _apply_error(form, exc)
+            apply_error(form, exc)
         else:
             flash(_("The participant is withdrawn."), "success")
             return redirect(url_for("cohorts.enrolment", enrolment_id=enrolment_id))
@@ -463,7 +450,7 @@ def new_session(cohort_id=None, session_id=None):
         try:
             services.save_session(current_user, cohort, form.data_for_service(), session)
         except services.CohortError as exc:
-            _apply_error(form, exc)
+            apply_error(form, exc)
         else:
             flash(_("The session is saved."), "success")
             return redirect(url_for("cohorts.schedule", cohort_id=cohort.id))

@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps
 
 from wcl.extensions import db
+from wcl.files.errors import UploadError  # noqa: F401  (services.UploadError is the public name)
 from wcl.files.models import StoredFile
 
 IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/webp"})
@@ -27,14 +28,6 @@ DOCUMENT_TYPES = IMAGE_TYPES | PDF_TYPES
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # about 7300 × 5400; larger is refused as a likely bomb
 MAX_SIDE = 3000  # stored images are scaled down to this on the long side
-
-
-class UploadError(ValueError):
-    """A refused upload; ``message`` is translated for the user."""
-
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
 
 
 def sniff(data):

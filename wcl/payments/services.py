@@ -34,6 +34,7 @@ from wcl.files.services import DOCUMENT_TYPES, UploadError, save_upload
 from wcl.links import absolute_url
 from wcl.mail import queue_email
 from wcl.payments import signatures
+from wcl.payments.errors import PaymentError  # noqa: F401  (services.PaymentError is the public name)
 from wcl.payments.models import Refund, WebhookEvent
 from wcl.payments.providers import ProviderUnavailable, checkout_provider, get_provider
 from wcl.queue import DEFAULT, RECEIPTS, WEBHOOKS, enqueue_after_commit, enqueue_now, redis_connection
@@ -54,15 +55,6 @@ _FORWARD = {
     PledgeStatus.PENDING: {PledgeStatus.PAID, PledgeStatus.FAILED, PledgeStatus.EXPIRED},
     PledgeStatus.PAID: {PledgeStatus.REFUNDED},
 }
-
-
-class PaymentError(ValueError):
-    """A refused payment action; ``message`` is translated."""
-
-    def __init__(self, message, field=None):
-        super().__init__(str(message))
-        self.message = message
-        self.field = field
 
 
 class WebhookRejected(ValueError):

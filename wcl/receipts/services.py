@@ -28,6 +28,7 @@ from wcl.files.services import delete_stored, read_bytes, store_bytes
 from wcl.links import absolute_url
 from wcl.mail import render_email, send
 from wcl.queue import RECEIPTS, enqueue_after_commit
+from wcl.receipts.errors import ReceiptError  # noqa: F401  (services.ReceiptError is the public name)
 from wcl.receipts.models import AnnualStatement, Receipt
 from wcl.receipts.numbering import next_number
 from wcl.spreadsheets import safe_cell
@@ -43,14 +44,6 @@ EMAIL_TIMEOUT = 60
 GUEST_LINK_MAX_AGE = 60 * 60 * 24 * 400
 PAYMENT_METHODS = ("online", "cash", "bank", "qr")
 PER_PAGE = 50
-
-
-class ReceiptError(ValueError):
-    """A refused receipt action; ``message`` is translated."""
-
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
 
 
 # --- helpers (flush only) ----------------------------------------------------------

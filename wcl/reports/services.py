@@ -24,6 +24,7 @@ from wcl.extensions import db
 from wcl.labs.models import Lab
 from wcl.reference import creative_domain_label, region_name
 from wcl.reports import queries
+from wcl.reports.errors import ReportError  # noqa: F401  (services.ReportError is the public name)
 from wcl.reports.suppression import MARK, RULE, SENSITIVE_THRESHOLD, THRESHOLD, percentage, suppress
 from wcl.spreadsheets import safe_cell
 from wcl.time import DEFAULT_ZONE as BISHKEK
@@ -80,14 +81,6 @@ IATI_NAMES = {
     "domain": "sector",
 }
 IATI_VALUES = {"woman": "female", "man": "male", "other": "other-or-not-stated"}
-
-
-class ReportError(Exception):
-    """A refused report request; ``message`` is lazily translated."""
-
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
 
 
 def category_label(dimension, code, locale="en"):
