@@ -101,7 +101,7 @@ def warm_renders(app):
     from wcl.extensions import db
     from wcl.receipts import services
     from wcl.receipts.models import Receipt
-    from wcl.receipts.pdf import BASE_URL, HTML, restricted_fetcher
+    from wcl.pdf import BASE_URL, HTML, restricted_fetcher
 
     pledge_ids = _seed(app, RENDERS)
     with app.app_context():

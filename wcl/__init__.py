@@ -60,6 +60,8 @@ def _init_extensions(app):
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT_DIR / "migrations"))
     login_manager.init_app(app)
+    from wcl.accounts import sessions  # noqa: F401  (registers the user loader)
+
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
     forms.init_app(app)

@@ -1,4 +1,7 @@
-"""Command line: ``flask --app wcl demo | create-user | i18n | jobs``."""
+"""Command line: ``flask --app wcl demo | create-user | i18n | jobs``.
+
+Domain commands live with their domain (``accounts/cli.py``, ``payments/cli.py``).
+"""
 
 import subprocess
 import sys
@@ -9,6 +12,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from wcl import i18n
+from wcl.accounts.cli import create_user
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -54,38 +58,6 @@ def demo():
 
     for line in load_demo():
         click.echo(line)
-
-
-@click.command("create-user")
-@click.argument("email")
-@click.option(
-    "--role",
-    "roles",
-    multiple=True,
-    default=["applicant"],
-    show_default=True,
-    help="Role to grant (repeatable): applicant, participant, mentor, reviewer, staff, admin.",
-)
-@click.option("--name", default=None, help="Full name (defaults to the email's local part).")
-@click.password_option(help="Password (asked for when not given).")
-@with_appcontext
-def create_user(email, roles, name, password):
-    """Create a verified account with the given roles."""
-    from wcl.accounts.permissions import Role
-    from wcl.accounts.services import AccountError
-    from wcl.accounts.services import create_user as create
-
-    try:
-        parsed = [Role(r) for r in roles]
-    except ValueError:
-        raise click.BadParameter(
-            f"roles must be among {', '.join(r.value for r in Role)}", param_hint="--role"
-        ) from None
-    try:
-        user = create(email, password, name or email.split("@")[0], parsed)
-    except AccountError as exc:
-        raise click.ClickException(str(exc.message)) from None
-    click.echo(f"created user {user.id} <{user.email}> with roles {', '.join(sorted(user.role_names))}")
 
 
 @click.group("i18n")

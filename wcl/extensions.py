@@ -32,16 +32,4 @@ login_manager.login_message = _l("Please sign in to open this page.")
 login_manager.login_message_category = "warning"
 login_manager.session_protection = "basic"
 
-
-@login_manager.user_loader
-def _load_user(session_id):
-    """Session ids are "<user id>:<password stamp>" (see ``User.get_id``)."""
-    from wcl.accounts.models import User
-
-    user_id, _, stamp = session_id.partition(":")
-    if not user_id.isdigit():
-        return None
-    user = db.session.get(User, int(user_id))
-    if user is None or str(int(user.password_changed_at.timestamp())) != stamp:
-        return None
-    return user
+# The user loader lives with accounts (wcl/accounts/sessions.py), registered by create_app.

@@ -64,7 +64,7 @@ def warm_up(app, pdf=False):
         for name in app.jinja_env.list_templates():
             app.jinja_env.get_template(name)
         if pdf:
-            from wcl.receipts.pdf import warm_up as warm_pdf
+            from wcl.pdf import warm_up as warm_pdf
 
             warm_pdf()
 

@@ -150,7 +150,7 @@ def test_markup_and_rtl_names_are_text(app_ctx):
     name = '<b>Bold</b> <img src="http://evil.example/x"> مريم'
     pledge = paid_pledge(backer_name=name)
     receipt = services.issue_receipt(pledge.id)
-    from wcl.receipts.pdf import render_html
+    from wcl.pdf import render_html
 
     page = render_html(
         "receipts/pdf/receipt.html", "en", receipt=receipt, org=services.org_details(), verify_url="x", qr=""
@@ -443,7 +443,7 @@ RLO = "\u202e"
 def test_a_bidi_override_in_a_name_cannot_reorder_the_receipt(app, client, run_jobs):
     """U+202E in a donor's, creator's or campaign's name stays inside its own isolate."""
     from wcl.accounts.models import User
-    from wcl.receipts.pdf import render_html
+    from wcl.pdf import render_html
 
     donor, creator, title = f"Evil{RLO}redro", f"Ann{RLO}nna", f"Felt{RLO}tlef"
     with app.app_context():
@@ -499,7 +499,7 @@ def test_a_bidi_override_in_a_name_cannot_reorder_the_receipt(app, client, run_j
     # What a mail client shows: printed through the bidi algorithm, the sentence keeps its order.
     from weasyprint import HTML
 
-    from wcl.receipts.pdf import BASE_URL, restricted_fetcher
+    from wcl.pdf import BASE_URL, restricted_fetcher
 
     line = next(line for line in body.splitlines() if number in line)
     shown = _text(

@@ -10,9 +10,12 @@ object and answers True or False. Admins hold every permission.
 from enum import StrEnum
 from functools import wraps
 
+import sqlalchemy as sa
 from flask import abort
 from flask_login import current_user
 
+from wcl.applications.queries import is_active_reviewer
+from wcl.cohorts.queries import is_enrolled, mentors_in_cohort
 from wcl.extensions import login_manager
 
 
@@ -28,46 +31,6 @@ class Role(StrEnum):
 ROLES = tuple(Role)
 A, P, M, R, S = Role.APPLICANT, Role.PARTICIPANT, Role.MENTOR, Role.REVIEWER, Role.STAFF
 
-# Named permissions → roles that hold them (admins hold all).
-ROLE_PERMISSIONS = {
-    # accounts
-    "admin.users": set(),
-    "demographics.read_raw": set(),
-    "audit.view": {S},
-    # applications
-    "calls.manage": {S},
-    "applications.apply": {A, P, M, R, S},
-    "applications.enter_paper": {S},
-    "applications.view_all": {S},
-    "applications.assign_reviewers": {S},
-    "applications.review": {R},
-    "applications.decide": {S},
-    "applications.export": {S},
-    "applications.view": {S, R},  # object rule below; the applicant herself via OWNER_RULES
-    "applications.edit": set(),  # only the applicant's own draft (OWNER_RULES)
-    "applications.withdraw": set(),  # only the applicant (OWNER_RULES)
-    # cohorts (object rules: see the cohorts block below)
-    "cohorts.manage": {S},
-    "cohorts.mentor": {M},
-    "cohorts.participate": {P},
-    "cohorts.view": {P, M, S},
-    "cohorts.attendance": {M, S},
-    "cohorts.checkin": {M},
-    "cohorts.review": {M, S},
-    "cohorts.signoff": {M},
-    "cohorts.certificate": {P, S},
-    # campaigns and payments
-    "campaigns.create": {P},
-    "campaigns.moderate": {S},
-    "payments.record_offline": {S},
-    "payments.refund": {S},
-    "payments.inbox": {S},
-    "matching.manage": {S},
-    # receipts and reports
-    "receipts.manage": {S},
-    "reports.view": {S},
-}
-
 
 def has_role(user, role):
     """True if ``user`` (possibly anonymous) holds ``role``."""
@@ -78,87 +41,54 @@ def is_admin(user):
     return has_role(user, Role.ADMIN)
 
 
-def has_permission(user, permission):
-    """Role-level check, without an object."""
-    if permission not in ROLE_PERMISSIONS:
-        raise KeyError(f"unknown permission {permission!r}")
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    if is_admin(user):
-        return True
-    return bool(user.role_names & {str(r) for r in ROLE_PERMISSIONS[permission]})
+# --- lab scope -------------------------------------------------------------------
+# Staff may be scoped to one lab (``user.lab_id``) or see every lab (None); admins
+# see every lab. Calls, cohorts, campaigns (through their owner's cohort), pools
+# and letters belong to a lab. These three helpers are the one statement of it.
 
 
-# --- object-level rules ------------------------------------------------------
-# Each domain registers rules here for permissions that depend on the object.
-# A rule answers for non-admins; it runs only after the role check passes,
-# unless the permission lists the rule in OWNER_RULES (owners without a role).
+def is_unscoped(user):
+    """Does ``user`` see every lab (an admin, or staff with no lab)?"""
+    return is_admin(user) or getattr(user, "lab_id", None) is None
 
 
 def in_lab_scope(user, lab_id):
     """Staff scoped to a lab see only that lab; unscoped staff see all."""
-    return user.lab_id is None or lab_id is None or user.lab_id == lab_id
+    return is_unscoped(user) or lab_id is None or user.lab_id == lab_id
+
+
+def lab_condition(user, column):
+    """A SQL condition keeping rows of ``column`` (a lab id) that ``user`` may see."""
+    return sa.true() if is_unscoped(user) else column == user.lab_id
+
+
+def lab_scope(query, user, column):
+    """``query`` narrowed to the labs ``user`` may see (``column`` holds the lab id)."""
+    return query if is_unscoped(user) else query.where(column == user.lab_id)
+
+
+# --- object rules ------------------------------------------------------------------
+# A rule answers for non-admins on one object. OBJECT_RULES run after the role
+# check passes; OWNER_RULES let an owner act without the role (her own draft,
+# her own receipt).
 
 
 def _own_demographics(user, demographics):
     return demographics is not None and demographics.user_id == user.id
 
 
-OBJECT_RULES = {}
-OWNER_RULES = {
-    "demographics.read_raw": _own_demographics,
-}
-
-# --- campaigns and payments (issue 5) ----------------------------------------
-# The creator edits her own campaign, sees it before it is public and posts its
-# updates; staff moderate (approve, return, cancel, hide updates and comments), record
-# offline payments and manage matching pools (named in ROLE_PERMISSIONS above).
-
-
 def _own_campaign(user, campaign):
     return campaign is not None and getattr(campaign, "owner_id", None) == user.id
 
 
-ROLE_PERMISSIONS.update(
-    {
-        "campaigns.edit": set(),
-        "campaigns.view_unpublished": {S},
-        "campaigns.post_update": set(),
-    }
-)
-OWNER_RULES.update(
-    {
-        "campaigns.edit": _own_campaign,
-        "campaigns.view_unpublished": _own_campaign,
-        "campaigns.post_update": _own_campaign,
-    }
-)
-
-# --- campaign comments ----------------------------------------------------------
-# Anyone signed in with a confirmed email may comment on a public campaign,
-# whatever her roles (a backer's account may hold none): a rule on the campaign,
-# not a role. The author may delete her own comment; staff hide any comment
-# with ``campaigns.moderate``.
-
-
 def _may_comment(user, campaign):
+    # Any signed-in person with a confirmed email, whatever her roles (a
+    # backer's account may hold none), on a public campaign.
     return user.email_verified_at is not None and bool(getattr(campaign, "is_public", False))
 
 
 def _own_comment(user, comment):
     return comment is not None and getattr(comment, "author_id", None) == user.id
-
-
-ROLE_PERMISSIONS.update({"campaigns.comment": set(), "campaigns.delete_comment": set()})
-OWNER_RULES.update({"campaigns.comment": _may_comment, "campaigns.delete_comment": _own_comment})
-
-
-# --- cohorts -------------------------------------------------------------------
-# Objects: Cohort, Enrolment, CohortSession, SessionMaterial, Milestone,
-# MilestoneProgress. Staff act within their lab; a mentor only on her own
-# participants' enrolments (enrolment.mentor_id == user.id) and on the
-# cohorts where she mentors someone; a participant only on her own enrolment
-# and the cohorts she is (still) enrolled in.
 
 
 def _cohort_of(obj):
@@ -186,63 +116,38 @@ def _cohort_staff(user, obj):
 
 
 def _cohort_mentor(user, obj):
+    # A mentor acts on her own participants' enrolments, and on the cohorts
+    # where she mentors someone.
     if not has_role(user, M):
         return False
     enrolment = _enrolment_of(obj)
     if enrolment is not None:
         return enrolment.mentor_id == user.id
-    from wcl.cohorts.services import mentors_in_cohort
-
     return mentors_in_cohort(_cohort_of(obj).id, user.id)
 
 
 def _cohort_participant(user, obj):
+    # A participant acts on her own enrolment and the cohorts she is (still) in.
     if not has_role(user, P):
         return False
     enrolment = _enrolment_of(obj)
     if enrolment is not None:
         return enrolment.participant_id == user.id
-    from wcl.cohorts.services import is_enrolled
-
     return is_enrolled(_cohort_of(obj).id, user.id)
 
 
-def _any_of(*rules):
-    return lambda user, obj: any(rule(user, obj) for rule in rules)
-
-
-OBJECT_RULES.update(
-    {
-        "cohorts.manage": _cohort_staff,
-        "cohorts.mentor": _cohort_mentor,
-        "cohorts.participate": _cohort_participant,
-        "cohorts.view": _any_of(_cohort_staff, _cohort_mentor, _cohort_participant),
-        "cohorts.attendance": _any_of(_cohort_staff, _cohort_mentor),
-        "cohorts.checkin": _cohort_mentor,
-        "cohorts.review": _any_of(_cohort_staff, _cohort_mentor),
-        "cohorts.signoff": _cohort_mentor,
-        "cohorts.certificate": _any_of(_cohort_staff, _cohort_participant),
-    }
-)
-
-
-# --- applications: calls, applications, reviews, decisions --------------------
-# Staff act on calls and applications of their lab; a reviewer sees only the
-# applications she is assigned to and has not declared a conflict on; the
-# applicant sees and edits only her own. Mentors and participants get nothing here.
 def _call_lab_id(obj):
     call = getattr(obj, "call", None) or obj
     return getattr(call, "lab_id", None)
 
 
 def _staff_in_lab(user, obj):
-    return has_role(user, Role.STAFF) and in_lab_scope(user, _call_lab_id(obj))
+    return has_role(user, S) and in_lab_scope(user, _call_lab_id(obj))
 
 
 def _active_reviewer(user, application):
-    from wcl.applications.services import is_active_reviewer
-
-    return has_role(user, Role.REVIEWER) and is_active_reviewer(user.id, application.id)
+    # Assigned to the application and no conflict declared.
+    return has_role(user, R) and is_active_reviewer(user.id, application.id)
 
 
 def _own_application(user, application):
@@ -253,32 +158,9 @@ def _own_draft(user, application):
     return _own_application(user, application) and application.status == "draft"
 
 
-OBJECT_RULES.update(
-    {
-        "calls.manage": _staff_in_lab,
-        "applications.enter_paper": _staff_in_lab,
-        "applications.view_all": _staff_in_lab,
-        "applications.assign_reviewers": _staff_in_lab,
-        "applications.decide": _staff_in_lab,
-        "applications.export": _staff_in_lab,
-        "applications.view": lambda user, app: _staff_in_lab(user, app) or _active_reviewer(user, app),
-        "applications.review": _active_reviewer,
-    }
-)
-OWNER_RULES.update(
-    {
-        "applications.view": _own_application,
-        "applications.edit": _own_draft,
-        "applications.withdraw": _own_application,
-    }
-)
-
-# --- receipts (issue 7) --------------------------------------------------------
-# A donor sees her own receipts: those of her account, and guest ones made with
-# her confirmed email (as "My pledges" does). Staff with receipts.manage see all.
-
-
 def _own_receipt(user, receipt):
+    # Her account's receipts, and guest ones made with her confirmed email
+    # (as "My pledges" does).
     if receipt is None:
         return False
     if receipt.backer_id is not None:
@@ -288,8 +170,77 @@ def _own_receipt(user, receipt):
     )
 
 
-ROLE_PERMISSIONS.update({"receipts.view": {S}})
-OWNER_RULES.update({"receipts.view": _own_receipt})
+def _any_of(*rules):
+    return lambda user, obj: any(rule(user, obj) for rule in rules)
+
+
+# --- the table ---------------------------------------------------------------------
+# permission: (roles that hold it, object rule or None, owner rule or None).
+# Admins hold every permission. An empty role set with an owner rule means
+# "only the owner".
+_ = None
+PERMISSIONS = {
+    # accounts
+    "admin.users": (set(), _, _),
+    "demographics.read_raw": (set(), _, _own_demographics),
+    "audit.view": ({S}, _, _),
+    # applications: staff act on their lab's calls; a reviewer on what she is assigned
+    "calls.manage": ({S}, _staff_in_lab, _),
+    "applications.apply": ({A, P, M, R, S}, _, _),
+    "applications.enter_paper": ({S}, _staff_in_lab, _),
+    "applications.view_all": ({S}, _staff_in_lab, _),
+    "applications.assign_reviewers": ({S}, _staff_in_lab, _),
+    "applications.review": ({R}, _active_reviewer, _),
+    "applications.decide": ({S}, _staff_in_lab, _),
+    "applications.export": ({S}, _staff_in_lab, _),
+    "applications.view": ({S, R}, _any_of(_staff_in_lab, _active_reviewer), _own_application),
+    "applications.edit": (set(), _, _own_draft),
+    "applications.withdraw": (set(), _, _own_application),
+    # cohorts: staff in their lab, a mentor on her participants, a participant on herself
+    "cohorts.manage": ({S}, _cohort_staff, _),
+    "cohorts.mentor": ({M}, _cohort_mentor, _),
+    "cohorts.participate": ({P}, _cohort_participant, _),
+    "cohorts.view": ({P, M, S}, _any_of(_cohort_staff, _cohort_mentor, _cohort_participant), _),
+    "cohorts.attendance": ({M, S}, _any_of(_cohort_staff, _cohort_mentor), _),
+    "cohorts.checkin": ({M}, _cohort_mentor, _),
+    "cohorts.review": ({M, S}, _any_of(_cohort_staff, _cohort_mentor), _),
+    "cohorts.signoff": ({M}, _cohort_mentor, _),
+    "cohorts.certificate": ({P, S}, _any_of(_cohort_staff, _cohort_participant), _),
+    # campaigns: the creator edits her own; staff moderate
+    "campaigns.create": ({P}, _, _),
+    "campaigns.moderate": ({S}, _, _),
+    "campaigns.edit": (set(), _, _own_campaign),
+    "campaigns.view_unpublished": ({S}, _, _own_campaign),
+    "campaigns.post_update": (set(), _, _own_campaign),
+    "campaigns.comment": (set(), _, _may_comment),
+    "campaigns.delete_comment": (set(), _, _own_comment),
+    "matching.manage": ({S}, _, _),
+    # payments
+    "payments.record_offline": ({S}, _, _),
+    "payments.refund": ({S}, _, _),
+    "payments.inbox": ({S}, _, _),
+    # receipts and reports
+    "receipts.manage": ({S}, _, _),
+    "receipts.view": ({S}, _, _own_receipt),
+    "reports.view": ({S}, _, _),
+}
+del _
+
+# Derived views of the table, for callers that ask one question.
+ROLE_PERMISSIONS = {name: roles for name, (roles, _rule, _owner) in PERMISSIONS.items()}
+OBJECT_RULES = {name: rule for name, (_roles, rule, _owner) in PERMISSIONS.items() if rule}
+OWNER_RULES = {name: owner for name, (_roles, _rule, owner) in PERMISSIONS.items() if owner}
+
+
+def has_permission(user, permission):
+    """Role-level check, without an object."""
+    if permission not in ROLE_PERMISSIONS:
+        raise KeyError(f"unknown permission {permission!r}")
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if is_admin(user):
+        return True
+    return bool(user.role_names & {str(r) for r in ROLE_PERMISSIONS[permission]})
 
 
 def can(permission, obj=None, user=None):

@@ -40,6 +40,7 @@ from wcl.applications.models import (
     ReviewScore,
     RubricCriterion,
 )
+from wcl.applications.queries import is_active_reviewer  # noqa: F401  (public through services too)
 from wcl.audit.services import record
 from wcl.extensions import db
 from wcl.files.services import DOCUMENT_TYPES, UploadError, delete_stored, save_upload
@@ -789,20 +790,6 @@ def enter_paper_application(actor, call, data, scan, raw_answers):
 
 
 # --- who sees what ------------------------------------------------------------
-
-
-def is_active_reviewer(user_id, application_id):
-    """True if the user is assigned to the application and has no conflict."""
-    return (
-        db.session.scalar(
-            db.select(ReviewAssignment.id).where(
-                ReviewAssignment.application_id == application_id,
-                ReviewAssignment.reviewer_id == user_id,
-                ReviewAssignment.status.in_(AssignmentStatus.ACTIVE),
-            )
-        )
-        is not None
-    )
 
 
 def viewer_role(user, application):

@@ -43,6 +43,7 @@ from wcl.cohorts.models import (
     MilestoneStatus,
     SessionMaterial,
 )
+from wcl.cohorts.queries import is_enrolled, mentors_in_cohort  # noqa: F401  (public through services too)
 from wcl.extensions import db
 from wcl.files.services import DOCUMENT_TYPES, UploadError, delete_stored, save_upload, store_bytes
 from wcl.links import absolute_url
@@ -73,22 +74,6 @@ def is_campaign_ready(user_id):
             Enrolment.status == EnrolmentStatus.GRADUATED,
             (Enrolment.status == EnrolmentStatus.ACTIVE) & Enrolment.campaign_ready_at.is_not(None),
         ),
-    )
-    return db.session.scalar(stmt.limit(1)) is not None
-
-
-def mentors_in_cohort(cohort_id, user_id):
-    """Does ``user_id`` mentor at least one participant of the cohort?"""
-    stmt = db.select(Enrolment.id).where(Enrolment.cohort_id == cohort_id, Enrolment.mentor_id == user_id)
-    return db.session.scalar(stmt.limit(1)) is not None
-
-
-def is_enrolled(cohort_id, user_id):
-    """Is ``user_id`` a (not withdrawn) participant of the cohort?"""
-    stmt = db.select(Enrolment.id).where(
-        Enrolment.cohort_id == cohort_id,
-        Enrolment.participant_id == user_id,
-        Enrolment.status != EnrolmentStatus.WITHDRAWN,
     )
     return db.session.scalar(stmt.limit(1)) is not None
 
@@ -1035,7 +1020,7 @@ def issue_certificate(enrolment_id):
     Idempotent: does nothing when the current certificate is already issued.
     The enrolment row is locked so two workers cannot both render it.
     """
-    from wcl.receipts.pdf import render_pdf
+    from wcl.pdf import render_pdf
 
     enrolment = db.session.execute(
         db.select(Enrolment).where(Enrolment.id == enrolment_id).with_for_update()

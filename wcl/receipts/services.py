@@ -245,7 +245,7 @@ def org_details():
 
 def render_receipt_pdf(receipt):
     """The PDF bytes of ``receipt`` in its donor's language (no database change)."""
-    from wcl.receipts.pdf import render_pdf
+    from wcl.pdf import render_pdf
 
     url = verify_url(receipt)
     return render_pdf(
@@ -425,7 +425,7 @@ def annual_statement(user, year, locale=None):
     """One PDF listing all of the user's receipts of ``year`` (void ones marked, partial
     refunds netted). Raises ``ReceiptError`` when she has none that year.
     """
-    from wcl.receipts.pdf import render_pdf
+    from wcl.pdf import render_pdf
 
     receipts = _statement_receipts(user, year)
     if not receipts:

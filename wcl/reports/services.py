@@ -611,7 +611,7 @@ def render_export(export_id):
     from wcl.accounts.models import User
     from wcl.files.generated import run_render
     from wcl.files.services import store_bytes
-    from wcl.receipts.pdf import render_pdf
+    from wcl.pdf import render_pdf
     from wcl.reports.charts import funnel_chart
     from wcl.reports.models import ReportExport
 

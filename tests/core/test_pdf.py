@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from wcl.receipts.pdf import STATIC_DIR, FetchRefused, render_html, render_pdf, restricted_fetcher
+from wcl.pdf import STATIC_DIR, FetchRefused, render_html, render_pdf, restricted_fetcher
 
 CONTEXT = {
     "participant_name": "Айгерим Үсөнова",
@@ -70,7 +70,7 @@ def test_fetcher_refuses_everything_else(url):
 
 
 def test_fetcher_refuses_symlinks_out_of_static(tmp_path, monkeypatch):
-    from wcl.receipts.pdf import RestrictedFetcher
+    from wcl.pdf import RestrictedFetcher
 
     root = tmp_path / "static"
     root.mkdir()
@@ -94,17 +94,17 @@ def test_hostile_markup_cannot_reach_out(app_ctx, monkeypatch):
     from weasyprint import HTML
 
     html = '<img src="http://example.com/x.png"><img src="file:///etc/passwd"><p>ok</p>'
-    from wcl.receipts.pdf import BASE_URL
+    from wcl.pdf import BASE_URL
 
     data = HTML(string=html, base_url=BASE_URL, url_fetcher=restricted_fetcher).write_pdf()
     assert "ok" in _text(data)
 
 
-def test_only_receipts_imports_weasyprint():
+def test_only_wcl_pdf_imports_weasyprint():
     package = Path(__file__).resolve().parents[2] / "wcl"
     importers = {
         str(path.relative_to(package))
         for path in package.rglob("*.py")
         if "import weasyprint" in path.read_text() or "from weasyprint" in path.read_text()
     }
-    assert importers and all(name.startswith("receipts/") for name in importers), importers
+    assert importers == {"pdf.py"}, importers

@@ -1,6 +1,7 @@
 """The shared PDF piece: a Jinja template rendered in a language, printed by WeasyPrint.
 
-Only this package imports WeasyPrint (DESIGN.md). Templates live in
+This is the only module that imports WeasyPrint (DESIGN.md): receipts,
+certificates and report exports all print through it. Templates live in
 ``templates/<domain>/pdf/`` and reference their assets relative to
 ``wcl/static/`` (e.g. ``url("fonts/DejaVuSans.ttf")`` in an ``@font-face``,
 so Kyrgyz Ң Ө Ү render identically on every machine). The URL fetcher serves
@@ -22,7 +23,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 # WeasyPrint logs every layout step at INFO; keep its warnings (refused fetches).
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
-STATIC_DIR = (Path(__file__).resolve().parent.parent / "static").resolve()
+STATIC_DIR = (Path(__file__).resolve().parent / "static").resolve()
 BASE_URL = STATIC_DIR.as_uri() + "/"
 
 
