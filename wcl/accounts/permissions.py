@@ -13,6 +13,7 @@ from functools import wraps
 from flask import abort
 from flask_login import current_user
 
+from wcl.cohorts.queries import is_enrolled, mentors_in_cohort
 from wcl.extensions import login_manager
 
 
@@ -191,8 +192,6 @@ def _cohort_mentor(user, obj):
     enrolment = _enrolment_of(obj)
     if enrolment is not None:
         return enrolment.mentor_id == user.id
-    from wcl.cohorts.services import mentors_in_cohort
-
     return mentors_in_cohort(_cohort_of(obj).id, user.id)
 
 
@@ -202,8 +201,6 @@ def _cohort_participant(user, obj):
     enrolment = _enrolment_of(obj)
     if enrolment is not None:
         return enrolment.participant_id == user.id
-    from wcl.cohorts.services import is_enrolled
-
     return is_enrolled(_cohort_of(obj).id, user.id)
 
 
