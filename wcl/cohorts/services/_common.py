@@ -4,7 +4,7 @@ from sqlalchemy import case, func
 
 from wcl.accounts.permissions import can
 from wcl.cohorts.errors import CohortError
-from wcl.cohorts.models import Cohort, Enrolment, EnrolmentStatus
+from wcl.cohorts.models import Attendance, AttendanceStatus, Cohort, Enrolment, EnrolmentStatus
 from wcl.extensions import db
 
 PER_PAGE = 50
@@ -36,8 +36,13 @@ def count_seats(cohort_id):
     )
 
 
-def count_status(column, value):
-    return func.coalesce(func.sum(case((column == value, 1), else_=0)), 0)
+def attendance_counts():
+    """Columns ``present``, ``absent``, ``excused``: how many Attendance rows have
+    each status (0 when none), for a query grouped by session or participant."""
+    return tuple(
+        func.coalesce(func.sum(case((Attendance.status == status, 1), else_=0)), 0).label(status)
+        for status in (AttendanceStatus.PRESENT, AttendanceStatus.ABSENT, AttendanceStatus.EXCUSED)
+    )
 
 
 def sees_whole_cohort(user, obj):

@@ -7,11 +7,11 @@ from datetime import date
 
 from sqlalchemy import and_, case, func
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql import Subquery
 
 from wcl.accounts.models import User
 from wcl.cohorts.models import (
     Attendance,
-    AttendanceStatus,
     CheckIn,
     CheckInStatus,
     CohortSession,
@@ -23,7 +23,7 @@ from wcl.cohorts.models import (
 )
 from wcl.cohorts.services._common import (
     PER_PAGE,
-    count_status,
+    attendance_counts,
     sees_whole_cohort,
 )
 from wcl.cohorts.services.attendance import attendance_rate
@@ -92,39 +92,37 @@ class Grid:
     active: int
 
 
-def progress_grid(cohort, viewer, mentor_id=None, status=None, at_risk=False, page=1, per_page=PER_PAGE):
-    """The cohort's progress grid: per participant attendance, milestones approved
-    and last check-in. A mentor sees only her own participants; staff may filter
-    by mentor, status and at-risk. Aggregated in SQL (GROUP BY): four queries
-    whatever the number of participants, sessions and milestones."""
-    participant, mentor = aliased(User), aliased(User)
-    att = (
-        db.select(
-            Attendance.enrolment_id,
-            count_status(Attendance.status, AttendanceStatus.PRESENT).label("present"),
-            count_status(Attendance.status, AttendanceStatus.ABSENT).label("absent"),
-            count_status(Attendance.status, AttendanceStatus.EXCUSED).label("excused"),
-        )
+def _sum_where(condition):
+    return func.sum(case((condition, 1), else_=0))
+
+
+def _attendance_by_participant(cohort):
+    return (
+        db.select(Attendance.enrolment_id, *attendance_counts())
         .join(CohortSession, CohortSession.id == Attendance.session_id)
         .where(CohortSession.cohort_id == cohort.id)
         .group_by(Attendance.enrolment_id)
         .subquery()
     )
+
+
+def _milestones_by_participant(cohort):
     approved = MilestoneProgress.status == MilestoneStatus.APPROVED
-    ms = (
+    return (
         db.select(
             MilestoneProgress.enrolment_id,
-            func.sum(case((approved, 1), else_=0)).label("approved"),
-            func.sum(case((and_(approved, Milestone.required), 1), else_=0)).label("required_approved"),
-            func.sum(case((MilestoneProgress.status == MilestoneStatus.SUBMITTED, 1), else_=0)).label(
-                "submitted"
-            ),
+            _sum_where(approved).label("approved"),
+            _sum_where(and_(approved, Milestone.required)).label("required_approved"),
+            _sum_where(MilestoneProgress.status == MilestoneStatus.SUBMITTED).label("submitted"),
         )
         .join(Milestone, Milestone.id == MilestoneProgress.milestone_id)
         .where(Milestone.cohort_id == cohort.id)
         .group_by(MilestoneProgress.enrolment_id)
         .subquery()
     )
+
+
+def _last_checkin_by_participant(cohort):
     ranked = (
         db.select(
             CheckIn.enrolment_id,
@@ -138,10 +136,85 @@ def progress_grid(cohort, viewer, mentor_id=None, status=None, at_risk=False, pa
         .where(Enrolment.cohort_id == cohort.id)
         .subquery()
     )
-    last = (
+    return (
         db.select(ranked.c.enrolment_id, ranked.c.status, ranked.c.met_on).where(ranked.c.rn == 1).subquery()
     )
 
+
+@dataclass
+class _PerParticipant:
+    """The grid's per-participant figures: three grouped subqueries keyed by enrolment."""
+
+    attendance: Subquery
+    milestones: Subquery
+    last_checkin: Subquery
+
+    @classmethod
+    def of(cls, cohort):
+        return cls(
+            _attendance_by_participant(cohort),
+            _milestones_by_participant(cohort),
+            _last_checkin_by_participant(cohort),
+        )
+
+    def joined(self, stmt):
+        """``stmt`` (selecting from Enrolment) with the three figures outer-joined."""
+        return (
+            stmt.outerjoin(self.attendance, self.attendance.c.enrolment_id == Enrolment.id)
+            .outerjoin(self.milestones, self.milestones.c.enrolment_id == Enrolment.id)
+            .outerjoin(self.last_checkin, self.last_checkin.c.enrolment_id == Enrolment.id)
+        )
+
+
+def _grid_rows(figures, filters, page, per_page):
+    participant, mentor = aliased(User), aliased(User)
+    att, ms, last = figures.attendance.c, figures.milestones.c, figures.last_checkin.c
+    stmt = figures.joined(
+        db.select(
+            Enrolment,
+            participant.full_name,
+            mentor.full_name,
+            func.coalesce(att.present, 0),
+            func.coalesce(att.absent, 0),
+            func.coalesce(att.excused, 0),
+            func.coalesce(ms.approved, 0),
+            func.coalesce(ms.required_approved, 0),
+            func.coalesce(ms.submitted, 0),
+            last.status,
+            last.met_on,
+        )
+        .join(participant, participant.id == Enrolment.participant_id)
+        .outerjoin(mentor, mentor.id == Enrolment.mentor_id)
+    ).where(*filters)
+    stmt = stmt.order_by(participant.full_name, Enrolment.id).limit(per_page).offset((page - 1) * per_page)
+    return [ProgressRow(*row) for row in db.session.execute(stmt)]
+
+
+def _grid_counts(figures, scope, extra):
+    """(rows matching the filters, active participants at risk, active participants)
+    among those the viewer may see, in one query."""
+    active = Enrolment.status == EnrolmentStatus.ACTIVE
+    at_risk = and_(active, figures.last_checkin.c.status == CheckInStatus.AT_RISK)
+    matching = func.coalesce(_sum_where(and_(*extra)), 0) if extra else func.count(Enrolment.id)
+    stmt = db.select(matching, func.coalesce(_sum_where(at_risk), 0), func.coalesce(_sum_where(active), 0))
+    return db.session.execute(figures.joined(stmt).where(*scope)).one()
+
+
+def _milestone_totals(cohort):
+    """(milestones, required milestones) of the cohort."""
+    return db.session.execute(
+        db.select(func.count(Milestone.id), func.coalesce(_sum_where(Milestone.required), 0)).where(
+            Milestone.cohort_id == cohort.id
+        )
+    ).one()
+
+
+def progress_grid(cohort, viewer, mentor_id=None, status=None, at_risk=False, page=1, per_page=PER_PAGE):
+    """The cohort's progress grid: per participant attendance, milestones approved
+    and last check-in. A mentor sees only her own participants; staff may filter
+    by mentor, status and at-risk. Aggregated in SQL (GROUP BY): four queries
+    whatever the number of participants, sessions and milestones."""
+    figures = _PerParticipant.of(cohort)
     scope = [Enrolment.cohort_id == cohort.id]
     if not sees_whole_cohort(viewer, cohort):
         scope.append(Enrolment.mentor_id == viewer.id)
@@ -151,72 +224,24 @@ def progress_grid(cohort, viewer, mentor_id=None, status=None, at_risk=False, pa
     if status in EnrolmentStatus.ALL:
         extra.append(Enrolment.status == status)
     if at_risk:
-        extra.append(last.c.status == CheckInStatus.AT_RISK)
-    filters = scope + extra
-
-    def joined(stmt):
-        return (
-            stmt.outerjoin(att, att.c.enrolment_id == Enrolment.id)
-            .outerjoin(ms, ms.c.enrolment_id == Enrolment.id)
-            .outerjoin(last, last.c.enrolment_id == Enrolment.id)
-        )
-
-    rows_stmt = joined(
-        db.select(
-            Enrolment,
-            participant.full_name,
-            mentor.full_name,
-            func.coalesce(att.c.present, 0),
-            func.coalesce(att.c.absent, 0),
-            func.coalesce(att.c.excused, 0),
-            func.coalesce(ms.c.approved, 0),
-            func.coalesce(ms.c.required_approved, 0),
-            func.coalesce(ms.c.submitted, 0),
-            last.c.status,
-            last.c.met_on,
-        )
-        .join(participant, participant.id == Enrolment.participant_id)
-        .outerjoin(mentor, mentor.id == Enrolment.mentor_id)
-    ).where(*filters)
+        extra.append(figures.last_checkin.c.status == CheckInStatus.AT_RISK)
     page = max(page, 1)
-    rows = db.session.execute(
-        rows_stmt.order_by(participant.full_name, Enrolment.id).limit(per_page).offset((page - 1) * per_page)
-    ).all()
-    is_at_risk = and_(Enrolment.status == EnrolmentStatus.ACTIVE, last.c.status == CheckInStatus.AT_RISK)
-    counts = db.session.execute(
-        joined(
-            db.select(
-                func.coalesce(func.sum(case((and_(*extra), 1), else_=0)), 0)
-                if extra
-                else func.count(Enrolment.id),
-                func.coalesce(func.sum(case((is_at_risk, 1), else_=0)), 0),
-                func.coalesce(func.sum(case((Enrolment.status == EnrolmentStatus.ACTIVE, 1), else_=0)), 0),
-            )
-        ).where(*scope)
-    ).one()
-    totals = db.session.execute(
-        db.select(
-            func.count(Milestone.id), func.coalesce(func.sum(case((Milestone.required, 1), else_=0)), 0)
-        ).where(Milestone.cohort_id == cohort.id)
-    ).one()
-    items = [ProgressRow(*row) for row in rows]
+    rows = _grid_rows(figures, scope + extra, page, per_page)
+    matching, at_risk_count, active = _grid_counts(figures, scope, extra)
+    milestones_total, milestones_required = _milestone_totals(cohort)
     return Grid(
-        page=Page(items, page, per_page, counts[0]),
-        milestones_total=totals[0],
-        milestones_required=totals[1],
-        at_risk=counts[1],
-        active=counts[2],
+        page=Page(rows, page, per_page, matching),
+        milestones_total=milestones_total,
+        milestones_required=milestones_required,
+        at_risk=at_risk_count,
+        active=active,
     )
 
 
 def progress_of(enrolment):
     """One participant's progress (the same figures as her grid row)."""
     att = db.session.execute(
-        db.select(
-            count_status(Attendance.status, AttendanceStatus.PRESENT),
-            count_status(Attendance.status, AttendanceStatus.ABSENT),
-            count_status(Attendance.status, AttendanceStatus.EXCUSED),
-        )
+        db.select(*attendance_counts())
         .join(CohortSession, CohortSession.id == Attendance.session_id)
         .where(Attendance.enrolment_id == enrolment.id, CohortSession.cohort_id == enrolment.cohort_id)
     ).one()

@@ -8,11 +8,10 @@ from wcl.accounts.permissions import ensure
 from wcl.audit.services import record
 from wcl.cohorts.models import (
     Attendance,
-    AttendanceStatus,
     CohortSession,
     SessionMaterial,
 )
-from wcl.cohorts.services._common import PER_PAGE, count_status, refuse
+from wcl.cohorts.services._common import PER_PAGE, attendance_counts, refuse
 from wcl.cohorts.services.attendance import attendance_rate
 from wcl.extensions import db
 from wcl.files.services import DOCUMENT_TYPES, UploadError, delete_stored, save_upload
@@ -67,12 +66,7 @@ def sessions_page(cohort, page=1):
 def session_rates(cohort):
     """{session_id: (present, absent, excused, rate)} — one GROUP BY query."""
     stmt = (
-        db.select(
-            Attendance.session_id,
-            count_status(Attendance.status, AttendanceStatus.PRESENT).label("present"),
-            count_status(Attendance.status, AttendanceStatus.ABSENT).label("absent"),
-            count_status(Attendance.status, AttendanceStatus.EXCUSED).label("excused"),
-        )
+        db.select(Attendance.session_id, *attendance_counts())
         .join(CohortSession, CohortSession.id == Attendance.session_id)
         .where(CohortSession.cohort_id == cohort.id)
         .group_by(Attendance.session_id)
