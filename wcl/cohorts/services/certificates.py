@@ -17,7 +17,7 @@ from wcl.mail import queue_email
 from wcl.queue import DEFAULT, enqueue_after_commit
 from wcl.time import utcnow
 
-CERTIFICATE_JOB = "wcl.cohorts.jobs.render_certificate"
+CERTIFICATE_JOB = "wcl.cohorts.jobs.issue_certificate"
 
 
 def request_certificate(actor, enrolment):
@@ -37,6 +37,8 @@ def issue_certificate(enrolment_id):
     Idempotent: does nothing when the current certificate is already issued.
     The enrolment row is locked so two workers cannot both render it.
     """
+    # Imported here, in the worker only: WeasyPrint is slow to load, and receipts come
+    # after cohorts in the domain order (issue 14.5 moves this to wcl/pdf.py).
     from wcl.receipts.pdf import render_pdf
 
     enrolment = db.session.execute(
