@@ -128,8 +128,8 @@ def dashboard(cohort_id):
     filters.mentor.choices = _mentor_choices(_("All mentors"))
     filters.validate()
     grid = services.progress_grid(
-        cohort,
         current_user,
+        cohort,
         mentor_id=filters.mentor.data if staff else None,
         status=filters.status.data or None,
         at_risk=filters.at_risk.data,
@@ -538,7 +538,7 @@ def attendance(session_id):
         "cohorts/attendance.html",
         session=session,
         cohort=session.cohort,
-        roster=services.roster(session, current_user),
+        roster=services.roster(current_user, session),
         statuses=AttendanceStatus.ALL,
         form=form,
         rate=services.session_rates(session.cohort).get(session.id),

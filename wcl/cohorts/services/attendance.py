@@ -37,8 +37,8 @@ def attendance_rate(present, absent):
     return math.floor(100 * (present or 0) / counted + 0.5)
 
 
-def roster(session, viewer):
-    """Active participants of the session's cohort the viewer may mark (a mentor:
+def roster(actor, session):
+    """Active participants of the session's cohort ``actor`` may mark (a mentor:
     her own only), with their current mark: list of (enrolment, name, status)."""
     participant = aliased(User)
     stmt = (
@@ -51,8 +51,8 @@ def roster(session, viewer):
         .where(Enrolment.cohort_id == session.cohort_id, Enrolment.status == EnrolmentStatus.ACTIVE)
         .order_by(participant.full_name, Enrolment.id)
     )
-    if not sees_whole_cohort(viewer, session):
-        stmt = stmt.where(Enrolment.mentor_id == viewer.id)
+    if not sees_whole_cohort(actor, session):
+        stmt = stmt.where(Enrolment.mentor_id == actor.id)
     return db.session.execute(stmt).all()
 
 
@@ -64,7 +64,7 @@ def record_attendance(actor, session, marks):
     ensure("cohorts.attendance", session, user=actor)
     if not marks:
         refuse(_l("Mark at least one participant."))
-    allowed = {row[0].id for row in roster(session, actor)}
+    allowed = {row[0].id for row in roster(actor, session)}
     for enrolment_id, status in marks.items():
         if enrolment_id not in allowed:
             refuse(_l("One of these participants is not in this session's group. Nothing was saved."))

@@ -71,20 +71,22 @@ def update_cohort(actor, cohort, data):
     return cohort
 
 
-def cohorts_for(user, page=1):
-    """The cohorts ``user`` may open: staff in her lab scope, a mentor where she
+def cohorts_for(actor, page=1):
+    """The cohorts ``actor`` may open: staff in her lab scope, a mentor where she
     mentors, a participant where she is enrolled. Newest first, paginated."""
     conditions = []
-    if has_role(user, Role.ADMIN) or has_role(user, Role.STAFF):
-        unscoped = user.lab_id is None or has_role(user, Role.ADMIN)
-        conditions.append(true() if unscoped else Cohort.lab_id == user.lab_id)
-    if has_role(user, Role.MENTOR):
-        conditions.append(Cohort.id.in_(db.select(Enrolment.cohort_id).where(Enrolment.mentor_id == user.id)))
-    if has_role(user, Role.PARTICIPANT):
+    if has_role(actor, Role.ADMIN) or has_role(actor, Role.STAFF):
+        unscoped = actor.lab_id is None or has_role(actor, Role.ADMIN)
+        conditions.append(true() if unscoped else Cohort.lab_id == actor.lab_id)
+    if has_role(actor, Role.MENTOR):
+        conditions.append(
+            Cohort.id.in_(db.select(Enrolment.cohort_id).where(Enrolment.mentor_id == actor.id))
+        )
+    if has_role(actor, Role.PARTICIPANT):
         conditions.append(
             Cohort.id.in_(
                 db.select(Enrolment.cohort_id).where(
-                    Enrolment.participant_id == user.id, Enrolment.status != EnrolmentStatus.WITHDRAWN
+                    Enrolment.participant_id == actor.id, Enrolment.status != EnrolmentStatus.WITHDRAWN
                 )
             )
         )
@@ -101,8 +103,10 @@ def own_enrolment(cohort_id, user_id):
     )
 
 
-def my_enrolments(user):
+def my_enrolments(actor):
     """The participant's own enrolments, newest first."""
     return db.session.scalars(
-        db.select(Enrolment).where(Enrolment.participant_id == user.id).order_by(Enrolment.enrolled_at.desc())
+        db.select(Enrolment)
+        .where(Enrolment.participant_id == actor.id)
+        .order_by(Enrolment.enrolled_at.desc())
     ).all()

@@ -192,7 +192,7 @@ def _grid_rows(figures, filters, page, per_page):
 
 def _grid_counts(figures, scope, extra):
     """(rows matching the filters, active participants at risk, active participants)
-    among those the viewer may see, in one query."""
+    within ``scope``, in one query."""
     active = Enrolment.status == EnrolmentStatus.ACTIVE
     at_risk = and_(active, figures.last_checkin.c.status == CheckInStatus.AT_RISK)
     matching = func.coalesce(_sum_where(and_(*extra)), 0) if extra else func.count(Enrolment.id)
@@ -209,15 +209,15 @@ def _milestone_totals(cohort):
     ).one()
 
 
-def progress_grid(cohort, viewer, mentor_id=None, status=None, at_risk=False, page=1, per_page=PER_PAGE):
+def progress_grid(actor, cohort, mentor_id=None, status=None, at_risk=False, page=1, per_page=PER_PAGE):
     """The cohort's progress grid: per participant attendance, milestones approved
     and last check-in. A mentor sees only her own participants; staff may filter
     by mentor, status and at-risk. Aggregated in SQL (GROUP BY): four queries
     whatever the number of participants, sessions and milestones."""
     figures = _PerParticipant.of(cohort)
     scope = [Enrolment.cohort_id == cohort.id]
-    if not sees_whole_cohort(viewer, cohort):
-        scope.append(Enrolment.mentor_id == viewer.id)
+    if not sees_whole_cohort(actor, cohort):
+        scope.append(Enrolment.mentor_id == actor.id)
     elif mentor_id:
         scope.append(Enrolment.mentor_id == mentor_id)
     extra = []
