@@ -128,7 +128,7 @@ def test_grid_figures(app_ctx, world):
     )
     db.session.commit()
     CheckInFactory(enrolment_id=e2, met_on=date(2026, 1, 5), status="needs_support")
-    grid = services.progress_grid(cohort, db.session.get(User, world.staff_id))
+    grid = services.progress_grid(db.session.get(User, world.staff_id), cohort)
     rows = {row.enrolment.id: row for row in grid.page.items}
     assert grid.milestones_total == 2 and grid.milestones_required == 1 and grid.page.total == 3
     assert (rows[e1].attendance, rows[e1].approved, rows[e1].required_approved, rows[e1].submitted) == (

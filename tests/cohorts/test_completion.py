@@ -7,10 +7,10 @@ from pypdf import PdfReader
 
 from tests.factories.accounts import PASSWORD
 from tests.factories.cohorts import AttendanceFactory
-from tests.helpers import login, outbox_messages, post_form
+from tests.helpers import login, outbox_messages, post_form, queued_jobs
 from wcl.accounts.models import User
 from wcl.audit.models import AuditEntry
-from wcl.cohorts import services
+from wcl.cohorts import jobs, services
 from wcl.cohorts.models import Cohort, Enrolment, EnrolmentStatus, MilestoneProgress
 from wcl.cohorts.services import is_campaign_ready
 from wcl.extensions import db
@@ -163,6 +163,8 @@ def test_certificate_is_rendered_by_a_job_in_her_language(app, client, world, ru
     _graduate(app, world, eid)
     with app.app_context():
         assert db.session.get(Enrolment, eid).certificate_file_id is None  # not rendered in the request
+    # The job carries the name of the service it runs.
+    assert queued_jobs(app) == ["wcl.cohorts.jobs.issue_certificate"]
     run_jobs()
     with app.app_context():
         e = db.session.get(Enrolment, eid)
@@ -178,9 +180,8 @@ def test_certificate_is_rendered_by_a_job_in_her_language(app, client, world, ru
     assert len(mail) == 1 and f"/cohorts/enrolments/{eid}/certificate" in mail[0].get_body().get_content()
     # Idempotent: running the job again renders nothing new.
     with app.app_context():
-        from wcl.cohorts.jobs import render_certificate
-
-        assert render_certificate(eid) is None
+        assert jobs.issue_certificate(eid) is None
+        assert jobs.render_certificate(eid) is None  # the old name of a job queued before the rename
         assert db.session.get(Enrolment, eid).certificate_file_id == first_file
 
 

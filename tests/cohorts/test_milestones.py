@@ -10,7 +10,7 @@ from tests.factories.cohorts import MilestoneProgressFactory
 from tests.helpers import csrf_token, login, post_form
 from wcl.accounts.models import User
 from wcl.cohorts import services
-from wcl.cohorts.models import Milestone, MilestoneProgress, MilestoneStatus
+from wcl.cohorts.models import Enrolment, Milestone, MilestoneProgress, MilestoneStatus
 from wcl.extensions import db
 from wcl.files.models import StoredFile
 from wcl.files.services import read_bytes
@@ -110,8 +110,11 @@ def test_oversized_evidence_is_refused(app_ctx, world, monkeypatch):
     from wcl.files import services as files
 
     monkeypatch.setattr(files, "DEFAULT_MAX_BYTES", 1000)
-    monkeypatch.setattr(services, "save_upload", lambda f, **kw: files.save_upload(f, max_bytes=1000, **kw))
-    enrolment = db.session.get(services.Enrolment, world.enrolment_ids[0])
+    # Patched where submit_evidence looks it up: the milestones module.
+    monkeypatch.setattr(
+        services.milestones, "save_upload", lambda f, **kw: files.save_upload(f, max_bytes=1000, **kw)
+    )
+    enrolment = db.session.get(Enrolment, world.enrolment_ids[0])
     big = FileStorage(io.BytesIO(b"%PDF-" + b"0" * 5000), "big.pdf")
     with pytest.raises(services.CohortError, match="too large"):
         services.submit_evidence(enrolment.participant, enrolment, world.milestone_ids[0], "x", big)
@@ -119,7 +122,7 @@ def test_oversized_evidence_is_refused(app_ctx, world, monkeypatch):
 
 
 def test_empty_evidence_and_foreign_milestone_are_refused(app_ctx, world):
-    enrolment = db.session.get(services.Enrolment, world.enrolment_ids[0])
+    enrolment = db.session.get(Enrolment, world.enrolment_ids[0])
     person = enrolment.participant
     with pytest.raises(services.CohortError, match="Describe your work"):
         services.submit_evidence(person, enrolment, world.milestone_ids[0], "  ")
@@ -145,7 +148,7 @@ def test_participant_cannot_submit_for_someone_else(app, client, world):
 
 def test_mentor_approves_or_asks_for_changes(app, client, world):
     with app.app_context():
-        e1 = db.session.get(services.Enrolment, world.enrolment_ids[0])
+        e1 = db.session.get(Enrolment, world.enrolment_ids[0])
         m1, m2 = (db.session.get(Milestone, i) for i in world.milestone_ids)
         approve_id = MilestoneProgressFactory(enrolment=e1, milestone=m1).id
         change_id = MilestoneProgressFactory(enrolment=e1, milestone=m2).id
@@ -174,7 +177,7 @@ def test_mentor_approves_or_asks_for_changes(app, client, world):
         assert changed.status == MilestoneStatus.NEEDS_CHANGES and changed.review_note == "Add the price"
     # Approved work is final; work needing changes can be sent again.
     with app.app_context():
-        e1 = db.session.get(services.Enrolment, world.enrolment_ids[0])
+        e1 = db.session.get(Enrolment, world.enrolment_ids[0])
         with pytest.raises(services.CohortError, match="already approved"):
             services.submit_evidence(e1.participant, e1, world.milestone_ids[0], "again")
         again = services.submit_evidence(e1.participant, e1, world.milestone_ids[1], "with price")
@@ -183,7 +186,7 @@ def test_mentor_approves_or_asks_for_changes(app, client, world):
 
 def test_other_mentor_cannot_review(app, client, world):
     with app.app_context():
-        e1 = db.session.get(services.Enrolment, world.enrolment_ids[0])
+        e1 = db.session.get(Enrolment, world.enrolment_ids[0])
         pid = MilestoneProgressFactory(
             enrolment=e1, milestone=db.session.get(Milestone, world.milestone_ids[0])
         ).id

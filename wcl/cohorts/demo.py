@@ -98,23 +98,8 @@ def _at(day_offset, hour_utc=4):
     return datetime.combine(day, time(hour_utc), tzinfo=UTC)  # 10:00 in Bishkek
 
 
-def load():
-    """Create the demo cohort once; later runs only print what exists."""
-    osh = db.session.scalar(db.select(Lab).where(Lab.slug == "osh"))
-    staff = demo_user("staff@wcl.example")
-    if osh is None or staff is None:
-        return ["Cohorts: skipped (run the accounts demo first)."]
-    existing = db.session.scalar(db.select(Cohort).where(Cohort.lab_id == osh.id, Cohort.name == COHORT_NAME))
-    if existing is not None:
-        return [f"Cohort: {COHORT_NAME} (/cohorts/{existing.id}) already loaded."]
-
-    mentor = demo_user("mentor@wcl.example")
-    mentor2 = _user("mentor2@wcl.example", "Zarina Mentor", [Role.MENTOR])
-    participant = demo_user("participant@wcl.example")
-    others = [_user(email, name, [Role.APPLICANT]) for email, name in MORE_PARTICIPANTS]
-    call = _call(osh)
-
-    cohort = services.create_cohort(
+def _create_cohort(staff, osh):
+    return services.create_cohort(
         staff,
         {
             "lab_id": osh.id,
@@ -130,29 +115,42 @@ def load():
             "checkin_interval_days": 14,
         },
     )
-    people = [participant, *others]
+
+
+def _mentor_of(index, mentor, mentor2):
+    # The first four participants are mentor@'s, the rest mentor2@'s.
+    return mentor if index < 4 else mentor2
+
+
+def _enrol_everyone(staff, cohort, call, people, mentor, mentor2):
     enrolments = []
     for index, person in enumerate(people):
         application = _accepted_application(call, person)
-        chosen = mentor if index < 4 else mentor2
-        enrolments.append(services.enrol(staff, cohort, application.id, chosen.id))
-
-    sessions = []
-    for title, offset in SESSIONS:
-        sessions.append(
-            services.save_session(
-                staff,
-                cohort,
-                {
-                    "title": title,
-                    "starts_at": _at(offset),
-                    "ends_at": _at(offset, 7),
-                    "place": "Osh lab, room 2",
-                    "link": None,
-                    "description": None,
-                },
-            )
+        enrolments.append(
+            services.enrol(staff, cohort, application.id, _mentor_of(index, mentor, mentor2).id)
         )
+    return enrolments
+
+
+def _add_sessions(staff, cohort):
+    return [
+        services.save_session(
+            staff,
+            cohort,
+            {
+                "title": title,
+                "starts_at": _at(offset),
+                "ends_at": _at(offset, 7),
+                "place": "Osh lab, room 2",
+                "link": None,
+                "description": None,
+            },
+        )
+        for title, offset in SESSIONS
+    ]
+
+
+def _mark_past_sessions(staff, sessions, enrolments):
     # Past sessions: most came; Saikal (index 5) missed three, one excused absence.
     for number, session in enumerate(s for s in sessions if s.starts_at < utcnow()):
         marks = {}
@@ -165,7 +163,9 @@ def load():
                 marks[enrolment.id] = "present"
         services.record_attendance(staff, session, marks)
 
-    milestones = [
+
+def _add_milestones(staff, cohort):
+    return [
         services.save_milestone(
             staff,
             cohort,
@@ -173,9 +173,12 @@ def load():
         )
         for t, d, due, req in MILESTONES
     ]
+
+
+def _hand_in_work(people, enrolments, milestones, mentor, mentor2):
     for index, enrolment in enumerate(enrolments):
         person = people[index]
-        reviewer = mentor if index < 4 else mentor2
+        reviewer = _mentor_of(index, mentor, mentor2)
         done = 3 if index == 0 else (2 if index in (1, 2, 4) else (1 if index != 5 else 0))
         for number, milestone in enumerate(milestones[:done]):
             progress = services.submit_evidence(
@@ -184,8 +187,10 @@ def load():
             if not (index == 1 and number == 1):  # one piece waits for review
                 services.review_evidence(reviewer, progress, "approved")
 
+
+def _check_in(enrolments, mentor, mentor2):
     for index, enrolment in enumerate(enrolments):
-        reviewer = mentor if index < 4 else mentor2
+        reviewer = _mentor_of(index, mentor, mentor2)
         status = "at_risk" if index == 5 else ("needs_support" if index == 3 else "on_track")
         services.record_checkin(
             reviewer,
@@ -205,6 +210,31 @@ def load():
                 else "Good progress.",
             )
 
+
+def load():
+    """Create the demo cohort once; later runs only print what exists."""
+    osh = db.session.scalar(db.select(Lab).where(Lab.slug == "osh"))
+    staff = demo_user("staff@wcl.example")
+    if osh is None or staff is None:
+        return ["Cohorts: skipped (run the accounts demo first)."]
+    existing = db.session.scalar(db.select(Cohort).where(Cohort.lab_id == osh.id, Cohort.name == COHORT_NAME))
+    if existing is not None:
+        return [f"Cohort: {COHORT_NAME} (/cohorts/{existing.id}) already loaded."]
+
+    mentor = demo_user("mentor@wcl.example")
+    mentor2 = _user("mentor2@wcl.example", "Zarina Mentor", [Role.MENTOR])
+    participant = demo_user("participant@wcl.example")
+    others = [_user(email, name, [Role.APPLICANT]) for email, name in MORE_PARTICIPANTS]
+    call = _call(osh)
+
+    cohort = _create_cohort(staff, osh)
+    people = [participant, *others]
+    enrolments = _enrol_everyone(staff, cohort, call, people, mentor, mentor2)
+    sessions = _add_sessions(staff, cohort)
+    _mark_past_sessions(staff, sessions, enrolments)
+    milestones = _add_milestones(staff, cohort)
+    _hand_in_work(people, enrolments, milestones, mentor, mentor2)
+    _check_in(enrolments, mentor, mentor2)
     services.sign_off_campaign_ready(mentor, db.session.get(Enrolment, enrolments[0].id))
     return [
         f"Cohort: {COHORT_NAME} (/cohorts/{cohort.id}) with {len(enrolments)} participants, "

@@ -1,7 +1,5 @@
 """Cohort forms. Every label and message is translated."""
 
-from zoneinfo import ZoneInfo
-
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -23,7 +21,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wcl.cohorts.models import CheckInStatus, EnrolmentStatus, MilestoneStatus
 from wcl.forms import REQUIRED
 from wcl.reference import REGION_CODES, region_name
-from wcl.time import local_to_utc, local_zone
+from wcl.time import local_to_utc
 
 DATE_INVALID = _l("Enter a date.")
 DATETIME_INVALID = _l("Enter a date and a time.")
@@ -45,13 +43,6 @@ MILESTONE_LABELS = {
     MilestoneStatus.NEEDS_CHANGES: _l("Needs changes"),
 }
 ATTENDANCE_LABELS = {"present": _l("Present"), "absent": _l("Absent"), "excused": _l("Excused")}
-
-
-def viewer_zone():
-    """The viewer's zone as a ``ZoneInfo``: Flask-Babel hands back a pytz zone, and
-    ``datetime.replace(tzinfo=<pytz zone>)`` would apply its local mean time
-    (+4:58 for Bishkek) instead of +6:00."""
-    return ZoneInfo(str(local_zone()))
 
 
 def optional_int(value):
@@ -165,8 +156,8 @@ class SessionForm(FlaskForm):
         return {
             "title": self.title.data,
             "description": self.description.data,
-            "starts_at": local_to_utc(self.starts_at.data, viewer_zone()),
-            "ends_at": local_to_utc(self.ends_at.data, viewer_zone()),
+            "starts_at": local_to_utc(self.starts_at.data),
+            "ends_at": local_to_utc(self.ends_at.data),
             "place": self.place.data,
             "link": self.link.data,
         }

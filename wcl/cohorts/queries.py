@@ -1,11 +1,27 @@
-"""Read-only cohort lookups that other domains and the permission rules need.
+"""Read-only cohort lookups that the permission rules and other domains need.
 
-Imports only models (never permissions or services), so that
+This module imports only models (never services or permissions), so
 ``wcl.accounts.permissions`` can import it at module level without a cycle.
 """
 
+from sqlalchemy import or_
+
 from wcl.cohorts.models import Enrolment, EnrolmentStatus
 from wcl.extensions import db
+
+
+def is_campaign_ready(user_id):
+    """May this person start a campaign? True once she has graduated from a
+    cohort or her mentor signed her off as campaign-ready (and she has not
+    withdrawn from that cohort)."""
+    stmt = db.select(Enrolment.id).where(
+        Enrolment.participant_id == user_id,
+        or_(
+            Enrolment.status == EnrolmentStatus.GRADUATED,
+            (Enrolment.status == EnrolmentStatus.ACTIVE) & Enrolment.campaign_ready_at.is_not(None),
+        ),
+    )
+    return db.session.scalar(stmt.limit(1)) is not None
 
 
 def mentors_in_cohort(cohort_id, user_id):
