@@ -41,6 +41,11 @@ def is_admin(user):
     return has_role(user, Role.ADMIN)
 
 
+def may_mentor(user):
+    """May ``user`` be chosen as someone's mentor (an active account with the mentor role)?"""
+    return user.is_active and has_role(user, M)
+
+
 # --- lab scope -------------------------------------------------------------------
 # Staff may be scoped to one lab (``user.lab_id``) or see every lab (None); admins
 # see every lab. Calls, cohorts, campaigns (through their owner's cohort), pools

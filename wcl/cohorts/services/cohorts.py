@@ -1,9 +1,9 @@
 """Cohorts themselves: create and change them, and list the ones a person may open."""
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import false, or_, true
+from sqlalchemy import false, or_
 
-from wcl.accounts.permissions import Role, ensure, has_role
+from wcl.accounts.permissions import ensure, has_permission, lab_condition
 from wcl.audit.services import record
 from wcl.cohorts.models import (
     Cohort,
@@ -75,14 +75,13 @@ def cohorts_for(actor, page=1):
     """The cohorts ``actor`` may open: staff in her lab scope, a mentor where she
     mentors, a participant where she is enrolled. Newest first, paginated."""
     conditions = []
-    if has_role(actor, Role.ADMIN) or has_role(actor, Role.STAFF):
-        unscoped = actor.lab_id is None or has_role(actor, Role.ADMIN)
-        conditions.append(true() if unscoped else Cohort.lab_id == actor.lab_id)
-    if has_role(actor, Role.MENTOR):
+    if has_permission(actor, "cohorts.manage"):
+        conditions.append(lab_condition(actor, Cohort.lab_id))
+    if has_permission(actor, "cohorts.mentor"):
         conditions.append(
             Cohort.id.in_(db.select(Enrolment.cohort_id).where(Enrolment.mentor_id == actor.id))
         )
-    if has_role(actor, Role.PARTICIPANT):
+    if has_permission(actor, "cohorts.participate"):
         conditions.append(
             Cohort.id.in_(
                 db.select(Enrolment.cohort_id).where(

@@ -6,7 +6,7 @@ from sqlalchemy import and_, or_
 from sqlalchemy.exc import IntegrityError
 
 from wcl.accounts.models import User, UserRole
-from wcl.accounts.permissions import Role, can, ensure, has_role
+from wcl.accounts.permissions import Role, can, ensure, may_mentor
 from wcl.accounts.services import ensure_role
 from wcl.applications.models import Application, ApplicationStatus, Call
 from wcl.audit.services import record
@@ -35,7 +35,7 @@ def _mentor_or_refuse(mentor_id):
     if mentor_id is None:
         return None
     mentor = db.session.get(User, mentor_id)
-    if mentor is None or not mentor.is_active or not has_role(mentor, Role.MENTOR):
+    if mentor is None or not may_mentor(mentor):
         refuse(_l("Choose a mentor from the list."), field="mentor_id")
     return mentor
 

@@ -6,7 +6,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from wcl.accounts.permissions import Role, abort_unless, can, has_role, require_login
+from wcl.accounts.permissions import abort_unless, can, has_permission, require_login
 from wcl.cohorts import forms, services
 from wcl.cohorts.calendar import cohort_calendar
 from wcl.cohorts.models import AttendanceStatus, Cohort, CohortSession, MilestoneProgress, SessionMaterial
@@ -24,7 +24,9 @@ def index():
     return render_template(
         "cohorts/index.html",
         cohorts=services.cohorts_for(current_user, page_arg()),
-        enrolments=services.my_enrolments(current_user) if has_role(current_user, Role.PARTICIPANT) else [],
+        enrolments=services.my_enrolments(current_user)
+        if has_permission(current_user, "cohorts.participate")
+        else [],
     )
 
 
