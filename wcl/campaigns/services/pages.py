@@ -79,34 +79,10 @@ def campaign_page(slug, actor=None, now=None):
     if not _visible(campaign, actor):
         return None
     totals = _page_totals(campaign.id)
-    tiers = db.session.scalars(
-        db.select(RewardTier)
-        .where(RewardTier.campaign_id == campaign.id)
-        .options(sa.orm.joinedload(RewardTier.pickup_lab))
-        .order_by(RewardTier.min_amount, RewardTier.id)
-    ).all()
-    updates = db.session.scalars(
-        db.select(CampaignUpdate)
-        .where(CampaignUpdate.campaign_id == campaign.id, CampaignUpdate.hidden_at.is_(None))
-        .order_by(CampaignUpdate.created_at.desc(), CampaignUpdate.id.desc())
-        .limit(UPDATES_ON_PAGE)
-    ).all()
-    comments = db.session.scalars(visible_comments(campaign.id).limit(COMMENTS_ON_PAGE)).all()
-    backers = db.session.execute(
-        db.select(Pledge.backer_name, Pledge.anonymous, Pledge.amount, Pledge.paid_at)
-        .where(Pledge.campaign_id == campaign.id, Pledge.status == PledgeStatus.PAID)
-        .order_by(Pledge.paid_at.desc(), Pledge.id.desc())
-        .limit(BACKERS_ON_PAGE)
-    ).all()
     banners = (
         matching.banners(campaign.id, campaign.currency, now)
         if campaign.status == CampaignStatus.LIVE
         else []
-    )
-    sees_backer_updates = (
-        can("campaigns.view_unpublished", campaign, actor) or _is_backer(campaign.id, actor)
-        if getattr(actor, "is_authenticated", False)
-        else False
     )
     total = totals["raised"] + totals["matched"]
     return {
@@ -117,13 +93,34 @@ def campaign_page(slug, actor=None, now=None):
         if campaign.status == CampaignStatus.LIVE
         else None,
         "open": campaign.status == CampaignStatus.LIVE and campaign.starts_at <= now < campaign.ends_at,
-        "tiers": tiers,
-        "updates": updates,
-        "comments": comments,
-        "backers": backers,
+        **_page_lists(campaign.id),
         "banners": banners,
-        "sees_backer_updates": sees_backer_updates,
+        "sees_backer_updates": sees_backer_updates(campaign, actor),
     }
+
+
+def _page_lists(campaign_id):
+    """The page's tiers, and its latest updates, comments and backers (each list limited)."""
+    tiers = db.session.scalars(
+        db.select(RewardTier)
+        .where(RewardTier.campaign_id == campaign_id)
+        .options(sa.orm.joinedload(RewardTier.pickup_lab))
+        .order_by(RewardTier.min_amount, RewardTier.id)
+    ).all()
+    updates = db.session.scalars(
+        db.select(CampaignUpdate)
+        .where(CampaignUpdate.campaign_id == campaign_id, CampaignUpdate.hidden_at.is_(None))
+        .order_by(CampaignUpdate.created_at.desc(), CampaignUpdate.id.desc())
+        .limit(UPDATES_ON_PAGE)
+    ).all()
+    comments = db.session.scalars(visible_comments(campaign_id).limit(COMMENTS_ON_PAGE)).all()
+    backers = db.session.execute(
+        db.select(Pledge.backer_name, Pledge.anonymous, Pledge.amount, Pledge.paid_at)
+        .where(Pledge.campaign_id == campaign_id, Pledge.status == PledgeStatus.PAID)
+        .order_by(Pledge.paid_at.desc(), Pledge.id.desc())
+        .limit(BACKERS_ON_PAGE)
+    ).all()
+    return {"tiers": tiers, "updates": updates, "comments": comments, "backers": backers}
 
 
 def _page_totals(campaign_id):

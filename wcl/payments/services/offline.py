@@ -16,6 +16,25 @@ from wcl.time import local_today
 OFFLINE_METHODS = ("cash", "bank", "qr")
 
 
+def _checked_reference(method, received_on, reference):
+    """Check how and when the money came; returns the cleaned reference (``None`` if none).
+
+    Raises ``PaymentError`` on the field at fault; a reference is recorded once only.
+    """
+    if method not in OFFLINE_METHODS:
+        raise PaymentError(_l("Choose how the money came."), "method")
+    if received_on is None or received_on > local_today():
+        raise PaymentError(_l("Enter the day the money was received (not in the future)."), "received_on")
+    reference = (reference or "").strip()[:120] or None
+    if method in ("bank", "qr") and not reference:
+        raise PaymentError(_l("Enter the transfer's reference number."), "reference")
+    if reference and db.session.scalar(
+        db.select(Pledge.id).where(Pledge.provider == "offline", Pledge.provider_ref == reference)
+    ):
+        raise PaymentError(_l("A payment with this reference is already recorded."), "reference")
+    return reference
+
+
 def record_offline_payment(
     actor,
     campaign_id,
@@ -40,17 +59,7 @@ def record_offline_payment(
     """
     ensure("payments.record_offline", user=actor)
     try:
-        if method not in OFFLINE_METHODS:
-            raise PaymentError(_l("Choose how the money came."), "method")
-        if received_on is None or received_on > local_today():
-            raise PaymentError(_l("Enter the day the money was received (not in the future)."), "received_on")
-        reference = (reference or "").strip()[:120] or None
-        if method in ("bank", "qr") and not reference:
-            raise PaymentError(_l("Enter the transfer's reference number."), "reference")
-        if reference and db.session.scalar(
-            db.select(Pledge.id).where(Pledge.provider == "offline", Pledge.provider_ref == reference)
-        ):
-            raise PaymentError(_l("A payment with this reference is already recorded."), "reference")
+        reference = _checked_reference(method, received_on, reference)
         pledge = new_pledge(
             campaign_id,
             amount=amount,
