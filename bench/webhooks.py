@@ -218,7 +218,7 @@ def hammer(func, url, items):
 def verify(app, pledges, expected):
     """Compare the database with what the events imply; returns a list of problems."""
     from wcl.campaigns.models import Pledge
-    from wcl.campaigns.services import campaign_totals
+    from wcl.campaigns.queries import campaign_totals
     from wcl.extensions import db
     from wcl.payments.models import Refund
 

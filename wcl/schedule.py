@@ -21,7 +21,7 @@ class PeriodicJob:
 PERIODIC_JOBS: list[PeriodicJob] = [
     PeriodicJob("wcl.cohorts.jobs.send_session_reminders", interval=15 * 60),
     PeriodicJob("wcl.cohorts.jobs.send_checkin_reminders", interval=6 * 60 * 60),
-    PeriodicJob("wcl.campaigns.jobs.advance_campaigns", 60),
+    PeriodicJob("wcl.campaigns.jobs.advance_due_campaigns", 60),
     PeriodicJob("wcl.payments.jobs.expire_stale_pledges", 900),
     PeriodicJob("wcl.payments.jobs.sweep_inbox", 60, queue=WEBHOOKS),
     PeriodicJob("wcl.payments.jobs.reconcile", 60 * 60, timeout=1800),

@@ -132,11 +132,11 @@ def test_review_schedule_go_live_and_succeed(app_ctx, run_jobs):
 
 
 def test_periodic_job_is_registered_and_runs(app_ctx):
-    assert "wcl.campaigns.jobs.advance_campaigns" in [j.func_path for j in PERIODIC_JOBS]
+    assert "wcl.campaigns.jobs.advance_due_campaigns" in [j.func_path for j in PERIODIC_JOBS]
     campaign = CampaignFactory(status=CampaignStatus.SCHEDULED, starts_at=utcnow() - timedelta(minutes=1))
-    from wcl.campaigns.jobs import advance_campaigns
+    from wcl.campaigns.jobs import advance_due_campaigns
 
-    assert advance_campaigns() == 1
+    assert advance_due_campaigns() == 1
     db.session.refresh(campaign)
     assert campaign.status == CampaignStatus.LIVE
 

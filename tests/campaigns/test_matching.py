@@ -13,6 +13,7 @@ from wcl.accounts.models import User
 from wcl.campaigns import services
 from wcl.campaigns.matching import match_amount
 from wcl.campaigns.models import Campaign, MatchingPool, MatchReservation, Pledge
+from wcl.campaigns.queries import campaign_totals
 from wcl.extensions import db
 from wcl.payments import services as payments
 from wcl.time import to_local, utcnow
@@ -57,7 +58,7 @@ def test_paid_pledge_is_matched_partially_when_the_pool_runs_low_and_refund_rele
         db.select(MatchReservation.amount).order_by(MatchReservation.pledge_id)
     ).all()
     assert amounts == [200_000, 100_000]
-    assert services.campaign_totals([campaign.id])[campaign.id] == {
+    assert campaign_totals([campaign.id])[campaign.id] == {
         "raised": 400_000,
         "backers": 2,
         "matched": 300_000,
@@ -66,7 +67,7 @@ def test_paid_pledge_is_matched_partially_when_the_pool_runs_low_and_refund_rele
     payments.refund_pledge(first.id)
     payments.refund_pledge(first.id)  # already refunded: nothing happens
     assert _reserved(pool.id) == 100_000
-    assert services.campaign_totals([campaign.id])[campaign.id] == {
+    assert campaign_totals([campaign.id])[campaign.id] == {
         "raised": 200_000,
         "backers": 1,
         "matched": 100_000,
@@ -84,7 +85,7 @@ def test_partial_refunds_shrink_the_match_in_proportion_and_the_last_releases_it
 
     payments.refund_pledge(pledge.id, amount=100_000)  # a third of the backer's money goes back
     assert _reserved(pool.id) == 200_000
-    assert services.campaign_totals([campaign.id])[campaign.id] == {
+    assert campaign_totals([campaign.id])[campaign.id] == {
         "raised": 200_000,
         "backers": 1,
         "matched": 200_000,

@@ -7,6 +7,7 @@ from tests.factories.campaigns import CampaignCommentFactory, CampaignFactory, P
 from tests.helpers import login
 from wcl.accounts.models import User
 from wcl.campaigns import page_cache, services
+from wcl.campaigns.services import pages
 from wcl.extensions import db
 from wcl.payments import services as payments
 
@@ -88,16 +89,16 @@ def test_signed_in_people_flashes_and_query_strings_are_never_cached(app, client
 
 def test_a_change_during_a_render_is_never_hidden(app, client, monkeypatch):
     _felt(app)
-    real = services.campaign_page
+    real = pages.campaign_page
 
     def page_then_change(*args, **kwargs):
         page = real(*args, **kwargs)
         page_cache.bump_version()  # a pledge is paid while this page renders
         return page
 
-    monkeypatch.setattr(services, "campaign_page", page_then_change)
+    monkeypatch.setattr(pages, "campaign_page", page_then_change)
     client.get("/campaigns/felt")
-    monkeypatch.setattr(services, "campaign_page", real)
+    monkeypatch.setattr(pages, "campaign_page", real)
     # What was rendered before the change was stored under the old version: unreachable.
     assert HIT not in client.get("/campaigns/felt").headers
     assert client.get("/campaigns/felt").headers[HIT] == "hit"

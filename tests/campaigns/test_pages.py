@@ -280,7 +280,7 @@ def test_rewards_show_how_they_are_delivered_and_when(app, client):
 
 
 def test_a_new_cover_replaces_the_old_files(app_ctx):
-    from wcl.campaigns.services import _save_cover
+    from wcl.campaigns.services.drafts import _save_cover
     from wcl.files.models import StoredFile
 
     owner = ready_participant()
@@ -297,7 +297,7 @@ def test_photos_without_consent_are_not_published(app, client):
     with app.app_context():
         owner = ready_participant()
         campaign = CampaignFactory(owner=owner, slug="felt", photo_consent=False)
-        from wcl.campaigns.services import _save_cover
+        from wcl.campaigns.services.drafts import _save_cover
 
         _save_cover(campaign, upload(png_bytes()), owner)
         db.session.commit()

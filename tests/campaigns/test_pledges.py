@@ -10,10 +10,10 @@ from tests.factories.accounts import PASSWORD, UserFactory
 from tests.factories.campaigns import CampaignFactory, RewardTierFactory
 from tests.helpers import login, post_form
 from wcl.audit.models import AuditEntry
-from wcl.campaigns import services
 from wcl.campaigns.models import Pledge, RewardTier
 from wcl.campaigns.pledging import PledgeError
 from wcl.extensions import db
+from wcl.payments.services import checkout
 from wcl.time import utcnow
 
 
@@ -135,7 +135,7 @@ def test_pledging_to_a_campaign_not_taking_pledges_is_refused(app_ctx, fields):
     campaign = CampaignFactory(**fields)
     tier = RewardTierFactory(campaign=campaign)
     with app_ctx.test_request_context(), pytest.raises(PledgeError, match="not taking pledges"):
-        services.create_pledge(campaign.id, amount=200_000, currency="KGS", tier_id=tier.id, **{
+        checkout.create_pledge(campaign.id, amount=200_000, currency="KGS", tier_id=tier.id, **{
             "name": "A", "email": "a@example.org"})  # fmt: skip
     assert db.session.scalar(db.select(db.func.count(Pledge.id))) == 0
     assert db.session.get(RewardTier, tier.id).held == 0
@@ -157,7 +157,7 @@ def test_200_concurrent_pledges_against_50_units_hold_exactly_50(app):
             start.wait()  # the first wave hits the row at the same moment
         with app.test_request_context():
             try:
-                services.create_pledge(
+                checkout.create_pledge(
                     campaign_id,
                     amount=200_000,
                     currency="KGS",
@@ -188,7 +188,7 @@ def test_expired_pledge_gives_its_unit_back_once(app_ctx):
     campaign = CampaignFactory()
     tier = RewardTierFactory(campaign=campaign, quantity=2)
     with app_ctx.test_request_context():
-        pledge, _url = services.create_pledge(
+        pledge, _url = checkout.create_pledge(
             campaign.id, amount=200_000, currency="KGS", tier_id=tier.id, name="A", email="a@example.org"
         )
     assert db.session.get(RewardTier, tier.id).held == 1

@@ -16,6 +16,8 @@ from wcl.campaigns.models import Pledge, RewardTier
 from wcl.extensions import db
 from wcl.payments import services
 from wcl.payments.models import Refund, WebhookEvent
+from wcl.payments.providers import get_provider
+from wcl.payments.services import events
 from wcl.time import utcnow
 
 SECRET = "whsec_dev_sandbox_secret"
@@ -148,7 +150,7 @@ def test_pledge_page_opens_a_stripe_checkout_session(stripe_app, fake):
 def test_checkout_survives_a_flaky_network_and_never_opens_two_sessions(stripe_app, fake):
     with stripe_app.app_context():
         pledge = PledgeFactory(provider="stripe", provider_ref=None, locale="ru")
-        provider = services.get_provider("stripe")
+        provider = get_provider("stripe")
         fake.fail_next(2)  # two 500s, then the library's third try succeeds
         url = provider.start_checkout(pledge)
         url_again = provider.start_checkout(pledge)  # e.g. a re-run: same idempotency key
@@ -206,7 +208,7 @@ def test_the_same_event_five_times_pays_once(app, client, run_jobs):
     answers = [post_event(client, event) for _ in range(5)]
     assert [a.status_code for a in answers] == [200] * 5
     assert [a.json["duplicate"] for a in answers] == [False, True, True, True, True]
-    assert queued_jobs(app) == ["wcl.payments.jobs.process_event"]
+    assert queued_jobs(app) == ["wcl.payments.jobs.process_webhook_event"]
     run_jobs()
     with app.app_context():
         assert db.session.get(Pledge, pledge_id).status == "paid"
@@ -382,7 +384,7 @@ def test_dispute_flags_the_pledge_once_and_failed_attempt_keeps_checkout_open(ap
 def test_refunds_go_to_stripe_with_deterministic_keys(stripe_app, fake):
     with stripe_app.app_context():
         pledge = PledgeFactory(provider="stripe", provider_ref=None, amount=300_000)
-        provider = services.get_provider("stripe")
+        provider = get_provider("stripe")
         provider.start_checkout(pledge)
         fake.complete_session(pledge.provider_ref)
         pledge_id = pledge.id
@@ -411,7 +413,7 @@ def test_stripe_refusing_a_staff_refund_changes_nothing(stripe_app, fake):
     with stripe_app.app_context():
         staff = UserFactory(roles=["staff"])
         pledge = PledgeFactory(provider="stripe", provider_ref=None)
-        services.get_provider("stripe").start_checkout(pledge)
+        get_provider("stripe").start_checkout(pledge)
         db.session.commit()
         services.mark_pledge_paid(pledge.id, pledge.amount, "KGS")
         fake.fail_next(5, status=500)
@@ -453,7 +455,7 @@ def test_failing_events_record_attempts_and_errors_and_back_off(app, client, mon
     def boom(session):
         raise RuntimeError("database hiccup")
 
-    monkeypatch.setitem(services.EVENT_HANDLERS, "checkout.session.completed", boom)
+    monkeypatch.setitem(events.EVENT_HANDLERS, "checkout.session.completed", boom)
     post_event(client, event)
     with app.app_context():
         row_id = db.session.scalar(sa.select(WebhookEvent.id))
@@ -570,7 +572,7 @@ def test_a_worker_killed_mid_batch_is_recovered_without_double_effects(app, run_
 
 def test_reconcile_fixes_pledges_stripe_disagrees_with(stripe_app, fake):
     with stripe_app.app_context():
-        provider = services.get_provider("stripe")
+        provider = get_provider("stripe")
         paid_at_stripe, open_session, expired, refunded_at_stripe = (
             PledgeFactory(provider="stripe", provider_ref=None) for _ in range(4)
         )

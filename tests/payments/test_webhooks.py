@@ -56,12 +56,12 @@ def test_sandbox_pay_goes_through_the_signed_webhook_pipeline(app, client, run_j
             db.session.scalar(db.select(Pledge.id))
         )
         assert db.session.scalar(db.select(Pledge.status)) == "pending"  # only the job decides
-    assert queued_jobs(app) == ["wcl.payments.jobs.process_event"]
+    assert queued_jobs(app) == ["wcl.payments.jobs.process_webhook_event"]
     # A double click (or the back button) emits the same event id: stored once, no effect.
     _press(client, checkout_url, "pay")
     with app.app_context():
         assert _count(WebhookEvent) == 1
-    assert queued_jobs(app) == ["wcl.payments.jobs.process_event"]
+    assert queued_jobs(app) == ["wcl.payments.jobs.process_webhook_event"]
     status_page = client.get(response.headers["Location"]).get_data(as_text=True)
     # Pending: a link to check again, never a timed refresh (WCAG 2.2.1, axe "meta-refresh").
     assert 'http-equiv="refresh"' not in status_page and "/payments/pledges/" in status_page

@@ -1,5 +1,5 @@
-"""Demo campaigns: one all-or-nothing, one keep-it-all, one matched by a sponsor — with pledges
-and a few comments.
+"""Demo campaigns: one all-or-nothing, one keep-it-all, one matched by a sponsor — with a few
+comments. Their pledges come from ``wcl.payments.demo`` (loaded next: campaigns never import payments).
 
 Idempotent: campaigns are found by slug and skipped when present. They are
 made through the real services (the campaign gate, review, payments and
@@ -16,13 +16,11 @@ from wcl.accounts.demo import DEMO_PASSWORD, demo_user
 from wcl.accounts.permissions import Role
 from wcl.accounts.services import create_user
 from wcl.campaigns import services
-from wcl.campaigns.models import Campaign, CampaignComment, MatchingPool, Pledge
-from wcl.campaigns.pledging import new_pledge
+from wcl.campaigns.models import Campaign, CampaignComment, MatchingPool
 from wcl.cohorts.models import Cohort, Enrolment
 from wcl.cohorts.services import is_campaign_ready
 from wcl.extensions import db
 from wcl.labs.models import Lab
-from wcl.payments.services import mark_pledge_paid
 from wcl.time import utcnow
 
 CREATORS = (
@@ -55,12 +53,6 @@ CAMPAIGNS = [
             ("A pair of felt slippers", 250_000, 30),
             ("A shyrdak cushion", 800_000, 5),
         ],
-        "pledges": [
-            (250_000, 1, "paid"),
-            (800_000, 2, "paid"),
-            (100_000, None, "paid"),
-            (250_000, 1, "pending"),
-        ],
     },
     {
         "slug": "osh-embroidery-studio",
@@ -76,7 +68,6 @@ CAMPAIGNS = [
         "color": (29, 107, 58),
         "budget": [("Rent for six months", 5_000_000), ("Frames, threads and needles", 3_000_000)],
         "tiers": [("Your name on the studio wall", 100_000, None), ("An embroidered bookmark", 300_000, 40)],
-        "pledges": [(100_000, 0, "paid"), (300_000, 1, "paid"), (50_000, None, "pending")],
     },
     {
         "slug": "naryn-komuz-workshop",
@@ -92,12 +83,9 @@ CAMPAIGNS = [
         "color": (138, 90, 0),
         "budget": [("Two komuz for the class", 4_000_000), ("Strings and repairs", 2_000_000)],
         "tiers": [("A recording of the first concert", 150_000, None)],
-        "pledges": [(150_000, 0, "paid"), (500_000, None, "paid"), (200_000, None, "paid")],
         "pool": {"sponsor_name": "Aiyl Foundation (demo)", "budget": 5_000_000, "cap_per_pledge": 300_000},
     },
 ]
-
-BACKERS = ["Aida", "Bakyt", "Cholpon", "Dinara", "Elnura", "Farida"]
 
 # (author's email, text); "owner" is the campaign's creator answering.
 COMMENTS = [
@@ -159,12 +147,10 @@ def _make(spec, staff):
     db.session.commit()
     for description, amount in spec["budget"]:
         services.add_budget_line(owner, campaign.id, description, amount)
-    tiers = [
+    for t, m, q in spec["tiers"]:
         services.add_tier(
             owner, campaign.id, {"title": t, "min_amount": m, "quantity": q, "delivery": "pickup"}
         )
-        for t, m, q in spec["tiers"]
-    ]
     services.submit_campaign(owner, campaign.id)
     services.approve_campaign(staff, campaign.id)
     if "pool" in spec:
@@ -181,26 +167,6 @@ def _make(spec, staff):
                 "campaign_ids": [campaign.id],
             },
         )
-    for i, (amount, tier_index, status) in enumerate(spec["pledges"]):
-        name = BACKERS[i % len(BACKERS)]
-        pledge = new_pledge(
-            campaign.id,
-            amount=amount,
-            currency="KGS",
-            provider="sandbox",
-            tier_id=tiers[tier_index].id if tier_index is not None else None,
-            name=name,
-            email=f"{name.lower()}.backer@wcl.example",
-            anonymous=i == 2,
-            locale="ru" if i % 2 else "ky",
-        )
-        pledge.provider_ref = f"cs_sb_demo_{pledge.id}"
-        db.session.commit()
-        if status == "paid":
-            mark_pledge_paid(pledge.id, amount, "KGS", source="demo")
-    services.post_update(
-        owner, campaign.id, "Thank you, first backers!", "We are already **halfway** there.", "public"
-    )
     return campaign
 
 
@@ -213,7 +179,7 @@ def _comment(campaign):
 
 
 def load():
-    """Create the demo creators (campaign-ready) and three live campaigns with pledges."""
+    """Create the demo creators (campaign-ready) and three live campaigns with comments."""
     for email, name, lab_slug in CREATORS:
         _creator(email, name, lab_slug)
     staff = demo_user("staff@wcl.example")
@@ -229,11 +195,6 @@ def load():
         ):
             _comment(campaign)
         lines.append(f"  /campaigns/{campaign.slug:<32} {campaign.funding_model} ({spec['owner']})")
-    pending = db.session.scalar(
-        db.select(Pledge.token).where(Pledge.status == "pending", Pledge.provider == "sandbox").limit(1)
-    )
-    if pending:
-        lines.append(f"  sandbox checkout of a pending pledge: /payments/sandbox/{pending}")
     pools = db.session.scalar(db.select(db.func.count(MatchingPool.id)))
     lines.append(f"  matching pools: {pools} (staff: /campaigns/matching/)")
     return lines

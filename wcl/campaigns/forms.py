@@ -188,6 +188,13 @@ class PledgeForm(FlaskForm):
     )
     submit = SubmitField(_l("Continue to payment"))
 
+    def offer(self, tiers):
+        """Offer ``tiers`` as the choices; an unknown tier is refused by the service, with a clear message."""
+        self.tier.choices = [("", _l("No reward, I just want to support"))] + [
+            (str(t.id), t.title) for t in tiers
+        ]
+        self.tier.validate_choice = False
+
     def tier_id(self):
         try:
             return int(self.tier.data) if self.tier.data else None

@@ -3,7 +3,7 @@
 import click
 from flask.cli import with_appcontext
 
-from wcl.payments import services
+from wcl.payments.services import reconciliation, sweeper
 
 
 @click.group("payments")
@@ -16,7 +16,7 @@ def payments_group():
 @with_appcontext
 def reconcile_command(dry_run):
     """List pledges whose state disagrees with Stripe, and fix them."""
-    found = services.reconcile(fix=not dry_run)
+    found = reconciliation.reconcile(fix=not dry_run)
     for pledge_id, said, outcome in found:
         click.echo(f"pledge {pledge_id}: stripe says {said} → {outcome or 'not changed'}")
     fixed = sum(1 for _p, _s, outcome in found if outcome and not outcome.startswith("reported"))
@@ -27,4 +27,4 @@ def reconcile_command(dry_run):
 @with_appcontext
 def sweep_command():
     """Re-enqueue webhook events left unprocessed."""
-    click.echo(f"{services.sweep_inbox()} event(s) re-enqueued")
+    click.echo(f"{sweeper.sweep_inbox()} event(s) re-enqueued")

@@ -1,4 +1,4 @@
-"""Payment pages: the webhook endpoint, the sandbox checkout, pledge status, offline records."""
+"""Payment pages: the pledge form, the webhook endpoint, the sandbox checkout, pledge status, offline records."""
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import get_locale
@@ -6,13 +6,57 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from wcl.accounts.permissions import require
+from wcl.campaigns import services as campaigns
+from wcl.campaigns.forms import PledgeForm
 from wcl.campaigns.pledging import PledgeError
-from wcl.campaigns.services import campaign_for_manage, campaign_page
-from wcl.extensions import csrf
+from wcl.extensions import csrf, limiter
 from wcl.files.services import send_stored
+from wcl.forms import apply_error
+from wcl.i18n import current_locale
 from wcl.payments import forms, services
+from wcl.payments.errors import PaymentError
 
 bp = Blueprint("payments", __name__)
+
+# Pending pledges hold reward units: limit how fast one address can take them.
+PLEDGE_RATE_LIMIT = "10 per minute;60 per hour"
+
+
+@bp.route("/campaigns/<slug>/pledge", methods=["GET", "POST"])
+@limiter.limit(PLEDGE_RATE_LIMIT, methods=["POST"])
+def pledge(slug):
+    """A backer pledges to a live campaign and is sent to the online checkout."""
+    page = campaigns.pages.campaign_page(slug, current_user)
+    if page is None:
+        abort(404)
+    campaign = page["campaign"]
+    form = PledgeForm()
+    form.offer(page["tiers"])
+    if request.method == "GET":
+        form.currency.data = campaign.currency
+        form.tier.data = request.args.get("tier", "")
+    if page["open"] and form.validate_on_submit():
+        try:
+            _pledge, url = services.checkout.create_pledge(
+                campaign.id,
+                amount=form.amount.data,
+                currency=form.currency.data,
+                actor=current_user,
+                tier_id=form.tier_id(),
+                name=form.name.data,
+                email=form.email.data,
+                anonymous=form.anonymous.data,
+                gender=form.gender.data,
+                locale=current_locale(),
+            )
+        except PledgeError as exc:
+            apply_error(form, exc)
+        else:
+            return redirect(url)
+    elif request.method == "POST" and not page["open"]:
+        flash(_("This campaign is not taking pledges."), "error")
+    status = 422 if request.method == "POST" else 200
+    return render_template("campaigns/pledge.html", form=form, **page), status
 
 
 @bp.route("/webhooks/stripe", methods=["POST"])
@@ -20,24 +64,24 @@ bp = Blueprint("payments", __name__)
 def stripe_webhook():
     """Verify → store in the inbox → commit → enqueue → 200 (400 if the signature is bad)."""
     try:
-        _row, created = services.receive_webhook(
+        _row, created = services.webhooks.receive_webhook(
             request.get_data(cache=False), request.headers.get("Stripe-Signature")
         )
-    except services.WebhookRejected:
+    except services.webhooks.WebhookRejected:
         return jsonify({"error": "invalid"}), 400
     return jsonify({"received": True, "duplicate": not created}), 200
 
 
 @bp.route("/payments/sandbox/<token>", methods=["GET", "POST"])
 def sandbox_checkout(token):
-    pledge = services.pledge_by_token(token)
+    pledge = services.checkout.pledge_by_token(token)
     if pledge is None or pledge.provider != "sandbox":
         abort(404)
     form = forms.SandboxForm()
     if form.validate_on_submit() and form.outcome():
         try:
-            services.sandbox_checkout(token, form.outcome())
-        except services.PaymentError as exc:
+            services.sandbox.sandbox_checkout(token, form.outcome())
+        except PaymentError as exc:
             flash(str(exc.message), "error")
         return redirect(url_for("payments.pledge_status", token=token))
     return render_template("payments/sandbox.html", pledge=pledge, form=form)
@@ -45,7 +89,7 @@ def sandbox_checkout(token):
 
 @bp.route("/payments/pledges/<token>")
 def pledge_status(token):
-    pledge = services.pledge_by_token(token)
+    pledge = services.checkout.pledge_by_token(token)
     if pledge is None:
         abort(404)
     return render_template("payments/status.html", pledge=pledge)
@@ -54,7 +98,7 @@ def pledge_status(token):
 @bp.route("/payments/campaigns/<slug>/offline", methods=["GET", "POST"])
 @require("payments.record_offline")
 def record_offline(slug):
-    page = campaign_page(slug, current_user)
+    page = campaigns.pages.campaign_page(slug, current_user)
     if page is None:
         abort(404)
     campaign = page["campaign"]
@@ -64,7 +108,7 @@ def record_offline(slug):
         form.currency.data = campaign.currency
     if form.validate_on_submit():
         try:
-            services.record_offline_payment(
+            services.offline.record_offline_payment(
                 current_user,
                 campaign.id,
                 amount=form.amount.data,
@@ -80,7 +124,7 @@ def record_offline(slug):
                 gender=form.gender.data,
                 locale=str(get_locale() or "en"),
             )
-        except (services.PaymentError, PledgeError) as exc:
+        except (PaymentError, PledgeError) as exc:
             field = getattr(form, exc.field, None) if exc.field else None
             if field is not None and field.type != "HiddenField":
                 field.errors = list(field.errors) + [str(exc.message)]
@@ -96,10 +140,10 @@ def record_offline(slug):
 @bp.route("/payments/campaigns/<slug>/reconciliation")
 @require("payments.record_offline")
 def reconciliation(slug):
-    campaign = campaign_for_manage(slug, current_user)
+    campaign = campaigns.pages.campaign_for_manage(slug, current_user)
     if campaign is None:
         abort(404)
-    pagination, totals = services.offline_pledges(
+    pagination, totals = services.offline.offline_pledges(
         current_user, campaign.id, page=request.args.get("page", 1, type=int)
     )
     return render_template(
@@ -110,7 +154,7 @@ def reconciliation(slug):
 @bp.route("/payments/pledges/<int:pledge_id>/proof")
 @require("payments.record_offline")
 def proof(pledge_id):
-    stored = services.proof_for(current_user, pledge_id)
+    stored = services.offline.proof_for(current_user, pledge_id)
     if stored is None:
         abort(404)
     return send_stored(stored)
@@ -119,10 +163,10 @@ def proof(pledge_id):
 @bp.route("/payments/campaigns/<slug>/refunds")
 @require("payments.refund")
 def refunds(slug):
-    campaign = campaign_for_manage(slug, current_user)
+    campaign = campaigns.pages.campaign_for_manage(slug, current_user)
     if campaign is None:
         abort(404)
-    pagination = services.refundable_pledges(
+    pagination = services.refunds.refundable_pledges(
         current_user, campaign.id, page=request.args.get("page", 1, type=int)
     )
     forms_by_pledge = {p.id: forms.RefundForm(prefix=f"p{p.id}", formdata=None) for p in pagination.items}
@@ -134,7 +178,7 @@ def refunds(slug):
 @bp.route("/payments/campaigns/<slug>/refunds/<int:pledge_id>", methods=["POST"])
 @require("payments.refund")
 def refund(slug, pledge_id):
-    campaign = campaign_for_manage(slug, current_user)
+    campaign = campaigns.pages.campaign_for_manage(slug, current_user)
     if campaign is None:
         abort(404)
     form = forms.RefundForm(prefix=f"p{pledge_id}")
@@ -142,8 +186,8 @@ def refund(slug, pledge_id):
         flash(" ".join(form.amount.errors) or _("The form has expired. Please try again."), "error")
         return redirect(url_for("payments.refunds", slug=slug))
     try:
-        services.staff_refund(current_user, campaign.id, pledge_id, form.amount.data)
-    except services.PaymentError as exc:
+        services.refunds.staff_refund(current_user, campaign.id, pledge_id, form.amount.data)
+    except PaymentError as exc:
         flash(str(exc.message), "error")
     else:
         flash(_("The refund is done."), "success")
@@ -154,9 +198,9 @@ def refund(slug, pledge_id):
 @require("payments.inbox")
 def inbox():
     status = request.args.get("status", "all")
-    if status not in services.INBOX_FILTERS:
+    if status not in services.webhooks.INBOX_FILTERS:
         status = "all"
-    pagination, counts, failed_jobs = services.inbox(
+    pagination, counts, failed_jobs = services.webhooks.inbox(
         current_user, status=status, page=request.args.get("page", 1, type=int)
     )
     return render_template(

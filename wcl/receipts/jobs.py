@@ -2,7 +2,7 @@
 
 Jobs take ids, are idempotent (RQ delivers at least once) and call the
 services, which hold the logic. ``issue_receipt`` and ``apply_refund`` are
-payment hooks (``wcl.payments.services.PAID_HOOKS`` / ``REFUNDED_HOOKS``).
+payment hooks (``wcl.payments.services._common.PAID_HOOKS`` / ``REFUNDED_HOOKS``).
 """
 
 import logging

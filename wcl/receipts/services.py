@@ -21,7 +21,7 @@ from wcl.accounts.permissions import ensure
 from wcl.accounts.tokens import GUEST_LINK, TokenError, make_token, read_token
 from wcl.audit.services import record
 from wcl.campaigns.models import Campaign, MatchReservation, Pledge, PledgeStatus
-from wcl.campaigns.services import pledges_of
+from wcl.campaigns.queries import pledges_of
 from wcl.extensions import db
 from wcl.files.generated import run_render
 from wcl.files.services import delete_stored, read_bytes, store_bytes

@@ -3,7 +3,8 @@
 A provider turns a pending pledge into a place to pay (``start_checkout``)
 and gives money back (``refund``). It never marks a pledge paid itself: only
 a confirmation (a signed webhook event, or a coordinator recording cash)
-does, through ``wcl.payments.services``.
+does, through ``wcl.payments.services``. Provider failures reach the services as
+``ProviderUnavailable`` or ``ProviderError``, never as a provider library's own errors.
 
 Extension point for Stripe (issue 6): add ``wcl/payments/providers/stripe.py``
 with ``class StripeProvider(Provider)`` (name ``"stripe"``). The registry
@@ -16,6 +17,8 @@ from abc import ABC, abstractmethod
 from flask import current_app
 from werkzeug.utils import import_string
 
+from wcl.payments.signatures import SignatureError
+
 PROVIDERS = {
     "sandbox": "wcl.payments.providers.sandbox.SandboxProvider",
     "offline": "wcl.payments.providers.offline.OfflineProvider",
@@ -25,6 +28,15 @@ PROVIDERS = {
 
 class ProviderUnavailable(RuntimeError):
     """The provider cannot take payments here (not configured, or not allowed)."""
+
+
+class ProviderError(RuntimeError):
+    """A call to the provider failed (network, refused, unknown object); ``kind`` names the failure
+    in the provider's own terms, for logs and reports. Services never see the provider's library."""
+
+    def __init__(self, message, kind=None):
+        super().__init__(message)
+        self.kind = kind or type(self).__name__
 
 
 class Provider(ABC):
@@ -45,6 +57,12 @@ class Provider(ABC):
         """Give back ``amount`` (minor units) of a paid pledge; ``key`` is a
         deterministic idempotency key (the same key must never refund twice).
         Returns the provider's refund reference (or ``None``)."""
+
+    def verify_webhook(self, payload, header, secret):
+        """Check a webhook's signature ``header`` on the raw ``payload``; raises
+        ``wcl.payments.signatures.SignatureError`` when it does not hold. A provider
+        that sends no webhooks accepts none."""
+        raise SignatureError(f"payment provider {self.name!r} sends no webhooks")
 
 
 def get_provider(name):

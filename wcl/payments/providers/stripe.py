@@ -10,13 +10,15 @@ The provider never marks a pledge paid: the success page only *shows* the
 pledge's status; a signed webhook event (or reconciliation) decides it.
 """
 
+from contextlib import contextmanager
 from datetime import timedelta
 
 import stripe
 from flask import current_app
 
 from wcl.links import absolute_url
-from wcl.payments.providers import Provider, ProviderUnavailable
+from wcl.payments.providers import Provider, ProviderError, ProviderUnavailable
+from wcl.payments.signatures import DEFAULT_TOLERANCE, SignatureError
 from wcl.time import utcnow
 
 # Stripe Checkout has no Kyrgyz; Russian is what Kyrgyz speakers read most easily.
@@ -26,7 +28,14 @@ SESSION_LIFETIME = timedelta(hours=23)
 TIMEOUT_SECONDS = 10
 NETWORK_RETRIES = 2
 
-StripeError = stripe.StripeError
+
+@contextmanager
+def _calling_stripe():
+    """Stripe's errors leave this module as ``ProviderError`` (named by Stripe's class)."""
+    try:
+        yield
+    except stripe.StripeError as exc:
+        raise ProviderError(str(exc), kind=type(exc).__name__) from exc
 
 
 def _client():
@@ -86,10 +95,11 @@ class StripeProvider(Provider):
 
     def start_checkout(self, pledge):
         """Create (idempotently: ``checkout-<pledge id>``) the session; returns its URL."""
-        session = _client().v1.checkout.sessions.create(
-            params=self.checkout_params(pledge),
-            options={"idempotency_key": f"checkout-{pledge.id}"},
-        )
+        with _calling_stripe():
+            session = _client().v1.checkout.sessions.create(
+                params=self.checkout_params(pledge),
+                options={"idempotency_key": f"checkout-{pledge.id}"},
+            )
         data = session.to_dict()
         pledge.provider_ref = data["id"]
         # Recent API versions create the payment intent only when the backer pays;
@@ -110,21 +120,37 @@ class StripeProvider(Provider):
         intent = self._payment_intent_id(pledge)
         if not intent:
             raise ProviderUnavailable(f"pledge {pledge.id} has no Stripe payment intent")
-        refund = _client().v1.refunds.create(
-            params={"payment_intent": intent, "amount": amount, "metadata": {"pledge_id": str(pledge.id)}},
-            options={"idempotency_key": key},
-        )
+        with _calling_stripe():
+            refund = _client().v1.refunds.create(
+                params={
+                    "payment_intent": intent,
+                    "amount": amount,
+                    "metadata": {"pledge_id": str(pledge.id)},
+                },
+                options={"idempotency_key": key},
+            )
         return refund.id
 
     def retrieve_session(self, session_id):
         """The Checkout Session as a plain dict (for reconciliation)."""
-        return _client().v1.checkout.sessions.retrieve(session_id).to_dict()
+        with _calling_stripe():
+            return _client().v1.checkout.sessions.retrieve(session_id).to_dict()
 
     def retrieve_payment_intent(self, intent_id):
         """The payment intent as a plain dict."""
-        return _client().v1.payment_intents.retrieve(intent_id).to_dict()
+        with _calling_stripe():
+            return _client().v1.payment_intents.retrieve(intent_id).to_dict()
 
     def list_refunds(self, intent_id):
         """Every refund of a payment intent (plain dicts); webhooks are only a trigger."""
-        page = _client().v1.refunds.list(params={"payment_intent": intent_id, "limit": 100})
-        return [r.to_dict() for r in page.auto_paging_iter()]
+        with _calling_stripe():
+            page = _client().v1.refunds.list(params={"payment_intent": intent_id, "limit": 100})
+            return [r.to_dict() for r in page.auto_paging_iter()]
+
+    def verify_webhook(self, payload, header, secret):
+        """stripe-python's own check: HMAC-SHA256 over "<t>.<raw body>", constant-time
+        compare against every v1 signature, and older than the tolerance → refused."""
+        try:
+            stripe.WebhookSignature.verify_header(payload, header, secret, tolerance=DEFAULT_TOLERANCE)
+        except (stripe.SignatureVerificationError, ValueError) as exc:
+            raise SignatureError(str(exc)) from None

@@ -1,0 +1,49 @@
+"""Read-only campaign lookups that other domains need (receipts, payments, reports).
+
+Imports only models: never services, never permissions.
+"""
+
+import sqlalchemy as sa
+
+from wcl.campaigns.models import MatchReservation, Pledge, PledgeStatus
+from wcl.extensions import db
+
+
+def pledges_of(user):
+    """Which pledges are ``user``'s, as a SQL condition: her own, and guest pledges
+    made with the email address she has confirmed, however its letters were cased
+    when typed. The one rule for "my pledges", backers-only updates and receipts."""
+    mine = Pledge.backer_id == user.id
+    if user.email_verified_at is not None and user.email:
+        mine = mine | (
+            Pledge.backer_id.is_(None) & (sa.func.lower(Pledge.backer_email) == user.email.lower())
+        )
+    return mine
+
+
+def campaign_totals(campaign_ids):
+    """``{id: {"raised", "backers", "matched"}}`` — two grouped queries for any number of campaigns.
+
+    ``raised`` is backers' money (paid pledges, less partial refunds);
+    ``matched`` is what sponsors reserved, shown separately.
+    """
+    totals = {cid: {"raised": 0, "backers": 0, "matched": 0} for cid in campaign_ids}
+    if not campaign_ids:
+        return totals
+    for cid, raised, backers in db.session.execute(
+        db.select(
+            Pledge.campaign_id,
+            sa.func.coalesce(sa.func.sum(Pledge.amount - Pledge.refunded_amount), 0),
+            sa.func.count(Pledge.id),
+        )
+        .where(Pledge.campaign_id.in_(campaign_ids), Pledge.status == PledgeStatus.PAID)
+        .group_by(Pledge.campaign_id)
+    ):
+        totals[cid].update(raised=int(raised), backers=backers)
+    for cid, matched in db.session.execute(
+        db.select(MatchReservation.campaign_id, sa.func.sum(MatchReservation.amount))
+        .where(MatchReservation.campaign_id.in_(campaign_ids), MatchReservation.released_at.is_(None))
+        .group_by(MatchReservation.campaign_id)
+    ):
+        totals[cid]["matched"] = int(matched)
+    return totals

@@ -1,0 +1,243 @@
+"""Reading campaigns for pages: the listing, the public page, backers, updates, "my" pages, staff queue.
+
+Read functions aggregate in SQL and issue a fixed number of queries whatever
+the number of pledges, tiers or reservations.
+"""
+
+import sqlalchemy as sa
+
+from wcl.accounts.permissions import can, ensure
+from wcl.campaigns import matching
+from wcl.campaigns.models import (
+    Campaign,
+    CampaignComment,
+    CampaignStatus,
+    CampaignUpdate,
+    MatchReservation,
+    Pledge,
+    PledgeStatus,
+    RewardTier,
+)
+from wcl.campaigns.queries import campaign_totals, pledges_of
+from wcl.campaigns.services._common import visible_comments
+from wcl.extensions import db
+from wcl.files.models import StoredFile
+from wcl.reference import CREATIVE_DOMAIN_CODES, REGION_CODES
+from wcl.time import utcnow
+
+BACKERS_ON_PAGE = 20
+
+
+UPDATES_ON_PAGE = 5
+
+
+COMMENTS_ON_PAGE = 10
+
+
+def _visible(campaign, actor):
+    return campaign is not None and (campaign.is_public or can("campaigns.view_unpublished", campaign, actor))
+
+
+def get_campaign(slug, actor=None):
+    """The campaign if ``actor`` may see it (public, or its owner, or staff), else ``None``."""
+    campaign = db.session.scalar(db.select(Campaign).where(Campaign.slug == slug))
+    return campaign if _visible(campaign, actor) else None
+
+
+def _is_backer(campaign_id, actor):
+    """Has ``actor`` a paid pledge to this campaign (one query)?
+
+    Her own, or one made as a guest with the email address she has confirmed
+    (as "my pledges" counts them): update emails go to every paid pledge's
+    address, so she reads on the site what she was sent. An unconfirmed
+    address proves nothing, so it does not count.
+    """
+    if not getattr(actor, "is_authenticated", False):
+        return False
+    return (
+        db.session.scalar(
+            db.select(Pledge.id)
+            .where(Pledge.campaign_id == campaign_id, Pledge.status == PledgeStatus.PAID, pledges_of(actor))
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def campaign_page(slug, actor=None, now=None):
+    """Everything the public page shows, in a fixed number of queries; ``None`` if not visible.
+
+    Totals are aggregated in SQL; the backer list, updates and comments are
+    limited, so 3 or 3,000 pledges, 2 or 40 tiers and 0 or 500 comments cost the same.
+    """
+    now = now or utcnow()
+    campaign = db.session.scalar(
+        db.select(Campaign)
+        .where(Campaign.slug == slug)
+        .options(sa.orm.joinedload(Campaign.cover_480), sa.orm.joinedload(Campaign.cover_960))
+    )
+    if not _visible(campaign, actor):
+        return None
+    totals = _page_totals(campaign.id)
+    banners = (
+        matching.banners(campaign.id, campaign.currency, now)
+        if campaign.status == CampaignStatus.LIVE
+        else []
+    )
+    total = totals["raised"] + totals["matched"]
+    return {
+        "campaign": campaign,
+        "totals": totals,
+        "percent": min(100, total * 100 // campaign.goal_amount),
+        "days_left": max(0, (campaign.ends_at - now).days)
+        if campaign.status == CampaignStatus.LIVE
+        else None,
+        "open": campaign.status == CampaignStatus.LIVE and campaign.starts_at <= now < campaign.ends_at,
+        **_page_lists(campaign.id),
+        "banners": banners,
+        "sees_backer_updates": sees_backer_updates(campaign, actor),
+    }
+
+
+def _page_lists(campaign_id):
+    """The page's tiers, and its latest updates, comments and backers (each list limited)."""
+    tiers = db.session.scalars(
+        db.select(RewardTier)
+        .where(RewardTier.campaign_id == campaign_id)
+        .options(sa.orm.joinedload(RewardTier.pickup_lab))
+        .order_by(RewardTier.min_amount, RewardTier.id)
+    ).all()
+    updates = db.session.scalars(
+        db.select(CampaignUpdate)
+        .where(CampaignUpdate.campaign_id == campaign_id, CampaignUpdate.hidden_at.is_(None))
+        .order_by(CampaignUpdate.created_at.desc(), CampaignUpdate.id.desc())
+        .limit(UPDATES_ON_PAGE)
+    ).all()
+    comments = db.session.scalars(visible_comments(campaign_id).limit(COMMENTS_ON_PAGE)).all()
+    backers = db.session.execute(
+        db.select(Pledge.backer_name, Pledge.anonymous, Pledge.amount, Pledge.paid_at)
+        .where(Pledge.campaign_id == campaign_id, Pledge.status == PledgeStatus.PAID)
+        .order_by(Pledge.paid_at.desc(), Pledge.id.desc())
+        .limit(BACKERS_ON_PAGE)
+    ).all()
+    return {"tiers": tiers, "updates": updates, "comments": comments, "backers": backers}
+
+
+def _page_totals(campaign_id):
+    paid = (Pledge.campaign_id == campaign_id) & (Pledge.status == PledgeStatus.PAID)
+    raised = db.select(sa.func.coalesce(sa.func.sum(Pledge.amount - Pledge.refunded_amount), 0)).where(paid)
+    backers = db.select(sa.func.count(Pledge.id)).where(paid)
+    matched = db.select(sa.func.coalesce(sa.func.sum(MatchReservation.amount), 0)).where(
+        MatchReservation.campaign_id == campaign_id, MatchReservation.released_at.is_(None)
+    )
+    comments = db.select(sa.func.count(CampaignComment.id)).where(
+        CampaignComment.campaign_id == campaign_id, CampaignComment.hidden_at.is_(None)
+    )
+    row = db.session.execute(
+        db.select(
+            raised.scalar_subquery(),
+            backers.scalar_subquery(),
+            matched.scalar_subquery(),
+            comments.scalar_subquery(),
+        )
+    ).one()
+    return {"raised": int(row[0]), "backers": int(row[1]), "matched": int(row[2]), "comments": int(row[3])}
+
+
+def list_backers(campaign, page=1, per_page=50):
+    """Paid pledges of a public campaign, newest first (names only; amounts)."""
+    stmt = (
+        db.select(Pledge)
+        .where(Pledge.campaign_id == campaign.id, Pledge.status == PledgeStatus.PAID)
+        .order_by(Pledge.paid_at.desc(), Pledge.id.desc())
+    )
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+
+
+def list_updates(campaign, page=1, per_page=10):
+    """A campaign's visible updates, newest first."""
+    stmt = (
+        db.select(CampaignUpdate)
+        .where(CampaignUpdate.campaign_id == campaign.id, CampaignUpdate.hidden_at.is_(None))
+        .order_by(CampaignUpdate.created_at.desc(), CampaignUpdate.id.desc())
+    )
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+
+
+def sees_backer_updates(campaign, actor):
+    """May ``actor`` read backers-only updates (a paying backer, the creator, staff)?"""
+    if not getattr(actor, "is_authenticated", False):
+        return False
+    return can("campaigns.view_unpublished", campaign, actor) or _is_backer(campaign.id, actor)
+
+
+def list_live(region=None, creative_domain=None, page=1, per_page=12):
+    """Live campaigns (ending soonest first), filtered; returns ``(pagination, totals)``."""
+    stmt = (
+        db.select(Campaign)
+        .where(Campaign.status == CampaignStatus.LIVE)
+        .options(sa.orm.joinedload(Campaign.cover_480))
+        .order_by(Campaign.ends_at, Campaign.id)
+    )
+    if region in REGION_CODES:
+        stmt = stmt.where(Campaign.region == region)
+    if creative_domain in CREATIVE_DOMAIN_CODES:
+        stmt = stmt.where(Campaign.creative_domain == creative_domain)
+    pagination = db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+    return pagination, campaign_totals([c.id for c in pagination.items])
+
+
+def my_campaigns(actor):
+    """The creator's own campaigns, newest first, with their totals."""
+    campaigns = db.session.scalars(
+        db.select(Campaign).where(Campaign.owner_id == actor.id).order_by(Campaign.created_at.desc())
+    ).all()
+    return campaigns, campaign_totals([c.id for c in campaigns])
+
+
+def review_queue(actor, page=1):
+    """Campaigns waiting for staff review (oldest first) and the latest others (staff)."""
+    ensure("campaigns.moderate", user=actor)
+    waiting = db.session.scalars(
+        db.select(Campaign).where(Campaign.status == CampaignStatus.IN_REVIEW).order_by(Campaign.submitted_at)
+    ).all()
+    others = db.paginate(
+        db.select(Campaign)
+        .where(Campaign.status != CampaignStatus.IN_REVIEW)
+        .order_by(Campaign.updated_at.desc(), Campaign.id.desc()),
+        page=page,
+        per_page=30,
+        error_out=False,
+    )
+    return waiting, others
+
+
+def pledges_for_user(actor, page=1, per_page=20):
+    """ "My pledges": the person's pledges, and guest pledges made with her confirmed email."""
+    stmt = (
+        db.select(Pledge)
+        .where(pledges_of(actor))
+        .options(sa.orm.joinedload(Pledge.campaign), sa.orm.joinedload(Pledge.tier))
+        .order_by(Pledge.created_at.desc(), Pledge.id.desc())
+    )
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+
+
+def campaign_image(slug, file_id, actor=None):
+    """A cover image of a campaign ``actor`` may see (public only with photo consent)."""
+    campaign = get_campaign(slug, actor)
+    if campaign is None or file_id not in (campaign.cover_id, campaign.cover_480_id, campaign.cover_960_id):
+        return None, None
+    if not campaign.photo_consent and not can("campaigns.view_unpublished", campaign, actor):
+        return None, None
+    return campaign, db.session.get(StoredFile, file_id)
+
+
+def campaign_for_manage(slug, actor):
+    """The campaign with its tiers, budget and recent audit, for its creator or staff."""
+    campaign = db.session.scalar(db.select(Campaign).where(Campaign.slug == slug))
+    if campaign is None or not (
+        can("campaigns.edit", campaign, actor) or can("campaigns.moderate", campaign, actor)
+    ):
+        return None
+    return campaign

@@ -1,0 +1,116 @@
+"""Updates: the creator's news to backers (emailed by a job), hidden by staff when needed."""
+
+from flask_babel import lazy_gettext as _l
+
+from wcl.accounts.permissions import ensure
+from wcl.audit.services import record
+from wcl.campaigns.errors import CampaignError
+from wcl.campaigns.markup import render_markdown
+from wcl.campaigns.models import (
+    Campaign,
+    CampaignStatus,
+    CampaignUpdate,
+    Pledge,
+    PledgeStatus,
+    UpdateVisibility,
+)
+from wcl.campaigns.services._common import MAX_STORY_CHARS, _get, _moderation_reason, _refuse
+from wcl.extensions import db
+from wcl.links import absolute_url
+from wcl.mail import queue_email
+from wcl.queue import EMAILS, enqueue_after_commit
+from wcl.time import utcnow
+
+
+def post_update(actor, campaign_id, title, body, visibility):
+    """The creator posts news; backers get it by email (a job)."""
+    campaign = _get(campaign_id)
+    ensure("campaigns.post_update", campaign, user=actor)
+    if campaign.status not in CampaignStatus.PUBLIC:
+        _refuse(_l("Updates can be posted once the campaign is live."))
+    title = " ".join((title or "").split())
+    if not title or len(title) > 120:
+        _refuse(_l("Give the update a title (at most 120 characters)."), "title")
+    body = (body or "").strip()
+    if not body or len(body) > MAX_STORY_CHARS:
+        _refuse(_l("Write the update (at most %(n)d characters).", n=MAX_STORY_CHARS), "body")
+    if visibility not in UpdateVisibility.ALL:
+        _refuse(_l("Choose one of the answers."), "visibility")
+    update = CampaignUpdate(
+        campaign_id=campaign.id,
+        author_id=actor.id,
+        title=title,
+        body_md=body,
+        body_html=render_markdown(body),
+        visibility=visibility,
+    )
+    db.session.add(update)
+    db.session.flush()
+    record("campaign.update_posted", campaign, actor=actor, update_id=update.id)
+    enqueue_after_commit("wcl.campaigns.jobs.email_update", update.id, queue=EMAILS, job_timeout=600)
+    db.session.commit()
+    return update
+
+
+def hide_update(actor, update_id, reason, slug=None):
+    """Staff hide an update from the page (kept, with who hid it and why).
+
+    With ``slug``, the update must belong to that campaign.
+    """
+    update = db.session.get(CampaignUpdate, update_id)
+    if update is None or (slug is not None and update.campaign.slug != slug):
+        raise CampaignError(_l("This update does not exist."))
+    ensure("campaigns.moderate", update.campaign, user=actor)
+    reason = _moderation_reason(reason, _l("Say why the update is hidden (at most 300 characters)."))
+    if update.hidden_at is not None:
+        db.session.rollback()
+        return update
+    update.hidden_at = utcnow()
+    update.hidden_by_id = actor.id
+    update.hidden_reason = reason
+    record("campaign.update_hidden", update.campaign, actor=actor, update_id=update.id)
+    db.session.commit()
+    return update
+
+
+def email_update(update_id):
+    """Email an update to each backer once, in the language of her pledge (the job's work)."""
+    update = db.session.scalar(
+        db.select(CampaignUpdate)
+        .where(CampaignUpdate.id == update_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if update is None or update.emailed_at is not None or update.hidden_at is not None:
+        db.session.rollback()
+        return 0
+    campaign = db.session.get(Campaign, update.campaign_id)
+    rows = db.session.execute(
+        db.select(Pledge.backer_email, Pledge.backer_name, Pledge.locale)
+        .where(
+            Pledge.campaign_id == update.campaign_id,
+            Pledge.status == PledgeStatus.PAID,
+            Pledge.backer_email.is_not(None),
+        )
+        .order_by(Pledge.id.desc())
+    ).all()
+    seen = set()
+    link = absolute_url("campaigns.show", slug=campaign.slug)
+    for email, name, locale in rows:
+        if email in seen:
+            continue  # one email per backer, in the language of her latest pledge
+        seen.add(email)
+        queue_email(
+            email,
+            "campaigns/update",
+            locale,
+            name=name,
+            title=campaign.title,
+            update_title=update.title,
+            body=update.body_md,
+            link=link,
+        )
+    update.emailed_at = utcnow()
+    record("campaign.update_emailed", campaign, update_id=update.id, recipients=len(seen))
+    db.session.commit()
+    return len(seen)

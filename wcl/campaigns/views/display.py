@@ -1,0 +1,147 @@
+"""Campaign pages anyone may see: the listing, a campaign's page, backers, updates, comments; "my pledges"."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
+from flask_login import current_user
+
+from wcl.accounts.permissions import can, require_login
+from wcl.campaigns import forms, page_cache, services
+from wcl.campaigns.errors import CampaignError
+from wcl.campaigns.views import bp
+from wcl.extensions import limiter
+from wcl.files.services import send_stored
+from wcl.forms import apply_error, safe_next
+from wcl.i18n import current_locale
+from wcl.reference import CREATIVE_DOMAIN_CODES, REGION_CODES, creative_domain_label, region_name
+from wcl.time import utcnow
+
+# Comments: limited per person (many phones share one carrier address), by address for guests.
+COMMENT_RATE_LIMIT = "5 per minute;30 per hour"
+
+
+def _person_or_address():
+    return f"user:{current_user.id}" if current_user.is_authenticated else get_remote_address()
+
+
+@bp.app_context_processor
+def _campaign_helpers():
+    return {"region_name": region_name, "creative_domain_label": creative_domain_label}
+
+
+@bp.route("/")
+@page_cache.for_guests
+def index():
+    region = request.args.get("region", "")
+    domain = request.args.get("domain", "")
+    region = region if region in REGION_CODES else ""
+    domain = domain if domain in CREATIVE_DOMAIN_CODES else ""
+    page = request.args.get("page", 1, type=int)
+    pagination, totals = services.pages.list_live(region or None, domain or None, page=page)
+    return render_template(
+        "campaigns/index.html",
+        pagination=pagination,
+        totals=totals,
+        region=region,
+        domain=domain,
+        regions=REGION_CODES,
+        domains=CREATIVE_DOMAIN_CODES,
+        locale=current_locale(),
+        now=utcnow(),
+    )
+
+
+@bp.route("/<slug>")
+@page_cache.for_guests
+def show(slug):
+    page = services.pages.campaign_page(slug, current_user)
+    if page is None:
+        abort(404)
+    # Only people who may comment get the form: building it issues a CSRF token, and
+    # a guest's visit must not start a session (no cookie on the public page).
+    form = forms.CommentForm() if can("campaigns.comment", page["campaign"]) else None
+    return render_template("campaigns/show.html", locale=current_locale(), comment_form=form, **page)
+
+
+@bp.route("/<slug>/backers")
+def backers(slug):
+    campaign = services.pages.get_campaign(slug, current_user)
+    if campaign is None:
+        abort(404)
+    pagination = services.pages.list_backers(campaign, page=request.args.get("page", 1, type=int))
+    return render_template("campaigns/backers.html", campaign=campaign, pagination=pagination)
+
+
+@bp.route("/<slug>/updates")
+def updates(slug):
+    campaign = services.pages.get_campaign(slug, current_user)
+    if campaign is None:
+        abort(404)
+    pagination = services.pages.list_updates(campaign, page=request.args.get("page", 1, type=int))
+    return render_template(
+        "campaigns/updates.html",
+        campaign=campaign,
+        pagination=pagination,
+        sees_backer_updates=services.pages.sees_backer_updates(campaign, current_user),
+    )
+
+
+@bp.route("/<slug>/comments")
+def comments(slug):
+    campaign = services.pages.get_campaign(slug, current_user)
+    if campaign is None:
+        abort(404)
+    pagination = services.comments.list_comments(campaign, page=request.args.get("page", 1, type=int))
+    return render_template("campaigns/comments.html", campaign=campaign, pagination=pagination)
+
+
+@bp.route("/<slug>/comments", methods=["POST"])
+@limiter.limit(COMMENT_RATE_LIMIT, key_func=_person_or_address)
+@require_login
+def post_comment(slug):
+    campaign = services.pages.get_campaign(slug, current_user)
+    if campaign is None:
+        abort(404)
+    form = forms.CommentForm()
+    if form.validate_on_submit():
+        try:
+            services.comments.post_comment(current_user, campaign.id, form.body.data)
+        except CampaignError as exc:
+            apply_error(form, exc)
+        else:
+            flash(_("Your comment is posted."), "success")
+            return redirect(url_for("campaigns.show", slug=slug, _anchor="comments"))
+    page = services.pages.campaign_page(slug, current_user)
+    return render_template("campaigns/show.html", locale=current_locale(), comment_form=form, **page), 422
+
+
+@bp.route("/<slug>/comments/<int:comment_id>/delete", methods=["POST"])
+@require_login
+def delete_comment(slug, comment_id):
+    if forms.ConfirmForm().validate_on_submit():
+        try:
+            services.comments.delete_comment(current_user, comment_id, slug=slug)
+        except CampaignError as exc:
+            flash(str(exc.message), "error")
+        else:
+            flash(_("Your comment is deleted."), "success")
+    return redirect(safe_next(url_for("campaigns.show", slug=slug, _anchor="comments")))
+
+
+@bp.route("/<slug>/image/<int:file_id>")
+def image(slug, file_id):
+    campaign, stored = services.pages.campaign_image(slug, file_id, current_user)
+    if stored is None:
+        abort(404)
+    response = send_stored(stored, as_attachment=False)
+    if campaign.is_public:
+        # Public covers are the heaviest part of the page: let phones cache them.
+        response.headers["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+@bp.route("/my-pledges")
+@require_login
+def my_pledges():
+    pagination = services.pages.pledges_for_user(current_user, page=request.args.get("page", 1, type=int))
+    return render_template("campaigns/my_pledges.html", pagination=pagination)

@@ -1,0 +1,318 @@
+"""Campaign management: the creator's drafts, budget, rewards and updates; staff review, moderation, matching pools."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.datastructures import FileStorage
+
+from wcl.accounts.permissions import abort_unless, require, require_login
+from wcl.campaigns import forms, services
+from wcl.campaigns.errors import CampaignError
+from wcl.campaigns.models import CampaignStatus
+from wcl.campaigns.views import bp
+from wcl.forms import apply_error, safe_next
+from wcl.i18n import current_locale
+from wcl.labs.services import all_labs
+
+
+def _campaign_or_404(slug):
+    campaign = services.pages.campaign_for_manage(slug, current_user)
+    if campaign is None:
+        abort(404)
+    return campaign
+
+
+@bp.route("/mine")
+@require_login
+def mine():
+    campaigns, totals = services.pages.my_campaigns(current_user)
+    return render_template(
+        "campaigns/mine.html",
+        campaigns=campaigns,
+        totals=totals,
+        may_create=services.drafts.may_create_campaign(current_user),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@require("campaigns.create")
+def new():
+    if not services.drafts.may_create_campaign(current_user):
+        return render_template("campaigns/not_ready.html"), 403
+    form = forms.CampaignForm()
+    if request.method == "GET":
+        form.creator_name.data = current_user.public_name
+    if form.validate_on_submit():
+        try:
+            campaign = services.drafts.create_campaign(
+                current_user, form.values(), cover=_uploaded(form.cover)
+            )
+        except CampaignError as exc:
+            apply_error(form, exc)
+        else:
+            flash(_("Your draft is saved. Add rewards and a budget, then send it for review."), "success")
+            return redirect(url_for("campaigns.manage", slug=campaign.slug))
+    return render_template("campaigns/edit.html", form=form, campaign=None), 422 if form.errors else 200
+
+
+@bp.route("/<slug>/edit", methods=["GET", "POST"])
+@require_login
+def edit(slug):
+    campaign = _campaign_or_404(slug)
+    abort_unless("campaigns.edit", campaign)
+    form = forms.CampaignForm(obj=campaign)
+    if request.method == "GET":
+        form.story.data = campaign.story_md
+        form.goal.data = campaign.goal_amount
+        form.starts_on.data = _local_date(campaign.starts_at)
+        form.ends_on.data = _local_date(campaign.ends_at, last_day=True)
+    if form.validate_on_submit():
+        try:
+            services.drafts.update_campaign(
+                current_user, campaign.id, form.values(), cover=_uploaded(form.cover)
+            )
+        except CampaignError as exc:
+            apply_error(form, exc)
+        else:
+            flash(_("Your changes are saved."), "success")
+            return redirect(url_for("campaigns.manage", slug=campaign.slug))
+    return render_template("campaigns/edit.html", form=form, campaign=campaign), 422 if form.errors else 200
+
+
+def _uploaded(field):
+    # With obj=campaign the field starts out holding the stored cover, not an upload.
+    return field.data if isinstance(field.data, FileStorage) and field.data.filename else None
+
+
+def _local_date(moment, last_day=False):
+    from datetime import timedelta
+
+    from wcl.time import to_local
+
+    local = to_local(moment)
+    return (local - timedelta(days=1)).date() if last_day else local.date()
+
+
+def _manage_forms(campaign):
+    tier_form = forms.TierForm(prefix="tier")
+    tier_form.pickup_lab_id.choices = [("", _("Any lab"))] + [
+        (lab.id, lab.name(current_locale())) for lab in all_labs()
+    ]
+    return {
+        "tier_form": tier_form,
+        "budget_form": forms.BudgetLineForm(prefix="budget"),
+        "update_form": forms.UpdateForm(prefix="update"),
+        "review_form": forms.ReviewForm(prefix="review"),
+        "cancel_form": forms.ReasonForm(prefix="cancel"),
+        "confirm": forms.ConfirmForm(),
+    }
+
+
+def _render_manage(campaign, status=200, **overrides):
+    context = _manage_forms(campaign)
+    context.update(overrides)
+    return render_template("campaigns/manage.html", campaign=campaign, **context), status
+
+
+@bp.route("/<slug>/manage")
+@require_login
+def manage(slug):
+    return _render_manage(_campaign_or_404(slug))
+
+
+@bp.route("/<slug>/budget", methods=["POST"])
+@require_login
+def add_budget_line(slug):
+    campaign = _campaign_or_404(slug)
+    form = forms.BudgetLineForm(prefix="budget")
+    if form.validate_on_submit():
+        try:
+            services.drafts.add_budget_line(
+                current_user, campaign.id, form.description.data, form.amount.data
+            )
+        except CampaignError as exc:
+            apply_error(form, exc)
+        else:
+            return redirect(url_for("campaigns.manage", slug=slug, _anchor="budget"))
+    return _render_manage(campaign, 422, budget_form=form)
+
+
+@bp.route("/<slug>/budget/<int:line_id>/delete", methods=["POST"])
+@require_login
+def remove_budget_line(slug, line_id):
+    _campaign_or_404(slug)
+    if forms.ConfirmForm().validate_on_submit():
+        try:
+            services.drafts.remove_budget_line(current_user, line_id)
+        except CampaignError as exc:
+            flash(str(exc.message), "error")
+    return redirect(url_for("campaigns.manage", slug=slug, _anchor="budget"))
+
+
+@bp.route("/<slug>/tiers", methods=["POST"])
+@require_login
+def add_tier(slug):
+    campaign = _campaign_or_404(slug)
+    context = _manage_forms(campaign)
+    form = context["tier_form"]
+    if form.validate_on_submit():
+        try:
+            services.drafts.add_tier(current_user, campaign.id, form.values())
+        except CampaignError as exc:
+            apply_error(form, exc)
+        else:
+            return redirect(url_for("campaigns.manage", slug=slug, _anchor="rewards"))
+    return _render_manage(campaign, 422, tier_form=form)
+
+
+@bp.route("/<slug>/tiers/<int:tier_id>/delete", methods=["POST"])
+@require_login
+def remove_tier(slug, tier_id):
+    _campaign_or_404(slug)
+    if forms.ConfirmForm().validate_on_submit():
+        try:
+            services.drafts.remove_tier(current_user, tier_id)
+        except CampaignError as exc:
+            flash(str(exc.message), "error")
+    return redirect(url_for("campaigns.manage", slug=slug, _anchor="rewards"))
+
+
+@bp.route("/<slug>/submit", methods=["POST"])
+@require_login
+def submit(slug):
+    campaign = _campaign_or_404(slug)
+    if forms.ConfirmForm().validate_on_submit():
+        try:
+            services.lifecycle.submit_campaign(current_user, campaign.id)
+        except CampaignError as exc:
+            flash(str(exc.message), "error")
+        else:
+            flash(_("Thank you! Staff will review your campaign and write to you."), "success")
+    return redirect(url_for("campaigns.manage", slug=slug))
+
+
+@bp.route("/<slug>/updates", methods=["POST"])
+@require_login
+def post_update(slug):
+    campaign = _campaign_or_404(slug)
+    form = forms.UpdateForm(prefix="update")
+    if form.validate_on_submit():
+        try:
+            services.updates.post_update(
+                current_user, campaign.id, form.title.data, form.body.data, form.visibility.data
+            )
+        except CampaignError as exc:
+            apply_error(form, exc)
+        else:
+            flash(_("Your update is posted. Backers will get it by email."), "success")
+            return redirect(url_for("campaigns.show", slug=slug))
+    return _render_manage(campaign, 422, update_form=form)
+
+
+@bp.route("/review")
+@require("campaigns.moderate")
+def review_queue():
+    waiting, others = services.pages.review_queue(current_user, page=request.args.get("page", 1, type=int))
+    return render_template("campaigns/review_queue.html", waiting=waiting, others=others)
+
+
+@bp.route("/<slug>/review", methods=["POST"])
+@require("campaigns.moderate")
+def review(slug):
+    campaign = _campaign_or_404(slug)
+    form = forms.ReviewForm(prefix="review")
+    if form.validate_on_submit():
+        try:
+            if form.approve.data:
+                services.lifecycle.approve_campaign(current_user, campaign.id)
+                flash(_("The campaign is approved."), "success")
+            else:
+                services.lifecycle.return_campaign(current_user, campaign.id, form.comment.data)
+                flash(_("The campaign is returned to its creator."), "success")
+        except CampaignError as exc:
+            apply_error(form, exc)
+            return _render_manage(campaign, 422, review_form=form)
+    return redirect(url_for("campaigns.manage", slug=slug))
+
+
+@bp.route("/<slug>/cancel", methods=["POST"])
+@require("campaigns.moderate")
+def cancel(slug):
+    campaign = _campaign_or_404(slug)
+    form = forms.ReasonForm(prefix="cancel")
+    if form.validate_on_submit():
+        try:
+            services.lifecycle.cancel_campaign(current_user, campaign.id, form.reason.data)
+        except CampaignError as exc:
+            apply_error(form, exc)
+            return _render_manage(campaign, 422, cancel_form=form)
+        flash(_("The campaign is cancelled. Paid pledges will be refunded."), "success")
+    return redirect(url_for("campaigns.manage", slug=slug))
+
+
+@bp.route("/<slug>/updates/<int:update_id>/hide", methods=["POST"])
+@require("campaigns.moderate")
+def hide_update(slug, update_id):
+    form = forms.ReasonForm()
+    if form.validate_on_submit():
+        try:
+            services.updates.hide_update(current_user, update_id, form.reason.data, slug=slug)
+        except CampaignError as exc:
+            flash(str(exc.message), "error")
+        else:
+            flash(_("The update is hidden."), "success")
+    else:
+        flash(_("Say why the update is hidden (at most 300 characters)."), "error")
+    return redirect(url_for("campaigns.show", slug=slug, _anchor="updates"))
+
+
+@bp.route("/<slug>/comments/<int:comment_id>/hide", methods=["POST"])
+@require("campaigns.moderate")
+def hide_comment(slug, comment_id):
+    form = forms.ReasonForm()
+    if form.validate_on_submit():
+        try:
+            services.comments.hide_comment(current_user, comment_id, form.reason.data, slug=slug)
+        except CampaignError as exc:
+            flash(str(exc.message), "error")
+        else:
+            flash(_("The comment is hidden."), "success")
+    else:
+        flash(_("Say why the comment is hidden (at most 300 characters)."), "error")
+    return redirect(safe_next(url_for("campaigns.show", slug=slug, _anchor="comments")))
+
+
+@bp.route("/matching/", methods=["GET", "POST"])
+@require("matching.manage")
+def pools():
+    return _pool_form(None)
+
+
+@bp.route("/matching/<int:pool_id>", methods=["GET", "POST"])
+@require("matching.manage")
+def edit_pool(pool_id):
+    return _pool_form(pool_id)
+
+
+def _pool_form(pool_id):
+    pools = services.pools.list_pools(current_user)
+    pool = next((p for p in pools if p.id == pool_id), None)
+    if pool_id is not None and pool is None:
+        abort(404)
+    form = forms.PoolForm(obj=pool)
+    form.campaigns.choices = [(cid, title) for cid, title in services.pools.pool_choices()]
+    if pool is not None and request.method == "GET":
+        form.campaigns.data = [c.id for c in pool.campaigns]
+        form.starts_on.data = _local_date(pool.starts_at)
+        form.ends_on.data = _local_date(pool.ends_at, last_day=True)
+    if form.validate_on_submit():
+        try:
+            services.pools.save_pool(current_user, form.values(), pool_id)
+        except CampaignError as exc:
+            apply_error(form, exc)
+        else:
+            flash(_("The matching pool is saved."), "success")
+            return redirect(url_for("campaigns.pools"))
+    return render_template(
+        "campaigns/pools.html", form=form, pools=pools, pool=pool, statuses=CampaignStatus
+    ), 422 if form.errors else 200

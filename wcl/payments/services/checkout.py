@@ -1,0 +1,116 @@
+"""Checkout: a backer pledges and is sent to the online provider; confirmations mark it paid or closed."""
+
+from flask_babel import lazy_gettext as _l
+
+from wcl.audit.services import record
+from wcl.campaigns.models import Pledge, PledgeStatus
+from wcl.campaigns.pledging import PledgeError, new_pledge
+from wcl.extensions import db
+from wcl.payments.providers import ProviderError, ProviderUnavailable, checkout_provider, get_provider
+from wcl.payments.services._common import _apply_closed, _apply_paid, _lock_pledge, log
+
+
+def online_provider_name():
+    """The provider online pledges use now; raises ``PledgeError`` if none is available."""
+    try:
+        return checkout_provider().name
+    except ProviderUnavailable:
+        log.exception("no online payment provider")
+        raise PledgeError(
+            _l(
+                "Online payment is not available at the moment. Please contact the lab to pay in cash or by transfer."
+            )
+        ) from None
+
+
+def begin_checkout(pledge):
+    """Hand a new pending pledge to its provider; returns the URL to send the backer to.
+
+    Part of the caller's unit of work (flushes; the pledge service commits).
+    """
+    try:
+        url = get_provider(pledge.provider).start_checkout(pledge)
+    except (ProviderError, ProviderUnavailable):
+        # Nothing is kept: the unit goes back to the tier with the rollback.
+        db.session.rollback()
+        log.exception("checkout could not be started")
+        raise PledgeError(
+            _l("Online payment is not available at the moment. Please try again in a few minutes.")
+        ) from None
+    record("pledge.checkout_started", pledge, provider=pledge.provider)
+    return url
+
+
+def create_pledge(
+    campaign_id,
+    *,
+    amount,
+    currency,
+    actor=None,
+    tier_id=None,
+    name=None,
+    email=None,
+    anonymous=False,
+    gender=None,
+    locale=None,
+):
+    """A backer (``actor`` signed in, or a guest with name and email) pledges; returns ``(pledge, url)``.
+
+    The pledge is created ``pending``, holding a unit of its tier, and handed
+    to the online provider; ``url`` is where to send the backer to pay. Only
+    the provider's confirmation marks it paid.
+    """
+    try:
+        provider = online_provider_name()
+        pledge = new_pledge(
+            campaign_id,
+            amount=amount,
+            currency=currency,
+            provider=provider,
+            tier_id=tier_id,
+            backer=actor if getattr(actor, "is_authenticated", False) else None,
+            name=name,
+            email=email,
+            anonymous=anonymous,
+            gender=gender,
+            locale=locale,
+        )
+    except PledgeError:
+        db.session.rollback()
+        raise
+    record("pledge.created", pledge, actor=pledge.backer_id, amount=amount, tier_id=tier_id)
+    url = begin_checkout(pledge)
+    db.session.commit()
+    return pledge, url
+
+
+def mark_pledge_paid(pledge_id, amount, currency, provider_ref=None, actor=None, source="api"):
+    """Confirm a payment of ``amount`` for a pending pledge; returns the outcome text.
+
+    Idempotent: a pledge already paid (or closed) is left as it is.
+    """
+    pledge = _lock_pledge(pledge_id)
+    if pledge is None:
+        db.session.rollback()
+        return "ignored: unknown pledge"
+    outcome = _apply_paid(pledge, amount, currency, provider_ref, actor, source)
+    db.session.commit()
+    return outcome
+
+
+def mark_pledge_closed(pledge_id, expired=False, actor=None, source="api"):
+    """A pending pledge failed (or expired): close it and give its tier unit back."""
+    pledge = _lock_pledge(pledge_id)
+    if pledge is None:
+        db.session.rollback()
+        return "ignored: unknown pledge"
+    outcome = _apply_closed(pledge, PledgeStatus.EXPIRED if expired else PledgeStatus.FAILED, actor, source)
+    db.session.commit()
+    return outcome
+
+
+def pledge_by_token(token):
+    """The pledge behind a checkout/status link, or ``None``."""
+    if not token or len(token) > 64:
+        return None
+    return db.session.scalar(db.select(Pledge).where(Pledge.token == token))
