@@ -13,6 +13,7 @@ from functools import wraps
 from flask import abort
 from flask_login import current_user
 
+from wcl.applications.queries import is_active_reviewer
 from wcl.extensions import login_manager
 
 
@@ -240,8 +241,6 @@ def _staff_in_lab(user, obj):
 
 
 def _active_reviewer(user, application):
-    from wcl.applications.services import is_active_reviewer
-
     return has_role(user, Role.REVIEWER) and is_active_reviewer(user.id, application.id)
 
 
