@@ -83,51 +83,64 @@ def _photo():
     return FileStorage(stream=out, filename="my-work.jpg", content_type="image/jpeg")
 
 
+CALL_TEXTS = {
+    "title_en": "Osh Creative Lab — spring 2026",
+    "title_ru": "Творческая лаборатория Ош — весна 2026",
+    "title_ky": "Ош чыгармачыл лабораториясы — 2026-жылдын жазы",
+    "description_en": "Four months of workshops, a personal mentor and help to prepare a "
+    "crowdfunding campaign for your creative business.",
+    "description_ru": "Четыре месяца мастер-классов, личный наставник и помощь в подготовке "
+    "краудфандинговой кампании для вашего творческого дела.",
+    "description_ky": "Төрт ай бою мастер-класстар, жеке насаатчы жана чыгармачыл ишиңиз үчүн "
+    "краудфандинг кампаниясын даярдоого жардам.",
+    "eligibility_en": "Women aged 18 and over living in Osh, Jalal-Abad or Batken region.",
+    "eligibility_ru": "Женщины от 18 лет, живущие в Ошской, Джалал-Абадской или Баткенской области.",
+    "eligibility_ky": "Ош, Жалал-Абад же Баткен облусунда жашаган 18 жаштан жогорку аялдар.",
+}
+QUESTIONS = (
+    # kind, label en / ru / ky, required, English options (one per line)
+    ("short_text", "What is your craft?", "Чем вы занимаетесь?", "Эмне менен алектенесиз?", True, ""),
+    (
+        "long_text",
+        "What do you want to achieve in the lab?",
+        "Чего вы хотите достичь в лаборатории?",
+        "Лабораторияда эмнеге жетишүүнү каалайсыз?",
+        True,
+        "",
+    ),
+    ("choice", "Your experience", "Ваш опыт", "Тажрыйбаңыз", False, "Beginner\nExperienced"),
+    (
+        "number",
+        "How many years have you worked in your craft?",
+        "Сколько лет вы этим занимаетесь?",
+        "Канча жылдан бери бул иш менен алектенесиз?",
+        False,
+        "",
+    ),
+    ("file", "A photo of your work", "Фото вашей работы", "Ишиңиздин сүрөтү", False, ""),
+)
+CRITERIA = (
+    # label en / ru / ky, weight
+    ("Originality", "Оригинальность", "Өзгөчөлүгү", 2),
+    ("Feasibility of the plan", "Реалистичность плана", "Пландын ишке ашуучулугу", 2),
+    ("Benefit to the community", "Польза для сообщества", "Коомчулукка пайдасы", 1),
+)
+
+
 def _create_call(staff, lab):
     now = utcnow()
     call = services.create_call(
         staff,
         {
             "lab_id": lab.id,
-            "title_en": "Osh Creative Lab — spring 2026",
-            "title_ru": "Творческая лаборатория Ош — весна 2026",
-            "title_ky": "Ош чыгармачыл лабораториясы — 2026-жылдын жазы",
-            "description_en": "Four months of workshops, a personal mentor and help to prepare a "
-            "crowdfunding campaign for your creative business.",
-            "description_ru": "Четыре месяца мастер-классов, личный наставник и помощь в подготовке "
-            "краудфандинговой кампании для вашего творческого дела.",
-            "description_ky": "Төрт ай бою мастер-класстар, жеке насаатчы жана чыгармачыл ишиңиз үчүн "
-            "краудфандинг кампаниясын даярдоого жардам.",
-            "eligibility_en": "Women aged 18 and over living in Osh, Jalal-Abad or Batken region.",
-            "eligibility_ru": "Женщины от 18 лет, живущие в Ошской, Джалал-Абадской или Баткенской области.",
-            "eligibility_ky": "Ош, Жалал-Абад же Баткен облусунда жашаган 18 жаштан жогорку аялдар.",
+            **CALL_TEXTS,
             "opens_at": now - timedelta(days=10),
             "closes_at": now + timedelta(days=30),
             "reviews_required": 2,
             "blind_review": True,
         },
     )
-    for kind, en, ru, ky, required, options in (
-        ("short_text", "What is your craft?", "Чем вы занимаетесь?", "Эмне менен алектенесиз?", True, ""),
-        (
-            "long_text",
-            "What do you want to achieve in the lab?",
-            "Чего вы хотите достичь в лаборатории?",
-            "Лабораторияда эмнеге жетишүүнү каалайсыз?",
-            True,
-            "",
-        ),
-        ("choice", "Your experience", "Ваш опыт", "Тажрыйбаңыз", False, "Beginner\nExperienced"),
-        (
-            "number",
-            "How many years have you worked in your craft?",
-            "Сколько лет вы этим занимаетесь?",
-            "Канча жылдан бери бул иш менен алектенесиз?",
-            False,
-            "",
-        ),
-        ("file", "A photo of your work", "Фото вашей работы", "Ишиңиздин сүрөтү", False, ""),
-    ):
+    for kind, en, ru, ky, required, options in QUESTIONS:
         services.add_question(
             staff,
             call,
@@ -142,11 +155,7 @@ def _create_call(staff, lab):
                 "options_ky": "Жаңы баштаган\nТажрыйбалуу" if options else "",
             },
         )
-    for en, ru, ky, weight in (
-        ("Originality", "Оригинальность", "Өзгөчөлүгү", 2),
-        ("Feasibility of the plan", "Реалистичность плана", "Пландын ишке ашуучулугу", 2),
-        ("Benefit to the community", "Польза для сообщества", "Коомчулукка пайдасы", 1),
-    ):
+    for en, ru, ky, weight in CRITERIA:
         services.add_criterion(
             staff,
             call,

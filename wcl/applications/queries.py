@@ -1,7 +1,7 @@
-"""Read-only application lookups that other domains and the permission rules need.
+"""Read-only lookups about applications that the permission rules and other domains need.
 
-Imports only models (never permissions or services), so that
-``wcl.accounts.permissions`` can import it at module level without a cycle.
+Imports only models: ``wcl.accounts.permissions`` imports this module at its
+top, so nothing here may import permissions or services.
 """
 
 from wcl.applications.models import AssignmentStatus, ReviewAssignment
@@ -19,4 +19,13 @@ def is_active_reviewer(user_id, application_id):
             )
         )
         is not None
+    )
+
+
+def assignment_of(reviewer_id, application_id):
+    """The reviewer's assignment to the application (whatever its status), or ``None``."""
+    return db.session.scalar(
+        db.select(ReviewAssignment).where(
+            ReviewAssignment.application_id == application_id, ReviewAssignment.reviewer_id == reviewer_id
+        )
     )

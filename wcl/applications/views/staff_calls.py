@@ -1,0 +1,216 @@
+"""Staff pages that set up a call: its texts and dates, its questions and its rubric."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from wcl.accounts.permissions import abort_unless, is_admin, require
+from wcl.applications import forms, services
+from wcl.applications.models import CallQuestion, RubricCriterion
+from wcl.applications.views import bp
+from wcl.applications.views._common import flash_error, get_call
+from wcl.extensions import db
+from wcl.i18n import current_locale
+from wcl.labs.services import all_labs
+from wcl.time import BISHKEK, local_to_utc
+
+
+def _to_utc(naive):
+    return local_to_utc(naive, BISHKEK) if naive else None
+
+
+def _to_local_naive(aware):
+    return aware.astimezone(BISHKEK).replace(tzinfo=None) if aware else None
+
+
+def _lab_choices():
+    labs = all_labs()
+    if not is_admin(current_user) and current_user.lab_id is not None:
+        labs = [lab for lab in labs if lab.id == current_user.lab_id]
+    return [(lab.id, lab.name(current_locale())) for lab in labs]
+
+
+@bp.route("/staff/calls/")
+@require("calls.manage")
+def staff_calls():
+    page = request.args.get("page", 1, type=int)
+    pagination = services.calls_for_staff(current_user, page)
+    counts = services.application_counts([c.id for c in pagination.items])
+    return render_template("applications/staff_calls.html", pages=pagination, counts=counts)
+
+
+@bp.route("/staff/calls/new", methods=["GET", "POST"])
+@require("calls.manage")
+def new_call():
+    form = forms.CallForm()
+    form.lab_id.choices = _lab_choices()
+    if form.validate_on_submit():
+        try:
+            call = services.create_call(current_user, form.data_for_service(_to_utc))
+        except services.ApplicationError as exc:
+            flash_error(exc, form)
+        else:
+            flash(_("The call is saved. Now add its questions and scoring criteria."), "success")
+            return redirect(url_for("applications.call_setup", call_id=call.id))
+    return render_template("applications/call_form.html", form=form, call=None), 422 if form.errors else 200
+
+
+@bp.route("/staff/calls/<int:call_id>/edit", methods=["GET", "POST"])
+@require("calls.manage")
+def edit_call(call_id):
+    call = get_call(call_id)
+    form = forms.CallForm(obj=call)
+    form.lab_id.choices = _lab_choices()
+    if request.method == "GET":
+        form.opens_at.data = _to_local_naive(call.opens_at)
+        form.closes_at.data = _to_local_naive(call.closes_at)
+    if form.validate_on_submit():
+        try:
+            services.update_call(current_user, call, form.data_for_service(_to_utc))
+        except services.ApplicationError as exc:
+            flash_error(exc, form)
+        else:
+            flash(_("The call is saved."), "success")
+            return redirect(url_for("applications.call_setup", call_id=call.id))
+    return render_template("applications/call_form.html", form=form, call=call), 422 if form.errors else 200
+
+
+@bp.route("/staff/calls/<int:call_id>/form")
+@require("calls.manage")
+def call_setup(call_id):
+    call = get_call(call_id)
+    return render_template(
+        "applications/call_setup.html",
+        call=call,
+        question_form=forms.QuestionForm(),
+        criterion_form=forms.CriterionForm(),
+        form=forms.ActionForm(),
+    )
+
+
+@bp.route("/staff/calls/<int:call_id>/questions", methods=["POST"])
+@require("calls.manage")
+def add_question(call_id):
+    call = get_call(call_id)
+    form = forms.QuestionForm()
+    if form.validate_on_submit():
+        try:
+            services.add_question(current_user, call, form.data)
+        except services.ApplicationError as exc:
+            flash_error(exc, form)
+        else:
+            flash(_("The question is added."), "success")
+            return redirect(url_for("applications.call_setup", call_id=call.id))
+    return render_template(
+        "applications/call_setup.html",
+        call=call,
+        question_form=form,
+        criterion_form=forms.CriterionForm(formdata=None),
+        form=forms.ActionForm(),
+    ), 422
+
+
+@bp.route("/staff/questions/<int:question_id>/edit", methods=["GET", "POST"])
+@require("calls.manage")
+def edit_question(question_id):
+    question = db.get_or_404(CallQuestion, question_id)
+    abort_unless("calls.manage", question.call)
+    form = forms.QuestionForm()
+    if request.method == "GET":
+        form.fill_from(question)
+    if form.validate_on_submit():
+        try:
+            services.update_question(current_user, question, form.data)
+        except services.ApplicationError as exc:
+            flash_error(exc, form)
+        else:
+            flash(_("The question is saved."), "success")
+            return redirect(url_for("applications.call_setup", call_id=question.call_id))
+    return render_template(
+        "applications/item_form.html", form=form, call=question.call, heading=_("Edit the question")
+    ), 422 if form.errors else 200
+
+
+@bp.route("/staff/questions/<int:question_id>/delete", methods=["POST"])
+@require("calls.manage")
+def delete_question(question_id):
+    question = db.get_or_404(CallQuestion, question_id)
+    abort_unless("calls.manage", question.call)
+    call_id = question.call_id
+    if forms.ActionForm().validate_on_submit():
+        try:
+            services.delete_question(current_user, question)
+        except services.ApplicationError as exc:
+            flash(str(exc.message), "error")
+        else:
+            flash(_("The question is deleted."), "success")
+    return redirect(url_for("applications.call_setup", call_id=call_id))
+
+
+@bp.route("/staff/questions/<int:question_id>/move/<direction>", methods=["POST"])
+@require("calls.manage")
+def move_question(question_id, direction):
+    question = db.get_or_404(CallQuestion, question_id)
+    abort_unless("calls.manage", question.call)
+    if direction not in ("up", "down"):
+        abort(404)
+    if forms.ActionForm().validate_on_submit():
+        services.move_question(current_user, question, -1 if direction == "up" else 1)
+    return redirect(url_for("applications.call_setup", call_id=question.call_id))
+
+
+@bp.route("/staff/calls/<int:call_id>/criteria", methods=["POST"])
+@require("calls.manage")
+def add_criterion(call_id):
+    call = get_call(call_id)
+    form = forms.CriterionForm()
+    if form.validate_on_submit():
+        try:
+            services.add_criterion(current_user, call, form.data)
+        except services.ApplicationError as exc:
+            flash_error(exc, form)
+        else:
+            flash(_("The criterion is added."), "success")
+            return redirect(url_for("applications.call_setup", call_id=call.id))
+    return render_template(
+        "applications/call_setup.html",
+        call=call,
+        question_form=forms.QuestionForm(formdata=None),
+        criterion_form=form,
+        form=forms.ActionForm(),
+    ), 422
+
+
+@bp.route("/staff/criteria/<int:criterion_id>/edit", methods=["GET", "POST"])
+@require("calls.manage")
+def edit_criterion(criterion_id):
+    criterion = db.get_or_404(RubricCriterion, criterion_id)
+    abort_unless("calls.manage", criterion.call)
+    form = forms.CriterionForm(obj=criterion)
+    if form.validate_on_submit():
+        try:
+            services.update_criterion(current_user, criterion, form.data)
+        except services.ApplicationError as exc:
+            flash_error(exc, form)
+        else:
+            flash(_("The criterion is saved."), "success")
+            return redirect(url_for("applications.call_setup", call_id=criterion.call_id))
+    return render_template(
+        "applications/item_form.html", form=form, call=criterion.call, heading=_("Edit the criterion")
+    ), 422 if form.errors else 200
+
+
+@bp.route("/staff/criteria/<int:criterion_id>/delete", methods=["POST"])
+@require("calls.manage")
+def delete_criterion(criterion_id):
+    criterion = db.get_or_404(RubricCriterion, criterion_id)
+    abort_unless("calls.manage", criterion.call)
+    call_id = criterion.call_id
+    if forms.ActionForm().validate_on_submit():
+        try:
+            services.delete_criterion(current_user, criterion)
+        except services.ApplicationError as exc:
+            flash(str(exc.message), "error")
+        else:
+            flash(_("The criterion is deleted."), "success")
+    return redirect(url_for("applications.call_setup", call_id=call_id))
