@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 from sqlalchemy.orm import selectinload
 
-from wcl.accounts.permissions import ensure, is_admin
+from wcl.accounts.permissions import ensure, lab_scope
 from wcl.applications.models import LOCALES, Application, Call
 from wcl.applications.services._common import clean_text, fail
 from wcl.audit.services import record
@@ -54,8 +54,7 @@ def list_open_calls(page=1, per_page=20):
 def calls_for_staff(actor, page=1, per_page=20):
     """Calls the staff member may manage (her lab, or all), newest first."""
     stmt = db.select(Call).options(selectinload(Call.lab)).order_by(Call.opens_at.desc(), Call.id.desc())
-    if not is_admin(actor) and actor.lab_id is not None:
-        stmt = stmt.where(Call.lab_id == actor.lab_id)
+    stmt = lab_scope(stmt, actor, Call.lab_id)
     return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
 
 

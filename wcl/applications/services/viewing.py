@@ -1,6 +1,6 @@
 """Who sees what of an application: the applicant, staff, or a reviewer (blind in the first pass)."""
 
-from wcl.accounts.permissions import Role, can, has_role, is_admin
+from wcl.accounts.permissions import can
 from wcl.applications.services._common import S
 
 
@@ -8,11 +8,9 @@ def viewer_role(user, application):
     """How ``user`` sees the application: "owner", "staff", "reviewer" or ``None``."""
     if application.applicant_id == getattr(user, "id", None):
         return "owner"
-    if is_admin(user) or (
-        has_role(user, Role.STAFF) and can("applications.view_all", application.call, user)
-    ):
+    if can("applications.view_all", application.call, user):
         return "staff"
-    if can("applications.review", application, user=user) and has_role(user, Role.REVIEWER):
+    if can("applications.review", application, user=user):
         return "reviewer"
     return None
 

@@ -4,7 +4,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from wcl.accounts.permissions import abort_unless, is_admin, require
+from wcl.accounts.permissions import abort_unless, in_lab_scope, require
 from wcl.applications import forms, services
 from wcl.applications.models import CallQuestion, RubricCriterion
 from wcl.applications.views import bp
@@ -24,9 +24,7 @@ def _to_local_naive(aware):
 
 
 def _lab_choices():
-    labs = all_labs()
-    if not is_admin(current_user) and current_user.lab_id is not None:
-        labs = [lab for lab in labs if lab.id == current_user.lab_id]
+    labs = [lab for lab in all_labs() if in_lab_scope(current_user, lab.id)]
     return [(lab.id, lab.name(current_locale())) for lab in labs]
 
 
