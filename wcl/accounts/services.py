@@ -293,9 +293,3 @@ def list_users(page=1, per_page=50, query=None):
         like = f"%{query.strip().lower()}%"
         stmt = stmt.where(func.lower(User.email).like(like) | func.lower(User.full_name).like(like))
     return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
-
-
-def set_locale(user, locale):
-    """Remember the language the person picked with the switcher."""
-    user.locale = locale
-    db.session.commit()

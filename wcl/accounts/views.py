@@ -10,6 +10,7 @@ from wcl.accounts.permissions import Role, require, require_login
 from wcl.audit.services import entries_for
 from wcl.extensions import db, limiter
 from wcl.forms import apply_error, safe_next
+from wcl.i18n import remember_language
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
 admin_bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -137,7 +138,8 @@ def profile():
             current_user, form.full_name.data, form.display_name.data, form.phone.data, form.locale.data
         )
         flash(_("Your profile is saved."), "success")
-        return redirect(url_for("accounts.profile"))
+        # The switcher's cookie would otherwise hide the language she just saved.
+        return remember_language(redirect(url_for("accounts.profile")), form.locale.data)
     return render_template("accounts/profile.html", form=form, confirm=forms.ConfirmForm())
 
 
