@@ -8,7 +8,6 @@ pixel limit (decompression bombs) and re-encoded without metadata (GPS).
 import hashlib
 import io
 import re
-import unicodedata
 import uuid
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from PIL import Image, ImageOps
 from wcl.extensions import db
 from wcl.files.errors import UploadError  # noqa: F401  (services.UploadError is the public name)
 from wcl.files.models import StoredFile
+from wcl.text import strip_invisible
 
 IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/webp"})
 PDF_TYPES = frozenset({"application/pdf"})
@@ -90,8 +90,12 @@ def resized_variant(data, width):
 
 
 def safe_display_name(name):
-    """A harmless file name for Content-Disposition (no paths, no control chars)."""
-    name = unicodedata.normalize("NFC", Path(name or "file").name)
+    """A harmless file name for Content-Disposition (no paths, no control chars).
+
+    Normalised as every text is (``wcl.text``): NFC, and no invisible or
+    direction-changing characters (``x\u202egpj.exe.pdf`` shows as ``xfdp.exe.jpg``).
+    """
+    name = strip_invisible(Path(name or "file").name)
     name = re.sub(r"[\x00-\x1f\x7f/\\:*?\"<>|]+", "_", name).strip(" .") or "file"
     return name[:150]
 
