@@ -65,7 +65,10 @@ class Config:
     # Rate limits (Flask-Limiter). Storage is Redis when REDIS_URL is set.
     RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
+    LOGIN_RATE_LIMIT = "10 per minute;50 per hour"  # per IP
+    LOGIN_ACCOUNT_RATE_LIMIT = "5 per minute;20 per hour"  # failed attempts on one account, any IP
+    REGISTER_RATE_LIMIT = "5 per hour;20 per day"  # per IP
+    REGISTER_ADDRESS_RATE_LIMIT = "3 per hour;5 per day"  # per email address, any IP
     RESET_RATE_LIMIT = "5 per minute;20 per hour"
 
     # Mail.

@@ -54,12 +54,35 @@ def _new_user(email, password, full_name, locale=None, roles=(Role.APPLICANT,)):
 
 
 def register_user(email, password, full_name, locale=None):
-    """Create an applicant account and send the verification email."""
-    user = _new_user(email, password, full_name, locale)
-    record("user.registered", user, actor=user)
-    _queue_verification(user)
+    """Create an applicant account and send the verification email.
+
+    When the address already has an account, nothing changes: its owner gets
+    an email (in her language) saying so, with links to sign in or set a new
+    password. The caller answers the same either way and signs nobody in, so
+    the form does not tell anyone which addresses have accounts. Returns
+    nothing for that reason.
+    """
+    email = normalise_email(email)
+    problem = passwords.password_problem(password, email)
+    if problem:  # checked first: a weak password is refused alike for both
+        raise AccountError(problem, field="password")
+    owner = get_user_by_email(email)
+    if owner is None:
+        user = _new_user(email, password, full_name, locale)
+        record("user.registered", user, actor=user)
+        _queue_verification(user)
+    else:
+        passwords.hash_password(password)  # the same cost as creating an account
+        record("user.registration_for_existing_address", owner)
+        queue_email(
+            owner.email,
+            "accounts/already_registered",
+            owner.locale,
+            name=owner.public_name,
+            login_link=absolute_url("accounts.login"),
+            reset_link=absolute_url("accounts.forgot_password"),
+        )
     db.session.commit()
-    return user
 
 
 def _queue_verification(user):
@@ -88,7 +111,12 @@ def _read_link_token(purpose, token, max_age_setting, expired_message):
 
 
 def verify_email(token):
-    """Mark the email in ``token`` verified; raises ``AccountError`` if invalid."""
+    """Mark the email in ``token`` verified; raises ``AccountError`` if invalid.
+
+    Returns the user when this call verified the address (the first use of
+    the link: the caller may sign her in, since registering does not), else
+    ``None``.
+    """
     data = _read_link_token(
         tokens.VERIFY_EMAIL,
         token,
@@ -98,10 +126,11 @@ def verify_email(token):
     user = db.session.get(User, data.get("uid"))
     if user is None or user.email != data.get("email"):
         raise AccountError(_l("This link is not valid."))
-    if user.email_verified_at is None:
-        user.email_verified_at = utcnow()
-        record("user.email_verified", user, actor=user)
-        db.session.commit()
+    if user.email_verified_at is not None:
+        return None
+    user.email_verified_at = utcnow()
+    record("user.email_verified", user, actor=user)
+    db.session.commit()
     return user
 
 

@@ -20,26 +20,52 @@ def _login_limit():
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def _login_account_limit():
+    return current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"]
+
+
+def _register_limit():
+    return current_app.config["REGISTER_RATE_LIMIT"]
+
+
+def _register_address_limit():
+    return current_app.config["REGISTER_ADDRESS_RATE_LIMIT"]
+
+
+def _posted_email():
+    # Limits per account or address, whichever IP the attempts come from.
+    return "email:" + services.normalise_email(request.form.get("email"))[:254]
+
+
+def _failed(response):
+    return response.status_code != 302
+
+
 def _reset_limit():
     return current_app.config["RESET_RATE_LIMIT"]
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(_register_limit, methods=["POST"])
+@limiter.limit(_register_address_limit, methods=["POST"], key_func=_posted_email)
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("accounts.profile"))
     form = forms.RegisterForm()
     if form.validate_on_submit():
         try:
-            user = services.register_user(
+            services.register_user(
                 form.email.data, form.password.data, form.full_name.data, _request_locale()
             )
         except services.AccountError as exc:
             apply_error(form, exc)
         else:
-            login_user(user)
-            flash(_("Welcome! We sent you an email: open the link in it to confirm your address."), "success")
-            return redirect(safe_next(url_for("core.index")))
+            # The same answer whether the address was new or already had an account.
+            flash(
+                _("Thank you! We sent an email to this address: open the link in it to continue."),
+                "success",
+            )
+            return redirect(url_for("accounts.login"))
     return render_template("accounts/register.html", form=form), 200 if not form.errors else 422
 
 
@@ -52,10 +78,12 @@ def _request_locale():
 @bp.route("/verify/<token>")
 def verify_email(token):
     try:
-        services.verify_email(token)
+        user = services.verify_email(token)
     except services.AccountError as exc:
         flash(str(exc.message), "error")
         return render_template("accounts/verify_failed.html"), 400
+    if user is not None and not current_user.is_authenticated:
+        login_user(user)  # registering signs nobody in: the first use of this link does
     flash(_("Thank you, your email address is confirmed."), "success")
     return redirect(url_for("core.index"))
 
@@ -72,6 +100,7 @@ def resend_verification():
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_account_limit, methods=["POST"], key_func=_posted_email, deduct_when=_failed)
 def login():
     if current_user.is_authenticated:
         return redirect(safe_next(url_for("core.index")))
