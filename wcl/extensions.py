@@ -34,14 +34,8 @@ login_manager.session_protection = "basic"
 
 
 @login_manager.user_loader
-def _load_user(session_id):
-    """Session ids are "<user id>:<password stamp>" (see ``User.get_id``)."""
-    from wcl.accounts.models import User
+def _load_user(session_token):
+    """The cookie holds a server-side session's token (``wcl.accounts.sessions``)."""
+    from wcl.accounts.sessions import user_for_token
 
-    user_id, _, stamp = session_id.partition(":")
-    if not user_id.isdigit():
-        return None
-    user = db.session.get(User, int(user_id))
-    if user is None or str(int(user.password_changed_at.timestamp())) != stamp:
-        return None
-    return user
+    return user_for_token(session_token)

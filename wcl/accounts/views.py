@@ -1,10 +1,10 @@
 """Account pages: register, verify, sign in/out, reset, profile, demographics, admin."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from wcl.accounts import forms, services
+from wcl.accounts import forms, services, sessions
 from wcl.accounts.models import User
 from wcl.accounts.permissions import Role, require, require_login
 from wcl.audit.services import entries_for
@@ -14,6 +14,22 @@ from wcl.i18n import remember_language
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
 admin_bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.before_app_request
+def _load_session_first():
+    # The session loader may write (last seen, an ended session): load it before
+    # any view changes anything, so its commit carries only its own change.
+    current_user._get_current_object()
+
+
+def _sign_in(user, remember=False):
+    """Start the browser's session afresh (nothing set before sign-in is kept)
+    with the new server-side session the service opened for ``user``."""
+    next_url = safe_next(url_for("core.index"))
+    session.clear()
+    login_user(user, remember=remember)
+    return next_url
 
 
 def _login_limit():
@@ -83,7 +99,7 @@ def verify_email(token):
         flash(str(exc.message), "error")
         return render_template("accounts/verify_failed.html"), 400
     if user is not None and not current_user.is_authenticated:
-        login_user(user)  # registering signs nobody in: the first use of this link does
+        _sign_in(user)  # registering signs nobody in: the first use of this link does
     flash(_("Thank you, your email address is confirmed."), "success")
     return redirect(url_for("core.index"))
 
@@ -106,10 +122,9 @@ def login():
         return redirect(safe_next(url_for("core.index")))
     form = forms.LoginForm()
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
+        user = services.authenticate(form.email.data, form.password.data, remember=form.remember.data)
         if user is not None:
-            login_user(user, remember=form.remember.data)
-            return redirect(safe_next(url_for("core.index")))
+            return redirect(_sign_in(user, remember=form.remember.data))
         flash(_("The email or password is not correct."), "error")
     return render_template("accounts/login.html", form=form), 200 if request.method == "GET" else 422
 
@@ -118,9 +133,22 @@ def login():
 def logout():
     form = forms.ConfirmForm()
     if form.validate_on_submit():
+        sessions.end_session(getattr(current_user, "session_token", None))
         logout_user()
         flash(_("You are signed out."), "success")
     return redirect(url_for("core.index"))
+
+
+@bp.route("/sessions/end-all", methods=["POST"])
+@require_login
+def end_all_sessions():
+    """Sign out everywhere: every browser and device, this one included."""
+    if forms.ConfirmForm().validate_on_submit():
+        sessions.end_all_sessions(current_user)
+        logout_user()
+        flash(_("You are signed out on every device."), "success")
+        return redirect(url_for("accounts.login"))
+    return redirect(url_for("accounts.profile"))
 
 
 @bp.route("/forgot", methods=["GET", "POST"])
@@ -152,7 +180,7 @@ def reset_password(token):
         except services.AccountError as exc:
             apply_error(form, exc)
         else:
-            login_user(user)
+            _sign_in(user)
             flash(_("Your new password is saved."), "success")
             return redirect(url_for("core.index"))
     return render_template("accounts/reset.html", form=form)
@@ -182,7 +210,6 @@ def change_password():
         except services.AccountError as exc:
             apply_error(form, exc)
         else:
-            login_user(current_user._get_current_object())  # the session id changed with the password
             flash(_("Your new password is saved."), "success")
             return redirect(url_for("accounts.profile"))
     return render_template("accounts/password.html", form=form)
