@@ -6,6 +6,7 @@ variable (development, testing, production) unless it is handed one.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -49,6 +50,12 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     PERMANENT_SESSION_LIFETIME = 60 * 60 * 24 * 14
+    # Server-side sessions (wcl/accounts/sessions.py): "keep me signed in" lasts
+    # 30 days, other sessions a day; staff and admins are signed out after 30
+    # minutes without a request.
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
+    SESSION_LIFETIME = int(_env("WCL_SESSION_LIFETIME", str(60 * 60 * 24)))
+    STAFF_IDLE_TIMEOUT = int(_env("WCL_STAFF_IDLE_TIMEOUT", str(30 * 60)))
     WTF_CSRF_TIME_LIMIT = 60 * 60 * 8
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024
 
@@ -65,7 +72,10 @@ class Config:
     # Rate limits (Flask-Limiter). Storage is Redis when REDIS_URL is set.
     RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
+    LOGIN_RATE_LIMIT = "10 per minute;50 per hour"  # per IP
+    LOGIN_ACCOUNT_RATE_LIMIT = "5 per minute;20 per hour"  # failed attempts on one account, any IP
+    REGISTER_RATE_LIMIT = "5 per hour;20 per day"  # per IP
+    REGISTER_ADDRESS_RATE_LIMIT = "3 per hour;5 per day"  # per email address, any IP
     RESET_RATE_LIMIT = "5 per minute;20 per hour"
 
     # Mail.

@@ -8,6 +8,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config as wcl_config
 from wcl import forms, i18n, queue
+from wcl.core import input as core_input
 from wcl.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 ROOT_DIR = Path(__file__).resolve().parent.parent
@@ -65,6 +66,7 @@ def _init_extensions(app):
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
     forms.init_app(app)
+    core_input.init_app(app)  # before blueprints: routes bind the bounded <int:> converter
     limiter.init_app(app)
     queue.init_app(app)
 

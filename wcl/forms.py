@@ -1,4 +1,5 @@
-"""Shared form pieces: a money field, safe ``next`` redirects and WTForms' messages in ky."""
+"""Shared form pieces: a money field, an id field, safe ``next`` redirects, the one
+text normalisation applied to every form's text fields, and WTForms' messages in ky."""
 
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -8,10 +9,12 @@ from flask import current_app, flash, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import StringField
+from wtforms import HiddenField, IntegerField, PasswordField, StringField
 from wtforms.i18n import messages_path
 
+from wcl.core.input import MAX_INT
 from wcl.money import DEFAULT_CURRENCY, MoneyError, parse_amount
+from wcl.text import clean_text
 
 
 class MoneyField(StringField):
@@ -42,6 +45,22 @@ class MoneyField(StringField):
 
             return str(to_major(self.data, self.currency).normalize())
         return ""
+
+
+class IdField(HiddenField):
+    """A hidden id: ``.data`` is a positive int within the database's range, or
+    ``None`` with an error (a huge or broken id is refused, never looked up)."""
+
+    def process_formdata(self, valuelist):
+        text = (valuelist[0] if valuelist else "").strip()
+        self.data = None
+        if not text:
+            return
+        if not (text.isascii() and text.isdigit()) or not 0 < int(text) <= MAX_INT:
+            raise ValueError(INVALID_CHOICE)
+
+    def _value(self):
+        return "" if self.data is None else str(self.data)
 
 
 def apply_error(form, exc):
@@ -77,6 +96,43 @@ def safe_next(default):
 
 
 REQUIRED = _l("This field is required.")
+INVALID_CHOICE = _l("This choice is not valid. Please reload the page and try again.")
+NUMBER_TOO_LARGE = _l("This number is too large.")
+
+
+# --- One normalisation for every text field -------------------------------------
+
+
+def _normalise_text(value):
+    # A filter: ValueError becomes the field's error; validators (Length…) see the result.
+    return clean_text(value) if isinstance(value, str) else value
+
+
+def _bounded_number(value):
+    if isinstance(value, int) and not -MAX_INT - 1 <= value <= MAX_INT:
+        raise ValueError(NUMBER_TOO_LARGE)
+    return value
+
+
+def _extra_filters(field_class):
+    if issubclass(field_class, PasswordField) or not issubclass(field_class, (StringField, IntegerField)):
+        return ()
+    if issubclass(field_class, IntegerField):
+        return (_bounded_number,)
+    return (_normalise_text,)
+
+
+_flask_wtf_bind_field = FlaskForm.Meta.bind_field
+
+
+def _bind_field(meta, form, unbound_field, options):
+    """Every text field of every ``FlaskForm`` is normalised first (``wcl.text``);
+    every integer field is bounded to the database's integer range."""
+    extra = _extra_filters(unbound_field.field_class)
+    if extra:
+        filters = tuple(options.get("filters", unbound_field.kwargs.get("filters", ())))
+        options = dict(options, filters=(*extra, *filters))
+    return _flask_wtf_bind_field(meta, form, unbound_field, options)
 
 
 # --- WTForms' built-in messages ------------------------------------------------
@@ -124,10 +180,12 @@ def _get_translations(meta, form):
 
 
 def init_app(app):
-    """Every ``FlaskForm`` takes WTForms' messages from ``wtforms_catalogue``.
+    """Every ``FlaskForm`` takes WTForms' messages from ``wtforms_catalogue`` and
+    normalises its text fields (``_bind_field``).
 
     Flask-WTF's own hook loads only WTForms' catalogues (no Kyrgyz); forms in
     every domain subclass ``FlaskForm`` directly, so its ``Meta`` is the one
     central place to point them at ours.
     """
     FlaskForm.Meta.get_translations = _get_translations
+    FlaskForm.Meta.bind_field = _bind_field

@@ -1,7 +1,8 @@
 """Languages: English, Russian and Kyrgyz.
 
-The locale is chosen by the user's setting, then the language cookie set by
-the switcher, then the browser's Accept-Language. Each domain keeps its own
+The locale is chosen by the language cookie set by the switcher (a choice made
+in this browser), then the user's saved setting, then the browser's
+Accept-Language. Saving the setting on the profile sets the cookie too. Each domain keeps its own
 catalogue in ``<package>/translations``; Flask-Babel merges them.
 """
 
@@ -24,17 +25,33 @@ def translation_directories():
 
 
 def select_locale():
-    """Flask-Babel locale selector: user setting, cookie, then browser."""
+    """Flask-Babel locale selector: cookie, user setting, then browser."""
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():  # jobs and CLI choose with force_locale
         return current_app.config["BABEL_DEFAULT_LOCALE"]
-    user_locale = getattr(current_user, "locale", None) if current_user else None
-    if user_locale in languages:
-        return user_locale
     cookie = request.cookies.get(LANGUAGE_COOKIE)
     if cookie in languages:
         return cookie
+    user_locale = getattr(current_user, "locale", None) if current_user else None
+    if user_locale in languages:
+        return user_locale
     return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def remember_language(response, code):
+    """Set (or, for ``None``/"", clear) this browser's language cookie on ``response``."""
+    if not code:
+        response.delete_cookie(LANGUAGE_COOKIE)
+        return response
+    response.set_cookie(
+        LANGUAGE_COOKIE,
+        code,
+        max_age=60 * 60 * 24 * 365,
+        samesite="Lax",
+        httponly=True,
+        secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
+    )
+    return response
 
 
 def current_locale():

@@ -24,6 +24,15 @@ DEFAULT_CURRENCY = "KGS"
 MAX_AMOUNT_MAJOR = Decimal("100000000")
 
 
+# "1500", "1 500", "10\u00a0000,50", "0.5": ASCII digits only (``re.ASCII``), groups
+# of three after the first when spaced, one decimal mark.
+_AMOUNT = re.compile(
+    r"(?P<whole>[0-9]{1,3}(?:[ \u00a0\u202f][0-9]{3})+|[0-9]+)(?:[.,](?P<fraction>[0-9]+))?",
+    re.ASCII,
+)
+_GROUP_SPACE = re.compile(r"[ \u00a0\u202f]")
+
+
 class MoneyError(ServiceError):
     """An amount that cannot be accepted; ``str()`` is a translated message."""
 
@@ -39,21 +48,26 @@ def exponent(currency):
 def parse_amount(text, currency=DEFAULT_CURRENCY, *, allow_zero=False):
     """Parse what a person typed ("1 500,50", "1500.5") into minor units.
 
-    Accepts spaces (also non-breaking) as thousands separators and a comma or
-    a dot as the decimal mark. Raises ``MoneyError`` with a translated message
+    Accepts ASCII digits, spaces (also non-breaking) between groups of three
+    digits, and one comma or dot as the decimal mark; nothing else (no
+    exponents, underscores, signs or other scripts' digits). Raises ``MoneyError`` with a translated message
     for anything that is not a positive amount with at most the currency's
     decimals.
     """
     places = exponent(currency)
-    cleaned = str(text or "").strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
-    if cleaned.count(",") == 1 and "." not in cleaned:
-        cleaned = cleaned.replace(",", ".")
-    try:
-        value = Decimal(cleaned)
-    except (InvalidOperation, ValueError):
-        raise MoneyError(_l("Enter an amount as a number, for example 1500.")) from None
-    if not value.is_finite():
+    cleaned = str(text or "").strip()
+    if cleaned.startswith("-") and _AMOUNT.fullmatch(cleaned[1:].lstrip()):
+        raise MoneyError(_l("The amount must be more than zero."))
+    match = _AMOUNT.fullmatch(cleaned)
+    if match is None:
         raise MoneyError(_l("Enter an amount as a number, for example 1500."))
+    # Only ASCII digits are left once the group spaces are gone: Decimal() alone
+    # would also take "5e3", "1_0_0", "NaN" and full-width or Arabic-Indic digits.
+    whole = _GROUP_SPACE.sub("", match["whole"])
+    try:
+        value = Decimal(f"{whole}.{match['fraction'] or '0'}")
+    except InvalidOperation:  # pragma: no cover - the pattern admits only digits
+        raise MoneyError(_l("Enter an amount as a number, for example 1500.")) from None
     if value < 0 or (value == 0 and not allow_zero):
         raise MoneyError(_l("The amount must be more than zero."))
     if value > MAX_AMOUNT_MAJOR:

@@ -21,13 +21,13 @@ def test_login_is_rate_limited(make_app):
     assert codes == [422, 422, 422, 429]
 
 
-def _failed_logins(client, forwarded_for, times):
+def _failed_logins(client, forwarded_for, times, email="a@example.org"):
     headers = {"X-Forwarded-For": forwarded_for}
     return [
         post_form(
             client,
             "/account/login",
-            {"email": "a@example.org", "password": "wrong password"},
+            {"email": email, "password": "wrong password"},
             headers=headers,
             environ_base={"REMOTE_ADDR": "10.0.0.2"},  # the proxy
         ).status_code
@@ -189,3 +189,62 @@ def test_tampered_reset_link_is_refused_and_changes_nothing(app, client, run_job
     assert client.get("/account/").status_code == 302  # not signed in
     # The genuine link still works: the refusals were about the tampering only.
     assert client.get(link).status_code == 200
+
+
+def test_login_is_throttled_per_account_across_addresses(make_app):
+    """Guessing one person's password from many addresses is throttled too."""
+    client = make_app(
+        RATELIMIT_ENABLED=True,
+        LOGIN_RATE_LIMIT="100 per minute",
+        LOGIN_ACCOUNT_RATE_LIMIT="3 per minute",
+        TRUSTED_PROXIES=1,
+    ).test_client()
+    codes = [_failed_logins(client, f"203.0.113.{n}", 1, email="A@example.org")[0] for n in range(4)]
+    assert codes == [422, 422, 422, 429]
+    assert _failed_logins(client, "203.0.113.50", 1, email="b@example.org") == [422]
+
+
+def test_a_successful_sign_in_does_not_use_up_the_accounts_allowance(app, make_app):
+    with app.app_context():
+        UserFactory(email="a@example.org")
+    other = make_app(
+        RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="100 per minute", LOGIN_ACCOUNT_RATE_LIMIT="2 per minute"
+    )
+    for _ in range(3):
+        client = other.test_client()
+        login(client, "a@example.org", PASSWORD)
+
+
+def _register(client, email, forwarded_for="203.0.113.1"):
+    return post_form(
+        client,
+        "/account/register",
+        {
+            "full_name": "Aigul",
+            "email": email,
+            "password": "felt shyrdak pattern",
+            "confirm": "felt shyrdak pattern",
+        },
+        headers={"X-Forwarded-For": forwarded_for},
+        environ_base={"REMOTE_ADDR": "10.0.0.2"},
+    ).status_code
+
+
+def test_registration_is_rate_limited_per_ip(make_app):
+    client = make_app(
+        RATELIMIT_ENABLED=True, REGISTER_RATE_LIMIT="3 per hour", TRUSTED_PROXIES=1
+    ).test_client()
+    assert [_register(client, f"user{n}@example.org") for n in range(4)] == [302, 302, 302, 429]
+    assert _register(client, "user9@example.org", forwarded_for="198.51.100.9") == 302
+
+
+def test_registration_is_rate_limited_per_address(make_app):
+    client = make_app(
+        RATELIMIT_ENABLED=True,
+        REGISTER_RATE_LIMIT="100 per hour",
+        REGISTER_ADDRESS_RATE_LIMIT="2 per hour",
+        TRUSTED_PROXIES=1,
+    ).test_client()
+    codes = [_register(client, "Target@example.org", forwarded_for=f"203.0.113.{n}") for n in range(3)]
+    assert codes == [302, 302, 429]
+    assert _register(client, "someone.else@example.org", forwarded_for="203.0.113.77") == 302

@@ -1,5 +1,7 @@
 """Registration, email verification and the refusals that change nothing."""
 
+import re
+
 from tests.factories.accounts import PASSWORD, UserFactory
 from tests.helpers import link_in, outbox_messages, post_form
 from wcl.accounts.models import User
@@ -50,13 +52,47 @@ def test_verification_email_is_in_the_users_language(app, client, run_jobs):
     assert "Аялдардын" in message["Subject"] or "лаборатория" in message["Subject"]
 
 
-def test_duplicate_email_is_refused_case_insensitively(app, client):
+def _answer(client, data):
+    response = post_form(client, "/account/register", data)
+    page = client.get(response.headers.get("Location", "/")).get_data(as_text=True)
+    main = page.split('<main id="main"', 1)[-1]
+    return response.status_code, response.headers.get("Location"), re.sub(r'value="[^"]*"', "", main)
+
+
+def test_registration_answers_the_same_for_new_and_existing_addresses(app, run_jobs):
+    """Nobody learns from the form whether an address has an account: the
+    owner of an existing one gets an email in her language instead."""
     with app.app_context():
-        UserFactory(email="aigul@example.org")
-    response = post_form(client, "/account/register", GOOD)
-    assert response.status_code == 422
-    assert "already exists" in response.get_data(as_text=True)
-    assert len(_users(app)) == 1
+        UserFactory(email="aigul@example.org", full_name="Айгүл", locale="ky")
+    existing = _answer(app.test_client(), GOOD)  # Aigul@Example.org: any case
+    new = _answer(app.test_client(), dict(GOOD, email="Zhyldyz@Example.org"))
+    assert existing == new
+    assert existing[0] == 302
+    assert len(_users(app)) == 2
+    with app.app_context():
+        owner = db.session.scalar(db.select(User).where(User.email == "aigul@example.org"))
+        assert owner.full_name == "Айгүл" and owner.password_hash != ""  # nothing changed
+    run_jobs()
+    by_address = {m["To"]: m for m in outbox_messages(app)}
+    assert set(by_address) == {"aigul@example.org", "zhyldyz@example.org"}
+    notice = by_address["aigul@example.org"]
+    assert "/account/verify/" not in link_in(notice)
+    assert "/account/forgot" in notice.get_body(("plain",)).get_content()
+    assert "аккаунт" in notice["Subject"].lower() or "каттал" in notice["Subject"].lower()
+
+
+def test_registration_does_not_sign_in_until_the_address_is_confirmed(app, client, run_jobs):
+    """Signing in at once would tell a new address from a taken one; the
+    verification link signs her in instead, once."""
+    post_form(client, "/account/register", GOOD)
+    assert client.get("/account/").status_code == 302
+    run_jobs()
+    link = link_in(outbox_messages(app)[0]).replace("http://localhost", "")
+    assert client.get(link).status_code == 302
+    assert client.get("/account/").status_code == 200
+    other = app.test_client()
+    other.get(link)  # a second use of the link confirms nothing new and signs nobody in
+    assert other.get("/account/").status_code == 302
 
 
 def test_weak_password_is_refused(app, client):

@@ -228,3 +228,21 @@ def test_profile_errors_have_no_english(app, client, locale):
         user = db.session.scalar(db.select(User))
         assert (user.full_name, user.display_name, user.phone, user.locale) == ("Айгуль", None, None, locale)
         assert db.session.scalar(db.select(db.func.count(AuditEntry.id))) == 0
+
+
+def test_switcher_link_changes_only_this_browser_not_the_saved_language(app, client):
+    """A link from any site (GET /language/ky) must not rewrite the profile: only the
+    cookie changes, and the switch still shows the pages in the chosen language."""
+    with app.app_context():
+        UserFactory(email="a@example.org", locale="ru")
+    login(client, "a@example.org", PASSWORD)
+    response = client.get("/language/ky?next=/account/")
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.scalar(db.select(User.locale)) == "ru"
+    assert 'lang="ky"' in client.get("/account/").get_data(as_text=True)
+    # Saving the profile's language is the way to change it, and it shows at once.
+    post_form(client, "/account/", {"full_name": "Aigul", "locale": "en"})
+    with app.app_context():
+        assert db.session.scalar(db.select(User.locale)) == "en"
+    assert 'lang="en"' in client.get("/account/").get_data(as_text=True)

@@ -81,3 +81,17 @@ def test_files_are_stored_outside_the_web_root(app_ctx):
         assert not storage.is_relative_to(root) and not root.is_relative_to(storage)
     stored = save_upload(_upload(_jpeg_with_gps(), "photo.jpg"))
     assert (storage / stored.key).is_file()
+
+
+@pytest.mark.parametrize(
+    ("name", "kept"),
+    [
+        ("x\u202egpj.exe.pdf", "xgpj.exe.pdf"),  # shown as "xfdp.exe.jpg" with the override
+        ("re\u200bport\u2066.pdf", "report.pdf"),
+        ("e\u0301tude.pdf", "\u00e9tude.pdf"),  # NFC
+        ("a\x00b.pdf", "a_b.pdf"),
+    ],
+)
+def test_file_names_are_normalised_like_every_text(app_ctx, name, kept):
+    stored = save_upload(_upload(b"%PDF-1.4\n%%EOF\n", name))
+    assert stored.original_name == kept

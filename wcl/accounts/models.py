@@ -53,9 +53,31 @@ class User(UserMixin, db.Model):
         """What others see: the display name if set, else the full name."""
         return self.display_name or self.full_name
 
+    # The token of the session this object was loaded for (``wcl.accounts.sessions``);
+    # set at sign-in and by the session loader, never stored on the row.
+    session_token = None
+
     def get_id(self):
-        # Changing the password changes the session id, logging out other sessions.
-        return f"{self.id}:{int(self.password_changed_at.timestamp())}"
+        """What Flask-Login keeps in the cookie: the server-side session's token."""
+        return self.session_token
+
+
+class UserSession(db.Model):
+    """One signed-in browser. Only a hash of its token is stored; deleting the
+    row signs that browser out (logout, "sign out everywhere", a new password,
+    an idle staff session, an expired one)."""
+
+    __tablename__ = "user_sessions"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    user_id = sa.Column(sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
+    token_hash = sa.Column(sa.String(64), nullable=False, unique=True)
+    remember = sa.Column(sa.Boolean, nullable=False, default=False)
+    created_at = sa.Column(UTCDateTime, nullable=False, default=utcnow)
+    last_seen_at = sa.Column(UTCDateTime, nullable=False, default=utcnow)
+    expires_at = sa.Column(UTCDateTime, nullable=False)
+
+    user = db.relationship("User")
 
 
 class UserRole(db.Model):

@@ -6,7 +6,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 
-from wcl.accounts import passwords, tokens
+from wcl.accounts import passwords, sessions, tokens
 from wcl.accounts.errors import AccountError  # noqa: F401  (services.AccountError is the public name)
 from wcl.accounts.models import WG_DOMAINS, Demographics, User, UserRole
 from wcl.accounts.permissions import Role, ensure
@@ -54,12 +54,35 @@ def _new_user(email, password, full_name, locale=None, roles=(Role.APPLICANT,)):
 
 
 def register_user(email, password, full_name, locale=None):
-    """Create an applicant account and send the verification email."""
-    user = _new_user(email, password, full_name, locale)
-    record("user.registered", user, actor=user)
-    _queue_verification(user)
+    """Create an applicant account and send the verification email.
+
+    When the address already has an account, nothing changes: its owner gets
+    an email (in her language) saying so, with links to sign in or set a new
+    password. The caller answers the same either way and signs nobody in, so
+    the form does not tell anyone which addresses have accounts. Returns
+    nothing for that reason.
+    """
+    email = normalise_email(email)
+    problem = passwords.password_problem(password, email)
+    if problem:  # checked first: a weak password is refused alike for both
+        raise AccountError(problem, field="password")
+    owner = get_user_by_email(email)
+    if owner is None:
+        user = _new_user(email, password, full_name, locale)
+        record("user.registered", user, actor=user)
+        _queue_verification(user)
+    else:
+        passwords.hash_password(password)  # the same cost as creating an account
+        record("user.registration_for_existing_address", owner)
+        queue_email(
+            owner.email,
+            "accounts/already_registered",
+            owner.locale,
+            name=owner.public_name,
+            login_link=absolute_url("accounts.login"),
+            reset_link=absolute_url("accounts.forgot_password"),
+        )
     db.session.commit()
-    return user
 
 
 def _queue_verification(user):
@@ -88,7 +111,12 @@ def _read_link_token(purpose, token, max_age_setting, expired_message):
 
 
 def verify_email(token):
-    """Mark the email in ``token`` verified; raises ``AccountError`` if invalid."""
+    """Mark the email in ``token`` verified; raises ``AccountError`` if invalid.
+
+    Returns the user, with a new session, when this call verified the address
+    (the first use of the link signs her in, since registering does not),
+    else ``None``.
+    """
     data = _read_link_token(
         tokens.VERIFY_EMAIL,
         token,
@@ -98,15 +126,18 @@ def verify_email(token):
     user = db.session.get(User, data.get("uid"))
     if user is None or user.email != data.get("email"):
         raise AccountError(_l("This link is not valid."))
-    if user.email_verified_at is None:
-        user.email_verified_at = utcnow()
-        record("user.email_verified", user, actor=user)
-        db.session.commit()
+    if user.email_verified_at is not None:
+        return None
+    user.email_verified_at = utcnow()
+    record("user.email_verified", user, actor=user)
+    sessions.open_session(user)
+    db.session.commit()
     return user
 
 
-def authenticate(email, password):
-    """The active user with these credentials, or ``None``. Upgrades old hashes."""
+def authenticate(email, password, remember=False):
+    """The active user with these credentials, signed in with a new server-side
+    session (``user.session_token``), or ``None``. Upgrades old hashes."""
     user = get_user_by_email(email)
     if user is None:
         passwords.verify_password(_DUMMY_HASH, password)  # same cost as a real check
@@ -116,6 +147,7 @@ def authenticate(email, password):
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
     user.last_login_at = utcnow()
+    sessions.open_session(user, remember)
     db.session.commit()
     return user
 
@@ -156,21 +188,29 @@ def user_for_reset_token(token):
 
 
 def reset_password(token, new_password):
-    """Set a new password from a reset token (single use)."""
+    """Set a new password from a reset token (single use).
+
+    Every session of the account ends; the user is returned signed in with a
+    new one.
+    """
     user = user_for_reset_token(token)
     _set_password(user, new_password)
     user.email_verified_at = user.email_verified_at or utcnow()  # the link proved the address
     record("user.password_reset", user, actor=user)
+    sessions.close_sessions(user)
+    sessions.open_session(user)
     db.session.commit()
     return user
 
 
 def change_password(user, current_password, new_password):
-    """Change the password after checking the current one."""
+    """Change the password after checking the current one; every other session
+    of the account ends (this one, ``user.session_token``, stays)."""
     if not passwords.verify_password(user.password_hash, current_password):
         raise AccountError(_l("Your current password is not correct."), field="current_password")
     _set_password(user, new_password)
     record("user.password_changed", user, actor=user)
+    sessions.close_sessions(user, keep=user.session_token)
     db.session.commit()
 
 
@@ -179,7 +219,7 @@ def _set_password(user, new_password):
     if problem:
         raise AccountError(problem, field="password")
     user.password_hash = passwords.hash_password(new_password)
-    # Whole seconds: the stamp is compared in tokens and session ids.
+    # Whole seconds: the stamp is compared in reset tokens.
     now = utcnow().replace(microsecond=0)
     if user.password_changed_at and now <= user.password_changed_at:
         now = user.password_changed_at.replace(microsecond=0) + _ONE_SECOND
@@ -293,9 +333,3 @@ def list_users(page=1, per_page=50, query=None):
         like = f"%{query.strip().lower()}%"
         stmt = stmt.where(func.lower(User.email).like(like) | func.lower(User.full_name).like(like))
     return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
-
-
-def set_locale(user, locale):
-    """Remember the language the person picked with the switcher."""
-    user.locale = locale
-    db.session.commit()

@@ -1,20 +1,120 @@
-"""Who is signed in: Flask-Login's user loader.
+"""Server-side sessions: a row per signed-in browser.
 
-Session ids are "<user id>:<password stamp>" (see ``User.get_id``): changing
-the password ends every other session.
+The cookie (Flask's session, and Flask-Login's remember cookie) carries only a
+random token; the row holds its hash, when it expires and when it was last
+used. Signing out deletes the row, so a copied cookie stops working at once.
+A new token is made at every sign-in. Staff and admins are signed out after
+``STAFF_IDLE_TIMEOUT`` seconds without a request; "remember me" lasts
+``REMEMBER_COOKIE_DURATION`` (30 days), other sessions ``SESSION_LIFETIME``.
+
+The private helpers flush; the services that sign in (``authenticate``,
+``verify_email``, ``reset_password``) commit.
 """
 
-from wcl.accounts.models import User
+import hashlib
+import secrets
+from datetime import timedelta
+
+from flask import current_app
+
+from wcl.accounts.models import UserSession
+from wcl.accounts.permissions import Role
 from wcl.extensions import db, login_manager
+from wcl.time import utcnow
+
+# last_seen_at is written at most this often: not one UPDATE per request.
+TOUCH_INTERVAL = timedelta(seconds=60)
+IDLE_LIMITED_ROLES = frozenset({str(Role.STAFF), str(Role.ADMIN)})
+
+
+def _hash(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _lifetime(remember):
+    if remember:
+        return current_app.config["REMEMBER_COOKIE_DURATION"]
+    return timedelta(seconds=current_app.config["SESSION_LIFETIME"])
+
+
+def open_session(user, remember=False):
+    """Start a session for ``user`` (flushes); sets ``user.session_token``.
+
+    Her sessions that have expired are deleted on the way.
+    """
+    now = utcnow()
+    db.session.execute(
+        db.delete(UserSession).where(UserSession.user_id == user.id, UserSession.expires_at <= now)
+    )
+    token = secrets.token_urlsafe(32)
+    db.session.add(
+        UserSession(
+            user_id=user.id,
+            token_hash=_hash(token),
+            remember=bool(remember),
+            created_at=now,
+            last_seen_at=now,
+            expires_at=now + _lifetime(remember),
+        )
+    )
+    db.session.flush()
+    user.session_token = token
+    return token
+
+
+def close_sessions(user, keep=None):
+    """End every session of ``user`` except the one with token ``keep`` (flushes)."""
+    stmt = db.delete(UserSession).where(UserSession.user_id == user.id)
+    if keep:
+        stmt = stmt.where(UserSession.token_hash != _hash(keep))
+    db.session.execute(stmt)
+    db.session.flush()
+
+
+def end_session(token):
+    """Sign out the browser holding ``token`` (logout)."""
+    if token:
+        db.session.execute(db.delete(UserSession).where(UserSession.token_hash == _hash(token)))
+    db.session.commit()
+
+
+def end_all_sessions(user):
+    """Sign ``user`` out everywhere ("sign out everywhere")."""
+    close_sessions(user)
+    db.session.commit()
+
+
+def _idle_limit(user):
+    if user.role_names & IDLE_LIMITED_ROLES:
+        return timedelta(seconds=current_app.config["STAFF_IDLE_TIMEOUT"])
+    return None
+
+
+def user_for_token(token):
+    """The user signed in with ``token``, or ``None`` (unknown, expired, idle, inactive).
+
+    Flask-Login's user loader. Called at the start of a request (see
+    ``accounts.views``), so its commit carries nothing but its own change.
+    """
+    if not token or len(token) > 100:
+        return None
+    row = db.session.scalar(db.select(UserSession).where(UserSession.token_hash == _hash(token)))
+    if row is None:
+        return None
+    now, user = utcnow(), row.user
+    idle = _idle_limit(user)
+    if row.expires_at <= now or not user.is_active or (idle is not None and now - row.last_seen_at > idle):
+        db.session.delete(row)
+        db.session.commit()
+        return None
+    if now - row.last_seen_at >= TOUCH_INTERVAL:
+        row.last_seen_at = now
+        db.session.commit()
+    user.session_token = token
+    return user
 
 
 @login_manager.user_loader
-def load_user(session_id):
-    """The user a session id names, or None when it is stale or malformed."""
-    user_id, _, stamp = session_id.partition(":")
-    if not user_id.isdigit():
-        return None
-    user = db.session.get(User, int(user_id))
-    if user is None or str(int(user.password_changed_at.timestamp())) != stamp:
-        return None
-    return user
+def load_user(session_token):
+    """Flask-Login's loader: the cookie holds a server-side session's token."""
+    return user_for_token(session_token)

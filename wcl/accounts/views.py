@@ -1,22 +1,60 @@
 """Account pages: register, verify, sign in/out, reset, profile, demographics, admin."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from wcl.accounts import forms, services
+from wcl.accounts import forms, services, sessions
 from wcl.accounts.models import User
 from wcl.accounts.permissions import Role, require, require_login
 from wcl.audit.services import entries_for
 from wcl.extensions import db, limiter
 from wcl.forms import apply_error, safe_next
+from wcl.i18n import remember_language
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
 admin_bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
+@bp.before_app_request
+def _load_session_first():
+    # The session loader may write (last seen, an ended session): load it before
+    # any view changes anything, so its commit carries only its own change.
+    current_user._get_current_object()
+
+
+def _sign_in(user, remember=False):
+    """Start the browser's session afresh (nothing set before sign-in is kept)
+    with the new server-side session the service opened for ``user``."""
+    next_url = safe_next(url_for("core.index"))
+    session.clear()
+    login_user(user, remember=remember)
+    return next_url
+
+
 def _login_limit():
     return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _login_account_limit():
+    return current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"]
+
+
+def _register_limit():
+    return current_app.config["REGISTER_RATE_LIMIT"]
+
+
+def _register_address_limit():
+    return current_app.config["REGISTER_ADDRESS_RATE_LIMIT"]
+
+
+def _posted_email():
+    # Limits per account or address, whichever IP the attempts come from.
+    return "email:" + services.normalise_email(request.form.get("email"))[:254]
+
+
+def _failed(response):
+    return response.status_code != 302
 
 
 def _reset_limit():
@@ -24,21 +62,26 @@ def _reset_limit():
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(_register_limit, methods=["POST"])
+@limiter.limit(_register_address_limit, methods=["POST"], key_func=_posted_email)
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("accounts.profile"))
     form = forms.RegisterForm()
     if form.validate_on_submit():
         try:
-            user = services.register_user(
+            services.register_user(
                 form.email.data, form.password.data, form.full_name.data, _request_locale()
             )
         except services.AccountError as exc:
             apply_error(form, exc)
         else:
-            login_user(user)
-            flash(_("Welcome! We sent you an email: open the link in it to confirm your address."), "success")
-            return redirect(safe_next(url_for("core.index")))
+            # The same answer whether the address was new or already had an account.
+            flash(
+                _("Thank you! We sent an email to this address: open the link in it to continue."),
+                "success",
+            )
+            return redirect(url_for("accounts.login"))
     return render_template("accounts/register.html", form=form), 200 if not form.errors else 422
 
 
@@ -51,10 +94,12 @@ def _request_locale():
 @bp.route("/verify/<token>")
 def verify_email(token):
     try:
-        services.verify_email(token)
+        user = services.verify_email(token)
     except services.AccountError as exc:
         flash(str(exc.message), "error")
         return render_template("accounts/verify_failed.html"), 400
+    if user is not None and not current_user.is_authenticated:
+        _sign_in(user)  # registering signs nobody in: the first use of this link does
     flash(_("Thank you, your email address is confirmed."), "success")
     return redirect(url_for("core.index"))
 
@@ -71,15 +116,15 @@ def resend_verification():
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_account_limit, methods=["POST"], key_func=_posted_email, deduct_when=_failed)
 def login():
     if current_user.is_authenticated:
         return redirect(safe_next(url_for("core.index")))
     form = forms.LoginForm()
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
+        user = services.authenticate(form.email.data, form.password.data, remember=form.remember.data)
         if user is not None:
-            login_user(user, remember=form.remember.data)
-            return redirect(safe_next(url_for("core.index")))
+            return redirect(_sign_in(user, remember=form.remember.data))
         flash(_("The email or password is not correct."), "error")
     return render_template("accounts/login.html", form=form), 200 if request.method == "GET" else 422
 
@@ -88,9 +133,22 @@ def login():
 def logout():
     form = forms.ConfirmForm()
     if form.validate_on_submit():
+        sessions.end_session(getattr(current_user, "session_token", None))
         logout_user()
         flash(_("You are signed out."), "success")
     return redirect(url_for("core.index"))
+
+
+@bp.route("/sessions/end-all", methods=["POST"])
+@require_login
+def end_all_sessions():
+    """Sign out everywhere: every browser and device, this one included."""
+    if forms.ConfirmForm().validate_on_submit():
+        sessions.end_all_sessions(current_user)
+        logout_user()
+        flash(_("You are signed out on every device."), "success")
+        return redirect(url_for("accounts.login"))
+    return redirect(url_for("accounts.profile"))
 
 
 @bp.route("/forgot", methods=["GET", "POST"])
@@ -122,7 +180,7 @@ def reset_password(token):
         except services.AccountError as exc:
             apply_error(form, exc)
         else:
-            login_user(user)
+            _sign_in(user)
             flash(_("Your new password is saved."), "success")
             return redirect(url_for("core.index"))
     return render_template("accounts/reset.html", form=form)
@@ -137,7 +195,8 @@ def profile():
             current_user, form.full_name.data, form.display_name.data, form.phone.data, form.locale.data
         )
         flash(_("Your profile is saved."), "success")
-        return redirect(url_for("accounts.profile"))
+        # The switcher's cookie would otherwise hide the language she just saved.
+        return remember_language(redirect(url_for("accounts.profile")), form.locale.data)
     return render_template("accounts/profile.html", form=form, confirm=forms.ConfirmForm())
 
 
@@ -151,7 +210,6 @@ def change_password():
         except services.AccountError as exc:
             apply_error(form, exc)
         else:
-            login_user(current_user._get_current_object())  # the session id changed with the password
             flash(_("Your new password is saved."), "success")
             return redirect(url_for("accounts.profile"))
     return render_template("accounts/password.html", form=form)

@@ -8,7 +8,6 @@ from wtforms import (
     BooleanField,
     DateField,
     DateTimeLocalField,
-    HiddenField,
     IntegerField,
     RadioField,
     SelectField,
@@ -19,7 +18,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from wcl.cohorts.models import CheckInStatus, EnrolmentStatus, MilestoneStatus
-from wcl.forms import REQUIRED
+from wcl.forms import REQUIRED, IdField
 from wcl.reference import REGION_CODES, region_name
 from wcl.time import local_to_utc
 
@@ -119,7 +118,7 @@ class CohortForm(FlaskForm):
 
 
 class EnrolForm(FlaskForm):
-    application_id = HiddenField(validators=[DataRequired()])
+    application_id = IdField(validators=[DataRequired()])
     mentor_id = SelectField(_l("Mentor"), coerce=optional_int, validators=[Optional()])
     submit = SubmitField(_l("Enrol"))
 
@@ -179,7 +178,7 @@ class MilestoneForm(FlaskForm):
 
 
 class EvidenceForm(FlaskForm):
-    milestone_id = HiddenField(validators=[DataRequired()])
+    milestone_id = IdField(validators=[DataRequired()])
     text = TextAreaField(_l("Describe your work"), validators=[Optional(), Length(max=5000)])
     upload = FileField(_l("A photo or a document, up to 10 MB"))
     submit = SubmitField(_l("Send to my mentor"))

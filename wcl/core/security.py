@@ -1,4 +1,8 @@
-"""Security headers on every response (strict CSP, no framing, no sniffing)."""
+"""Security headers on every response (strict CSP, no framing, no sniffing), and
+``Cache-Control: no-store`` on every response to a signed-in person."""
+
+from flask import request
+from flask_login import current_user
 
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -21,6 +25,15 @@ def register(app):
         headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        if (
+            request.endpoint != "static"
+            and current_user.is_authenticated
+            and "no-store" not in headers.get("Cache-Control", "")
+        ):
+            # Her pages (profile, reports, donors' names) must not stay in a shared
+            # computer's browser cache or a proxy after she signs out. Stylesheets
+            # and scripts are the same for everyone and stay cacheable (slow links).
+            headers["Cache-Control"] = "private, no-store"
         if app.config.get("SESSION_COOKIE_SECURE"):
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return response

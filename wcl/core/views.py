@@ -1,12 +1,11 @@
 """Home page, health check and the language switcher."""
 
 from flask import Blueprint, current_app, jsonify, redirect, render_template, url_for
-from flask_login import current_user
 from sqlalchemy import text
 
 from wcl.extensions import db
 from wcl.forms import safe_next
-from wcl.i18n import LANGUAGE_COOKIE
+from wcl.i18n import remember_language
 from wcl.queue import redis_connection
 
 bp = Blueprint("core", __name__)
@@ -43,20 +42,14 @@ def healthz():
 
 @bp.route("/language/<code>")
 def set_language(code):
-    """Remember the chosen language (cookie, and the profile when signed in)."""
-    languages = current_app.config["LANGUAGES"]
-    response = redirect(safe_next(url_for("core.index")))
-    if code in languages:
-        response.set_cookie(
-            LANGUAGE_COOKIE,
-            code,
-            max_age=60 * 60 * 24 * 365,
-            samesite="Lax",
-            httponly=True,
-            secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
-        )
-        if current_user.is_authenticated and current_user.locale != code:
-            from wcl.accounts.services import set_locale
+    """Show this browser the chosen language (a cookie only).
 
-            set_locale(current_user, code)
+    A GET changes nothing stored: any site could link here, so the saved
+    language of a signed-in person (her emails and PDFs) changes only through
+    her profile form. The cookie wins over that setting (``wcl.i18n.select_locale``),
+    so the switch works at once in this browser.
+    """
+    response = redirect(safe_next(url_for("core.index")))
+    if code in current_app.config["LANGUAGES"]:
+        remember_language(response, code)
     return response

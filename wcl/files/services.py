@@ -8,7 +8,6 @@ pixel limit (decompression bombs) and re-encoded without metadata (GPS).
 import hashlib
 import io
 import re
-import unicodedata
 import uuid
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from PIL import Image, ImageOps
 from wcl.extensions import db
 from wcl.files.errors import UploadError  # noqa: F401  (services.UploadError is the public name)
 from wcl.files.models import StoredFile
+from wcl.text import strip_invisible
 
 IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/webp"})
 PDF_TYPES = frozenset({"application/pdf"})
@@ -90,8 +90,12 @@ def resized_variant(data, width):
 
 
 def safe_display_name(name):
-    """A harmless file name for Content-Disposition (no paths, no control chars)."""
-    name = unicodedata.normalize("NFC", Path(name or "file").name)
+    """A harmless file name for Content-Disposition (no paths, no control chars).
+
+    Normalised as every text is (``wcl.text``): NFC, and no invisible or
+    direction-changing characters (``x\u202egpj.exe.pdf`` shows as ``xfdp.exe.jpg``).
+    """
+    name = strip_invisible(Path(name or "file").name)
     name = re.sub(r"[\x00-\x1f\x7f/\\:*?\"<>|]+", "_", name).strip(" .") or "file"
     return name[:150]
 
@@ -126,8 +130,9 @@ def store_bytes(data, mimetype, original_name, uploaded_by=None, width=None, hei
 def save_upload(file_storage, allowed=DOCUMENT_TYPES, max_bytes=DEFAULT_MAX_BYTES, uploaded_by=None):
     """Check and store an uploaded file; raises ``UploadError``. Flushes, no commit.
 
-    Images are re-encoded (metadata stripped); PDFs are kept as sent after the
-    type check. The caller's service commits.
+    Images are re-encoded (metadata stripped); PDFs lose their active content
+    (``pdf_without_active_content``) and are otherwise kept as sent. The
+    caller's service commits.
     """
     if file_storage is None or not getattr(file_storage, "filename", ""):
         raise UploadError(_l("Choose a file to upload."))
@@ -144,6 +149,7 @@ def save_upload(file_storage, allowed=DOCUMENT_TYPES, max_bytes=DEFAULT_MAX_BYTE
         data, mimetype, width, height = clean_image(data)
         name = Path(file_storage.filename).stem + (".png" if mimetype == "image/png" else ".jpg")
     else:
+        data = pdf_without_active_content(data)
         name = file_storage.filename
     return store_bytes(data, mimetype, name, uploaded_by, width, height)
 
@@ -175,6 +181,108 @@ def pdf_without_metadata(data):
         writer.write(out)
     except (PyPdfError, ValueError, KeyError, TypeError) as exc:
         raise UploadError(_l("This PDF could not be read.")) from exc
+    return out.getvalue()
+
+
+# Keys that make a PDF act when opened or used: scripts, open and additional
+# (page, field, document) actions, attached files and their streams, XFA forms
+# (which carry scripts) and rich media.
+ACTIVE_PDF_KEYS = frozenset(
+    {"/JS", "/JavaScript", "/OpenAction", "/AA", "/EmbeddedFiles", "/EF", "/XFA", "/RichMediaContent"}
+)
+# Action types that run code, open other files or programs, or send data out.
+ACTIVE_PDF_ACTIONS = frozenset(
+    {
+        "/JavaScript",
+        "/Launch",
+        "/SubmitForm",
+        "/ImportData",
+        "/GoToR",
+        "/GoToE",
+        "/Rendition",
+        "/RichMediaExecute",
+        "/Sound",
+        "/Movie",
+    }
+)
+_PDF_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+
+
+def _is_active_action(value):
+    value = value.get_object() if hasattr(value, "get_object") else value
+    if isinstance(value, dict):
+        return value.get("/S") in ACTIVE_PDF_ACTIONS
+    if isinstance(value, list):
+        return any(_is_active_action(item) for item in value)
+    return False
+
+
+def _strip_active(root):
+    """Remove active content from everything reachable from ``root``, in place.
+    Returns how many entries were removed."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+    removed, seen, stack = 0, set(), [root]
+    while stack:  # iterative: a deeply nested PDF must not exhaust the stack
+        obj = stack.pop()
+        if isinstance(obj, IndirectObject):
+            if (obj.idnum, obj.generation) in seen:
+                continue
+            seen.add((obj.idnum, obj.generation))
+            obj = obj.get_object()
+        if isinstance(obj, DictionaryObject):
+            for key in list(obj.keys()):
+                if key in ACTIVE_PDF_KEYS or (key in ("/A", "/Next") and _is_active_action(obj[key])):
+                    del obj[key]
+                    removed += 1
+                else:
+                    stack.append(obj[key])
+        elif isinstance(obj, ArrayObject):
+            stack.extend(obj)
+    return removed
+
+
+def _raw_pdf_is_inert(data):
+    # For a PDF pypdf cannot read: no compressed streams that could hide
+    # anything, and none of the active names, also spelt with #xx escapes.
+    names = _PDF_NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), data)
+    if b"stream" in names:
+        return False
+    return not any(key.encode() in names for key in ACTIVE_PDF_KEYS | ACTIVE_PDF_ACTIONS)
+
+
+def pdf_without_active_content(data):
+    """The PDF without scripts, open/additional actions, launch and other active
+    actions or attached files; unchanged when it has none.
+
+    A PDF pypdf cannot read is kept only if its raw bytes show nothing active
+    (and no compressed streams); otherwise it is refused with ``UploadError``.
+    """
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.errors import PyPdfError
+
+    refused = UploadError(
+        _l(
+            "This PDF contains scripts or attached files, or could not be checked. Please save it again as a plain PDF."
+        )
+    )
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        # Cleaned in the reader, then cloned: the writer copies only what is still
+        # reachable, so no orphaned script or attachment stays in the file.
+        if _strip_active(reader.trailer["/Root"]) == 0:
+            return data
+        writer = PdfWriter(clone_from=reader)
+        if _strip_active(writer.root_object):  # nothing may be left after cloning
+            raise refused
+        out = io.BytesIO()
+        writer.write(out)
+    except UploadError:
+        raise
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, RecursionError, OSError):
+        if _raw_pdf_is_inert(data):
+            return data
+        raise refused from None
     return out.getvalue()
 
 

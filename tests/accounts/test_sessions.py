@@ -1,0 +1,166 @@
+"""Sessions live on the server: signing out ends them, and they end on their own."""
+
+from datetime import timedelta
+from email.utils import parsedate_to_datetime
+from http.cookies import SimpleCookie
+
+from tests.factories.accounts import PASSWORD, UserFactory
+from tests.helpers import login, post_form
+from wcl.accounts.models import User, UserSession
+from wcl.extensions import db
+from wcl.time import utcnow
+
+SESSION_COOKIE = "wcl_session"
+REMEMBER_COOKIE = "remember_token"
+
+
+def _cookie(client, name):
+    cookie = client.get_cookie(name)
+    assert cookie is not None, name
+    return cookie.value
+
+
+def _browser_with(app, name, value):
+    browser = app.test_client()
+    browser.set_cookie(name, value)
+    return browser
+
+
+def _signed_in(client):
+    return client.get("/account/").status_code == 200
+
+
+def _logout(client):
+    response = post_form(client, "/account/logout", {}, get_path="/account/")
+    assert response.status_code == 302
+
+
+def test_a_saved_session_cookie_stops_working_at_logout(app, client):
+    with app.app_context():
+        UserFactory(email="a@example.org")
+    login(client, "a@example.org", PASSWORD)
+    saved = _cookie(client, SESSION_COOKIE)
+    assert _signed_in(_browser_with(app, SESSION_COOKIE, saved))
+    _logout(client)
+    assert not _signed_in(client)
+    assert not _signed_in(_browser_with(app, SESSION_COOKIE, saved))
+
+
+def test_a_saved_remember_cookie_stops_working_at_logout(app, client):
+    with app.app_context():
+        UserFactory(email="a@example.org")
+    post_form(client, "/account/login", {"email": "a@example.org", "password": PASSWORD, "remember": "y"})
+    saved = _cookie(client, REMEMBER_COOKIE)
+    assert _signed_in(_browser_with(app, REMEMBER_COOKIE, saved))
+    _logout(client)
+    assert not _signed_in(_browser_with(app, REMEMBER_COOKIE, saved))
+
+
+def test_sign_out_everywhere_ends_every_session(app):
+    with app.app_context():
+        UserFactory(email="a@example.org")
+        UserFactory(email="b@example.org")
+    phone, laptop, someone_else = app.test_client(), app.test_client(), app.test_client()
+    login(phone, "a@example.org", PASSWORD)
+    login(laptop, "a@example.org", PASSWORD)
+    login(someone_else, "b@example.org", PASSWORD)
+    assert "/account/sessions/end-all" in laptop.get("/account/").get_data(as_text=True)
+    response = post_form(laptop, "/account/sessions/end-all", {}, get_path="/account/")
+    assert response.status_code == 302
+    assert not _signed_in(phone) and not _signed_in(laptop)
+    assert _signed_in(someone_else)
+
+
+def test_logout_on_one_device_keeps_the_others(app):
+    with app.app_context():
+        UserFactory(email="a@example.org")
+    phone, laptop = app.test_client(), app.test_client()
+    login(phone, "a@example.org", PASSWORD)
+    login(laptop, "a@example.org", PASSWORD)
+    _logout(laptop)
+    assert _signed_in(phone)
+
+
+def test_each_sign_in_gets_a_new_session_id_and_a_fresh_session(app, client):
+    with app.app_context():
+        user = UserFactory(email="a@example.org")
+        user_id = user.id
+    ids = []
+    for _ in range(2):
+        with client.session_transaction() as session:
+            session["planted"] = "by someone else"
+        login(client, "a@example.org", PASSWORD)
+        with client.session_transaction() as session:
+            assert "planted" not in session
+            ids.append(session["_user_id"])
+        _logout(client)
+    assert ids[0] != ids[1]
+    assert not any(i.startswith(f"{user_id}:") or i == str(user_id) for i in ids)
+
+
+def test_remember_me_lasts_at_most_30_days(app, client):
+    with app.app_context():
+        UserFactory(email="a@example.org")
+    response = post_form(
+        client, "/account/login", {"email": "a@example.org", "password": PASSWORD, "remember": "y"}
+    )
+    cookies = SimpleCookie()
+    for header in response.headers.getlist("Set-Cookie"):
+        cookies.load(header)
+    expires = parsedate_to_datetime(cookies[REMEMBER_COOKIE]["expires"])
+    assert expires <= utcnow() + timedelta(days=30, minutes=1)
+    with app.app_context():
+        row = db.session.scalar(db.select(UserSession))
+        assert row.expires_at <= utcnow() + timedelta(days=30)
+        row.expires_at = utcnow() - timedelta(seconds=1)  # 30 days later
+        db.session.commit()
+    saved = _cookie(client, REMEMBER_COOKIE)
+    assert not _signed_in(_browser_with(app, REMEMBER_COOKIE, saved))
+
+
+def _idle(app, seconds):
+    with app.app_context():
+        for row in db.session.scalars(db.select(UserSession)):
+            row.last_seen_at = utcnow() - timedelta(seconds=seconds)
+        db.session.commit()
+
+
+def test_staff_and_admins_are_signed_out_when_idle(app):
+    with app.app_context():
+        UserFactory(email="staff@example.org", roles=["staff"])
+        UserFactory(email="admin@example.org", roles=["admin"])
+        UserFactory(email="applicant@example.org", roles=["applicant"])
+    clients = {email: app.test_client() for email in ("staff@", "admin@", "applicant@")}
+    for prefix, browser in clients.items():
+        login(browser, f"{prefix}example.org", PASSWORD)
+    _idle(app, app.config["STAFF_IDLE_TIMEOUT"] - 120)
+    assert all(_signed_in(browser) for browser in clients.values())  # and that counts as activity
+    _idle(app, app.config["STAFF_IDLE_TIMEOUT"] + 1)
+    assert not _signed_in(clients["staff@"])
+    assert not _signed_in(clients["admin@"])
+    assert _signed_in(clients["applicant@"])
+
+
+def test_a_password_reset_ends_every_session(app, client, run_jobs):
+    from tests.helpers import link_in, outbox_messages
+
+    with app.app_context():
+        UserFactory(email="a@example.org")
+    phone = app.test_client()
+    login(phone, "a@example.org", PASSWORD)
+    post_form(client, "/account/forgot", {"email": "a@example.org"})
+    run_jobs()
+    link = link_in(outbox_messages(app)[0]).replace("http://localhost", "")
+    post_form(client, link, {"password": "new felt pattern", "confirm": "new felt pattern"})
+    assert _signed_in(client)  # the reset signs in here
+    assert not _signed_in(phone)
+
+
+def test_a_deactivated_account_loses_its_sessions(app, client):
+    with app.app_context():
+        UserFactory(email="a@example.org")
+    login(client, "a@example.org", PASSWORD)
+    with app.app_context():
+        db.session.scalar(db.select(User)).is_active_account = False
+        db.session.commit()
+    assert not _signed_in(client)
