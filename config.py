@@ -13,6 +13,10 @@ INSTANCE_DIR = Path(os.environ.get("WCL_INSTANCE_DIR", BASE_DIR / "instance"))
 
 DEV_SECRET_KEY = "dev-only-secret-key-change-me"
 DEV_WEBHOOK_SECRET = "whsec_dev_sandbox_secret"
+TESTING_SECRET_KEY = "testing-secret-key"
+# Published in this repository, so known to anyone: never accepted in production.
+DEV_SECRETS = frozenset({DEV_SECRET_KEY, DEV_WEBHOOK_SECRET, TESTING_SECRET_KEY})
+SECRET_SETTINGS = ("SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "STRIPE_SECRET_KEY", "MAIL_PASSWORD")
 
 
 def _env(name, default=None):
@@ -114,7 +118,7 @@ class TestingConfig(Config):
 
     ENV_NAME = "testing"
     TESTING = True
-    SECRET_KEY = "testing-secret-key"
+    SECRET_KEY = TESTING_SECRET_KEY
     SQLALCHEMY_DATABASE_URI = _normalise_db_url(
         _env("WCL_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
     )
@@ -129,9 +133,11 @@ class TestingConfig(Config):
 
 
 class ProductionConfig(Config):
-    """Refuses to start without real secrets (see ``validate``)."""
+    """Refuses to start without real secrets or with a development one (see ``validate``)."""
 
     ENV_NAME = "production"
+    # No development default: without a real secret every webhook is refused.
+    STRIPE_WEBHOOK_SECRET = _env("STRIPE_WEBHOOK_SECRET")
     SESSION_COOKIE_SECURE = True
     SESSION_COOKIE_NAME = "__Host-wcl_session"
     REMEMBER_COOKIE_SECURE = True
@@ -139,15 +145,14 @@ class ProductionConfig(Config):
 
     @classmethod
     def validate(cls, settings):
-        problems = []
+        problems = [
+            f"{name} is a development value" for name in SECRET_SETTINGS if settings.get(name) in DEV_SECRETS
+        ]
         if settings.get("SECRET_KEY") in (None, "", DEV_SECRET_KEY) or len(settings["SECRET_KEY"]) < 32:
             problems.append("SECRET_KEY must be set to a random value of at least 32 characters")
         if not _env("DATABASE_URL") and str(settings.get("SQLALCHEMY_DATABASE_URI", "")).startswith("sqlite"):
             problems.append("DATABASE_URL must point at the production database")
-        if settings.get("STRIPE_SECRET_KEY") and settings.get("STRIPE_WEBHOOK_SECRET") in (
-            None,
-            DEV_WEBHOOK_SECRET,
-        ):
+        if settings.get("STRIPE_SECRET_KEY") and not settings.get("STRIPE_WEBHOOK_SECRET"):
             problems.append("STRIPE_WEBHOOK_SECRET must be set when STRIPE_SECRET_KEY is")
         if problems:
             raise RuntimeError("Refusing to start: " + "; ".join(problems))

@@ -11,6 +11,7 @@ from wcl.campaigns.services import campaign_for_manage, campaign_page
 from wcl.extensions import csrf
 from wcl.files.services import send_stored
 from wcl.payments import forms, services
+from wcl.payments.providers import allowed
 
 bp = Blueprint("payments", __name__)
 
@@ -31,7 +32,7 @@ def stripe_webhook():
 @bp.route("/payments/sandbox/<token>", methods=["GET", "POST"])
 def sandbox_checkout(token):
     pledge = services.pledge_by_token(token)
-    if pledge is None or pledge.provider != "sandbox":
+    if pledge is None or pledge.provider != "sandbox" or not allowed("sandbox"):
         abort(404)
     form = forms.SandboxForm()
     if form.validate_on_submit() and form.outcome():
