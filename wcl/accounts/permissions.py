@@ -34,6 +34,7 @@ ROLE_PERMISSIONS = {
     "admin.users": set(),
     "demographics.read_raw": set(),
     "audit.view": {S},
+    "jobs.manage": {S},  # failed background jobs: the error, and a retry
     # applications
     "calls.manage": {S},
     "applications.apply": {A, P, M, R, S},
