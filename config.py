@@ -66,8 +66,13 @@ class Config:
     EMAIL_TOKEN_MAX_AGE = 60 * 60 * 24 * 3
     RESET_TOKEN_MAX_AGE = 60 * 60
 
-    # Rate limits (Flask-Limiter). Storage is Redis when REDIS_URL is set.
+    # Rate limits (Flask-Limiter). Storage is Redis when REDIS_URL is set; when
+    # Redis is down the limits are counted in memory (logged once, when it
+    # happens) instead of failing sign-in and pledging, and Redis is tried again.
     RATELIMIT_ENABLED = True
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 2}
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
     RESET_RATE_LIMIT = "5 per minute;20 per hour"
