@@ -158,8 +158,10 @@ def test_failed_job_is_listed_for_staff_and_retried_with_an_audit_entry(app, red
     mentor = app.test_client()
     login(mentor, "mentor@example.org", PASSWORD)
     assert mentor.get("/jobs/failed").status_code == 403
+    assert 'href="/jobs/failed"' not in mentor.get("/").get_data(as_text=True)
     staff = app.test_client()
     login(staff, "staff@example.org", PASSWORD)
+    assert 'href="/jobs/failed"' in staff.get("/").get_data(as_text=True)  # in the staff menu
     page = staff.get("/jobs/failed").get_data(as_text=True)
     assert "tests.core.sample_jobs.flaky" in page and "printer on fire" in page
     assert "late" not in page  # arguments may name a person: never shown
