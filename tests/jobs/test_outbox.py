@@ -115,7 +115,7 @@ def test_offline_payment_while_redis_is_down_still_gets_its_receipt_and_email(ma
     run_jobs()  # the receipt job queues its email
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count(Receipt.id))) == 1
-        assert {r.status for r in _rows()} == {"done"}
+        assert [(r.name, r.status, r.last_error) for r in _rows() if r.status != "done"] == []
     assert any("gulzat@example.org" in m["To"] for m in outbox_messages(app))
 
 
