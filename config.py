@@ -14,6 +14,10 @@ INSTANCE_DIR = Path(os.environ.get("WCL_INSTANCE_DIR", BASE_DIR / "instance"))
 
 DEV_SECRET_KEY = "dev-only-secret-key-change-me"
 DEV_WEBHOOK_SECRET = "whsec_dev_sandbox_secret"
+TESTING_SECRET_KEY = "testing-secret-key"
+# Published in this repository, so known to anyone: never accepted in production.
+DEV_SECRETS = frozenset({DEV_SECRET_KEY, DEV_WEBHOOK_SECRET, TESTING_SECRET_KEY})
+SECRET_SETTINGS = ("SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "STRIPE_SECRET_KEY", "MAIL_PASSWORD")
 
 
 def _env(name, default=None):
@@ -69,8 +73,13 @@ class Config:
     EMAIL_TOKEN_MAX_AGE = 60 * 60 * 24 * 3
     RESET_TOKEN_MAX_AGE = 60 * 60
 
-    # Rate limits (Flask-Limiter). Storage is Redis when REDIS_URL is set.
+    # Rate limits (Flask-Limiter). Storage is Redis when REDIS_URL is set; when
+    # Redis is down the limits are counted in memory (logged once, when it
+    # happens) instead of failing sign-in and pledging, and Redis is tried again.
     RATELIMIT_ENABLED = True
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 2}
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = "10 per minute;50 per hour"  # per IP
     LOGIN_ACCOUNT_RATE_LIMIT = "5 per minute;20 per hour"  # failed attempts on one account, any IP
@@ -124,7 +133,7 @@ class TestingConfig(Config):
 
     ENV_NAME = "testing"
     TESTING = True
-    SECRET_KEY = "testing-secret-key"
+    SECRET_KEY = TESTING_SECRET_KEY
     SQLALCHEMY_DATABASE_URI = _normalise_db_url(
         _env("WCL_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
     )
@@ -139,9 +148,11 @@ class TestingConfig(Config):
 
 
 class ProductionConfig(Config):
-    """Refuses to start without real secrets (see ``validate``)."""
+    """Refuses to start without real secrets or with a development one (see ``validate``)."""
 
     ENV_NAME = "production"
+    # No development default: without a real secret every webhook is refused.
+    STRIPE_WEBHOOK_SECRET = _env("STRIPE_WEBHOOK_SECRET")
     SESSION_COOKIE_SECURE = True
     SESSION_COOKIE_NAME = "__Host-wcl_session"
     REMEMBER_COOKIE_SECURE = True
@@ -149,15 +160,14 @@ class ProductionConfig(Config):
 
     @classmethod
     def validate(cls, settings):
-        problems = []
+        problems = [
+            f"{name} is a development value" for name in SECRET_SETTINGS if settings.get(name) in DEV_SECRETS
+        ]
         if settings.get("SECRET_KEY") in (None, "", DEV_SECRET_KEY) or len(settings["SECRET_KEY"]) < 32:
             problems.append("SECRET_KEY must be set to a random value of at least 32 characters")
         if not _env("DATABASE_URL") and str(settings.get("SQLALCHEMY_DATABASE_URI", "")).startswith("sqlite"):
             problems.append("DATABASE_URL must point at the production database")
-        if settings.get("STRIPE_SECRET_KEY") and settings.get("STRIPE_WEBHOOK_SECRET") in (
-            None,
-            DEV_WEBHOOK_SECRET,
-        ):
+        if settings.get("STRIPE_SECRET_KEY") and not settings.get("STRIPE_WEBHOOK_SECRET"):
             problems.append("STRIPE_WEBHOOK_SECRET must be set when STRIPE_SECRET_KEY is")
         if problems:
             raise RuntimeError("Refusing to start: " + "; ".join(problems))

@@ -83,6 +83,7 @@ def _register_blueprints(app):
     from wcl.campaigns.views import bp as campaigns_bp
     from wcl.cohorts.views import bp as cohorts_bp
     from wcl.core.views import bp as core_bp
+    from wcl.jobs.views import bp as jobs_bp
     from wcl.payments.views import bp as payments_bp
     from wcl.receipts.views import bp as receipts_bp
     from wcl.reports.views import bp as reports_bp
@@ -90,6 +91,7 @@ def _register_blueprints(app):
     app.register_blueprint(core_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(jobs_bp)
     app.register_blueprint(cohorts_bp)
     app.register_blueprint(campaigns_bp)
     app.register_blueprint(payments_bp)

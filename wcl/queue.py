@@ -6,6 +6,14 @@ objects, are idempotent and carry an explicit timeout. Every job runs through
 job modules, keeping the import graph acyclic) and gives it a fresh
 application context and database session.
 
+Every job enqueued after commit is first a row of the transactional outbox
+(``wcl.jobs.models.OutboxJob``), written in the same transaction as the
+change that causes it: after the commit it is pushed to RQ and marked
+queued; if Redis refuses it, it stays pending and the sweeper
+(``wcl.jobs.services.sweep_outbox``) pushes it later. A Redis outage delays
+work and never loses it. ``run_job`` marks the row done (or failed, after
+RQ's retries) and skips a row already done, so a job pushed twice runs once.
+
 With no ``REDIS_URL`` the jobs run inline, right after the commit, in their
 own application context — the same isolation a worker process gives.
 """
@@ -16,7 +24,7 @@ from dataclasses import dataclass, field
 from flask import current_app, has_app_context
 from redis import Redis
 from redis.exceptions import RedisError
-from rq import Queue, Retry
+from rq import Queue, Retry, get_current_job
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 from werkzeug.utils import import_string
@@ -42,12 +50,18 @@ class PendingJob:
     retry: tuple | None = DEFAULT_RETRY
     job_id: str | None = None
     meta: dict = field(default_factory=dict)
+    # The outbox row behind the job (None for jobs pushed directly: sweepers, cron).
+    outbox_id: int | None = None
+    # A failed RQ job of the same id is replaced (a retry of a failed row).
+    replace: bool = False
 
 
 def init_app(app):
     """Connect to Redis when configured; otherwise jobs run inline."""
     url = app.config.get("REDIS_URL")
-    app.extensions["wcl_redis"] = Redis.from_url(url) if url else None
+    # A connect timeout, so an unreachable Redis delays a request by seconds at
+    # most (no read timeout: workers block on the queues).
+    app.extensions["wcl_redis"] = Redis.from_url(url, socket_connect_timeout=3) if url else None
     app.config.setdefault("JOBS_INLINE", url is None)
 
 
@@ -82,17 +96,32 @@ def enqueue_after_commit(
 ):
     """Queue ``func_path(*args, **kwargs)`` to run once the session commits.
 
-    Nothing is enqueued if the transaction rolls back. ``func_path`` is the
-    dotted name of the job function; arguments must be plain data (ids).
+    The job is written now as an outbox row of this transaction: nothing is
+    enqueued if it rolls back, and once it commits the job cannot be lost.
+    ``func_path`` is the dotted name of the job function; arguments must be
+    plain JSON data (ids).
     """
     from wcl.extensions import db
+    from wcl.jobs.models import OutboxJob
 
     if queue not in QUEUES:
         raise ValueError(f"unknown queue {queue!r}")
     session = session or db.session()
-    session.info.setdefault(_PENDING_KEY, []).append(
-        PendingJob(func_path, args, kwargs, queue, job_timeout, retry, job_id)
+    row = OutboxJob(
+        name=func_path,
+        args={"args": list(args), "kwargs": kwargs},
+        queue=queue,
+        timeout=job_timeout,
+        retry=list(retry) if retry else None,
+        rq_job_id=job_id,
     )
+    session.add(row)
+    schedule_push(session, row, PendingJob(func_path, args, kwargs, queue, job_timeout, retry, job_id))
+
+
+def schedule_push(session, row, job):
+    """Push the outbox ``row`` (as ``job``) once ``session`` commits."""
+    session.info.setdefault(_PENDING_KEY, []).append((row, job))
 
 
 def enqueue_now(
@@ -106,34 +135,66 @@ def enqueue_now(
 
 
 def _dispatch(app, job):
+    """Run ``job`` inline, or push it to RQ; returns True once RQ has it (or it ran)."""
     if is_inline(app):
         _run_inline(app, job)
-        return
-    retry = Retry(max=job.retry[0], interval=job.retry[1]) if job.retry else None
+        return True
     try:
-        get_queue(job.queue, app).enqueue_call(
-            run_job,
-            args=(job.func_path, *job.args),
-            kwargs=job.kwargs,
-            timeout=job.job_timeout,
-            retry=retry,
-            job_id=job.job_id,
-            description=job.func_path,
-        )
+        push_to_rq(app, job)
     except RedisError:
-        # The data is committed; sweepers re-enqueue what matters (webhook inbox,
-        # receipts). Log the job name only: arguments may identify a person.
-        log.exception("could not enqueue %s on %s", job.func_path, job.queue)
+        # Outbox jobs wait for the sweeper; a direct push (a sweeper's own) is
+        # redone by the next sweep. The name only: arguments may identify a person.
+        log.warning("could not enqueue %s on %s; it waits for the sweeper", job.func_path, job.queue)
+        return False
+    return True
+
+
+def push_to_rq(app, job):
+    """Put ``job`` on its RQ queue (raises ``RedisError`` if Redis refuses)."""
+    from rq.job import Job
+
+    from wcl.jobs.models import rq_id_for
+
+    queue = get_queue(job.queue, app)
+    job_id = job.job_id or (rq_id_for(job.outbox_id) if job.outbox_id is not None else None)
+    if job.replace and job_id:
+        # A failed RQ job of this id sits in the failed registry: take it out first.
+        old = Job.fetch_many([job_id], connection=queue.connection)[0]
+        if old is not None:
+            old.delete()
+    retry = Retry(max=job.retry[0], interval=job.retry[1]) if job.retry else None
+    meta = dict(job.meta)
+    if job.outbox_id is not None:
+        meta["outbox_id"] = job.outbox_id
+    return queue.enqueue_call(
+        run_job,
+        args=(job.func_path, *job.args),
+        kwargs=job.kwargs,
+        timeout=job.job_timeout,
+        retry=retry,
+        job_id=job_id,
+        description=job.func_path,
+        meta=meta or None,
+    )
 
 
 def _run_inline(app, job):
     try:
         with app.app_context():  # run_job picks this app; it pushes its own context
-            run_job(job.func_path, *job.args, **job.kwargs)
+            _run(import_string(job.func_path), job.args, job.kwargs, job.outbox_id, last_try=True)
     except Exception:
         log.exception("inline job %s failed", job.func_path)
         if app.config.get("TESTING"):
             raise
+
+
+@event.listens_for(Session, "before_commit")
+def _before_commit(session):
+    pending = session.info.get(_PENDING_KEY)
+    if pending and any(job.outbox_id is None for _row, job in pending):
+        session.flush()  # the rows get their ids, which the push after commit needs
+        for row, job in pending:
+            job.outbox_id = row.id
 
 
 @event.listens_for(Session, "after_commit")
@@ -141,12 +202,23 @@ def _after_commit(session):
     pending = session.info.pop(_PENDING_KEY, None)
     if not pending:
         return
+    jobs = [job for _row, job in pending]
     if not has_app_context():
-        log.error("jobs committed outside an app context were dropped: %s", [j.func_path for j in pending])
+        # Committed rows wait in the outbox for the sweeper.
+        log.error(
+            "jobs committed outside an app context wait for the sweeper: %s", [j.func_path for j in jobs]
+        )
         return
     app = current_app._get_current_object()
-    for job in pending:
-        _dispatch(app, job)
+    if is_inline(app):
+        for job in jobs:
+            _run_inline(app, job)
+        return
+    pushed = [job.outbox_id for job in jobs if _dispatch(app, job)]
+    if pushed:
+        from wcl.jobs.services import mark_queued
+
+        mark_queued(app, pushed)
 
 
 @event.listens_for(Session, "after_soft_rollback")
@@ -166,14 +238,39 @@ def _job_app():
     if has_app_context():
         return current_app._get_current_object()
     if _worker_app is None:
-        from wcl import create_app
-
-        _worker_app = create_app()
+        # The queue sits below every domain and the app factory above them all:
+        # it cannot build the app itself. workers/worker.py hands it over.
+        raise RuntimeError("no app for this job: start workers with workers.worker (it calls set_worker_app)")
     return _worker_app
 
 
 def run_job(func_path, *args, **kwargs):
-    """Run the job ``func_path`` in a fresh app context (its own DB session)."""
+    """Run the job ``func_path`` in a fresh app context (its own DB session).
+
+    A job from the outbox (its id in the RQ job's meta) is recorded there: done,
+    or failed once RQ has no retry left; one already done is not run again.
+    """
     func = import_string(func_path)
+    rq_job = get_current_job()
+    outbox_id = rq_job.meta.get("outbox_id") if rq_job is not None else None
     with _job_app().app_context():
+        if outbox_id is None:
+            return func(*args, **kwargs)
+        return _run(func, args, kwargs, outbox_id, last_try=not rq_job.retries_left)
+
+
+def _run(func, args, kwargs, outbox_id, last_try):
+    if outbox_id is None:
         return func(*args, **kwargs)
+    from wcl.jobs import services as outbox
+
+    if outbox.is_done(outbox_id):
+        log.info("job %s already ran; skipped", outbox_id)
+        return None
+    try:
+        result = func(*args, **kwargs)
+    except Exception as exc:
+        outbox.mark_failed(outbox_id, exc, final=last_try)
+        raise
+    outbox.mark_done(outbox_id)
+    return result

@@ -24,5 +24,6 @@ PERIODIC_JOBS: list[PeriodicJob] = [
     PeriodicJob("wcl.campaigns.jobs.advance_due_campaigns", 60),
     PeriodicJob("wcl.payments.jobs.expire_stale_pledges", 900),
     PeriodicJob("wcl.payments.jobs.sweep_inbox", 60, queue=WEBHOOKS),
+    PeriodicJob("wcl.jobs.jobs.sweep_outbox", 60),
     PeriodicJob("wcl.payments.jobs.reconcile", 60 * 60, timeout=1800),
 ]

@@ -19,3 +19,13 @@ def remember_pid():
     import os
 
     Redis.from_url(current_app.config["REDIS_URL"]).rpush("test:pids", os.getpid())
+
+
+FAILING = []
+
+
+def flaky(value):
+    """Fail while FAILING holds anything (the test decides), else remember ``value``."""
+    if FAILING:
+        raise RuntimeError("printer on fire")
+    remember(value)

@@ -18,11 +18,20 @@ def test_healthz_reports_database_and_redis(client):
     assert response.json == {"database": "ok", "redis": "ok", "status": "ok"}
 
 
-def test_healthz_fails_when_redis_is_down(make_app):
+def test_healthz_is_degraded_when_redis_is_down(make_app):
+    """Pages, sign-in and pledging still work without Redis (jobs wait in the outbox):
+    the web process stays in service and says it is degraded."""
     app = make_app(REDIS_URL="redis://127.0.0.1:1/0")
     response = app.test_client().get("/healthz")
+    assert response.status_code == 200
+    assert response.json == {"database": "ok", "redis": "error", "status": "degraded"}
+
+
+def test_healthz_fails_when_the_database_is_down(make_app):
+    app = make_app(SQLALCHEMY_DATABASE_URI="postgresql+psycopg://postgres@127.0.0.1:1/none")
+    response = app.test_client().get("/healthz")
     assert response.status_code == 503
-    assert response.json["redis"] == "error"
+    assert response.json["database"] == "error" and response.json["status"] == "error"
 
 
 def test_security_headers(client):

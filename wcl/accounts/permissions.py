@@ -189,6 +189,7 @@ PERMISSIONS = {
     "admin.users": (set(), _, _),
     "demographics.read_raw": (set(), _, _own_demographics),
     "audit.view": ({S}, _, _),
+    "jobs.manage": ({S}, _, _),  # failed background jobs: the error, and a retry
     # applications: staff act on their lab's calls; a reviewer on what she is assigned
     "calls.manage": ({S}, _staff_in_lab, _),
     "applications.apply": ({A, P, M, R, S}, _, _),

@@ -15,6 +15,7 @@ from wcl.forms import apply_error
 from wcl.i18n import current_locale
 from wcl.payments import forms, services
 from wcl.payments.errors import PaymentError
+from wcl.payments.providers import allowed
 
 bp = Blueprint("payments", __name__)
 
@@ -75,7 +76,7 @@ def stripe_webhook():
 @bp.route("/payments/sandbox/<token>", methods=["GET", "POST"])
 def sandbox_checkout(token):
     pledge = services.checkout.pledge_by_token(token)
-    if pledge is None or pledge.provider != "sandbox":
+    if pledge is None or pledge.provider != "sandbox" or not allowed("sandbox"):
         abort(404)
     form = forms.SandboxForm()
     if form.validate_on_submit() and form.outcome():

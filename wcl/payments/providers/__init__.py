@@ -45,6 +45,8 @@ class Provider(ABC):
     name = "base"
     # Backers can pay through it online (a checkout page to redirect to).
     online = True
+    # Takes no money (the sandbox): must not exist in production.
+    development_only = False
 
     @abstractmethod
     def start_checkout(self, pledge):
@@ -65,8 +67,22 @@ class Provider(ABC):
         raise SignatureError(f"payment provider {self.name!r} sends no webhooks")
 
 
+def is_production(app=None):
+    """True on a production install, where no development-only provider exists."""
+    return (app or current_app).config.get("ENV_NAME") == "production"
+
+
+def allowed(name, app=None):
+    """Whether the provider called ``name`` may exist on this install at all."""
+    path = PROVIDERS.get(name)
+    if path is None:
+        return False
+    return not (import_string(path).development_only and is_production(app))
+
+
 def get_provider(name):
-    """The provider called ``name``; raises ``ProviderUnavailable`` if unknown or missing."""
+    """The provider called ``name``; raises ``ProviderUnavailable`` if unknown, missing,
+    or development-only on a production install (the sandbox would let anyone "pay")."""
     path = PROVIDERS.get(name)
     if path is None:
         raise ProviderUnavailable(f"unknown payment provider {name!r}")
@@ -74,6 +90,8 @@ def get_provider(name):
         cls = import_string(path)
     except ImportError as exc:
         raise ProviderUnavailable(f"payment provider {name!r} is not installed ({path})") from exc
+    if cls.development_only and is_production():
+        raise ProviderUnavailable(f"payment provider {name!r} does not exist in production")
     return cls()
 
 

@@ -9,17 +9,18 @@ production, where it would let anyone "pay" without money.
 import hashlib
 import secrets
 
-from flask import current_app, url_for
+from flask import url_for
 
-from wcl.payments.providers import Provider
+from wcl.payments.providers import Provider, is_production
 
 
 class SandboxProvider(Provider):
     name = "sandbox"
     online = True
+    development_only = True
 
     def available(self):
-        return current_app.config.get("ENV_NAME") != "production"
+        return not is_production()
 
     def start_checkout(self, pledge):
         """A checkout session id like Stripe's, and the local checkout page."""
