@@ -550,3 +550,21 @@ def test_filters_are_named_in_the_readers_language(app, client, locale, lab, cal
     html = client.get("/reports/" + query, headers={"Accept-Language": locale}).get_data(as_text=True)
     described = html.split('<dl class="report-described">', 1)[1].split("</dl>", 1)[0]
     assert f"<dd>{lab}</dd>" in described and f"<dd>{call}</dd>" in described
+
+
+def test_lab_scoped_staff_gets_a_filtered_pdf(client, data, run_jobs):
+    # Issue 15, point 13: a lab-scoped report always carries a lab filter, which the export
+    # stores as an integer; reloading it for the job must not fail.
+    _staff_client(client, lab_id=data["l1"].id)
+    params = {"locale": "en", "by": "gender", "call": str(data["c1"].id)}
+    response = post_form(client, "/reports/export.pdf", params, get_path="/reports/")
+    assert response.status_code == 302
+    export = db.session.query(ReportExport).one()
+    assert export.params["lab"] == data["l1"].id and export.params["call"] == data["c1"].id
+    run_jobs()
+    db.session.expire_all()
+    assert export.status == "done"
+    download = client.get(f"/reports/exports/{export.id}/download")
+    assert download.status_code == 200
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(download.get_data())).pages)
+    assert data["l1"].name_en in text and data["c1"].title_en in text

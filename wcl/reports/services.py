@@ -180,8 +180,15 @@ class Filters:
         return [(str(a), str(b)) for a, b in rows]
 
 
+def _text(args, key):
+    """A parameter as stripped text: a query string holds text, a saved export's
+    ``params`` (``Filters.query_args``) holds ints."""
+    value = args.get(key)
+    return "" if value is None else str(value).strip()
+
+
 def _int(args, key):
-    raw = (args.get(key) or "").strip()
+    raw = _text(args, key)
     if not raw:
         return None
     if not raw.isdigit():
@@ -190,7 +197,7 @@ def _int(args, key):
 
 
 def _date(args, key):
-    raw = (args.get(key) or "").strip()
+    raw = _text(args, key)
     if not raw:
         return None
     try:
