@@ -433,9 +433,9 @@ def test_pdf_in_a_job_with_progress(client, data, run_jobs, monkeypatch, locale)
 
     # The status page as the requester sees it while the job is at work: requested from
     # another thread, like a browser would, so it shares nothing with the job's context.
-    from wcl.reports import services
+    from wcl.reports.services import building
 
-    build, seen = services.build_report, []
+    build, seen = building.build_report, []
 
     def look():
         seen.append(client.get(status_url).get_data(as_text=True))
@@ -446,7 +446,7 @@ def test_pdf_in_a_job_with_progress(client, data, run_jobs, monkeypatch, locale)
         browser.join()
         return build(*args, **kwargs)
 
-    monkeypatch.setattr(services, "build_report", build_and_look)
+    monkeypatch.setattr(building, "build_report", build_and_look)
     run_jobs()
     (running,) = seen
     assert "Running: the report is being prepared." in running and 'value="2"' in running
