@@ -1,13 +1,9 @@
-"""Participation reports: filters, suppressed tables, exports.
+"""Participation reports: filters, protected tables, exports.
 
-Every published number goes through ``wcl.reports.suppression.suppress``. When a
-filter is applied (including a lab scope), the wider reports it could be
-compared with are computed too (``Filters.references``: the unfiltered report,
-and for a call or cohort the same report at the coarser levels of the
-lab → call → cohort hierarchy), and each ``wider - filtered`` is passed as a
-complement. So comparing a filtered report with one of those reveals no small
-group; other pairs (two date ranges, sibling calls, several reports summed) are
-not protected (README, "Participation reports").
+Every published number goes through ``wcl.reports.protection`` (the cell-key
+method): each cell's noise is fixed by the people it counts, so the same cell has
+the same value in every report, and differencing reports gives noisy figures, not
+small groups (README, "Participation reports").
 """
 
 from wcl.reports.errors import ReportError

@@ -3,8 +3,8 @@ the page's published values."""
 
 from flask_babel import lazy_gettext as _l
 
+from wcl.reports.protection import MARK
 from wcl.reports.services.labels import DIMENSION_LABELS, IATI_NAMES, IATI_VALUES
-from wcl.reports.suppression import MARK
 from wcl.spreadsheets import safe_cell
 from wcl.time import DEFAULT_ZONE as BISHKEK
 

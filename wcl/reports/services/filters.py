@@ -1,7 +1,7 @@
 """Report parameters: validated from a query string (or a saved export), held to the
 user's lab, and the choices the filter form offers."""
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from flask_babel import get_locale
@@ -33,10 +33,6 @@ class Filters:
     date_to: date | None = None
     names: dict = field(default_factory=dict)
 
-    @property
-    def is_filtered(self):
-        return any((self.lab, self.call, self.cohort, self.campaign, self.date_from, self.date_to))
-
     def query_args(self):
         args = {
             "by": self.by,
@@ -63,27 +59,6 @@ class Filters:
         if self.date_to:
             # Inclusive end date: everything before the next local midnight.
             out["date_to"] = datetime.combine(self.date_to + timedelta(days=1), time(), BISHKEK)
-        return out
-
-    def references(self):
-        """The wider reports this one is protected against, as ``Filters``: the
-        unfiltered report, and for a cohort its call's and its lab's (for a call its
-        lab's), with the other filters (campaign, dates) kept."""
-        if not self.is_filtered:
-            return []
-        coarser = []
-        if self.cohort:
-            cohort = db.session.get(Cohort, self.cohort)
-            if cohort.call_id:
-                coarser.append({"cohort": None, "call": cohort.call_id})
-            coarser.append({"cohort": None, "call": None, "lab": cohort.lab_id})
-        elif self.call:
-            coarser.append({"call": None, "lab": db.session.get(Call, self.call).lab_id})
-        out = [Filters(by=self.by, by2=self.by2, stage=self.stage)]
-        for change in coarser:
-            wider = replace(self, names={}, **change)
-            if wider.sql() not in [f.sql() for f in [self, *out]]:
-                out.append(wider)
         return out
 
     def described(self):

@@ -5,9 +5,9 @@ from flask_babel import lazy_gettext as _l
 from wcl.accounts.permissions import ensure
 from wcl.extensions import db
 from wcl.reports.errors import ReportError
+from wcl.reports.protection import MARK
 from wcl.reports.services import building
 from wcl.reports.services.filters import parse_filters
-from wcl.reports.suppression import MARK
 
 
 def request_pdf(filters, user, locale):
