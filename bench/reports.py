@@ -31,8 +31,8 @@ INSERT INTO labs (id, slug, name_en, name_ru, name_ky, region)
 SELECT i, 'lab-' || i, 'Lab ' || i, 'Лаб ' || i, 'Лаб ' || i, 'KG-O' FROM generate_series(1, 3) i;
 INSERT INTO calls (id, lab_id, slug, title_en, title_ru, title_ky, opens_at, closes_at, reviews_required, created_at)
 SELECT i, 1 + i % 3, 'call-' || i, 'Call', 'Набор', 'Набор', now(), now() + interval '1 day', 2, now() FROM generate_series(1, 10) i;
-INSERT INTO users (id, email, password_hash, full_name, is_active_account, created_at, password_changed_at)
-SELECT i, 'u' || i || '@example.org', 'x', 'User ' || i, true, now(), now() FROM generate_series(1, :applicants) i;
+INSERT INTO users (id, email, password_hash, full_name, is_active_account, created_at, password_changed_at, cell_key)
+SELECT i, 'u' || i || '@example.org', 'x', 'User ' || i, true, now(), now(), floor(random() * 256) FROM generate_series(1, :applicants) i;
 INSERT INTO applications (id, call_id, applicant_id, status, submitted_at, created_at, updated_at,
   last_saved_step, paper_consent, snapshot_gender, snapshot_birth_year, snapshot_region,
   snapshot_settlement, snapshot_creative_domain, snapshot_disability)

@@ -24,9 +24,12 @@ Campaigns: 6 by K1 graduate women (3 live, 3 succeeded), 1 by the graduate man (
 Pledges: 2 paid × 1000.00 KGS on each women's campaign (+1 pending, +1 refunded ignored),
   1 paid × 500.00 KGS on the man's.
 Mentors: 1 woman (K1), 1 woman (K2). Reviewers: 5 women, 1 man, on C1 applications.
+People's cell keys are fixed (by creation order), so the protected values are too.
 """
 
 from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
 
 from tests.factories.accounts import DemographicsFactory, UserFactory
 from tests.factories.applications import AssignmentFactory
@@ -39,6 +42,8 @@ from tests.factories.programme import (
     EnrolmentFactory,
     LabFactory,
 )
+from wcl.accounts.models import CELL_KEY_RANGE, User
+from wcl.extensions import db
 
 SUBMITTED = datetime(2026, 3, 1, 9, tzinfo=UTC)
 ENROLLED = datetime(2026, 4, 1, 9, tzinfo=UTC)
@@ -173,6 +178,12 @@ def build():
         reviewer = UserFactory(roles=["reviewer"])
         DemographicsFactory(user=reviewer, gender="woman" if i < 5 else "man")
         AssignmentFactory(application=women[i], reviewer=reviewer)
+
+    # Every person's cell key, fixed by creation order so that the protected values the tests
+    # expect are the same in every run (in production each key is drawn at random).
+    for i, user in enumerate(db.session.scalars(sa.select(User).order_by(User.id))):
+        user.cell_key = (i * 89 + 7) % CELL_KEY_RANGE
+    db.session.commit()
 
     return {
         "l1": l1,

@@ -1,10 +1,21 @@
 """Users, their roles and their (optional, self-identified) demographics."""
 
+import secrets
+
 import sqlalchemy as sa
 from flask_login import UserMixin
 
 from wcl.extensions import db
 from wcl.time import UTCDateTime, utcnow
+
+# Every person counted in a report carries a permanent random key in 0..CELL_KEY_RANGE-1;
+# ``wcl.reports.protection`` derives each published cell's noise from the sum of its
+# people's keys (the cell-key method), so the key must never change once drawn.
+CELL_KEY_RANGE = 256
+
+
+def new_cell_key():
+    return secrets.randbelow(CELL_KEY_RANGE)
 
 
 class User(UserMixin, db.Model):
@@ -27,6 +38,7 @@ class User(UserMixin, db.Model):
     last_login_at = sa.Column(UTCDateTime)
     password_changed_at = sa.Column(UTCDateTime, nullable=False, default=utcnow)
     deletion_requested_at = sa.Column(UTCDateTime)
+    cell_key = sa.Column(sa.SmallInteger, nullable=False, default=new_cell_key)
 
     roles = db.relationship(
         "UserRole",
@@ -52,6 +64,10 @@ class User(UserMixin, db.Model):
     def public_name(self):
         """What others see: the display name if set, else the full name."""
         return self.display_name or self.full_name
+
+    __table_args__ = (
+        sa.CheckConstraint(f"cell_key >= 0 AND cell_key < {CELL_KEY_RANGE}", name="cell_key_range"),
+    )
 
     # The token of the session this object was loaded for (``wcl.accounts.sessions``);
     # set at sign-in and by the session loader, never stored on the row.

@@ -1,1 +1,1 @@
-"""Reports: read-only aggregations with small-count suppression, and exports."""
+"""Reports: read-only aggregations with disclosure control (the cell-key method), and exports."""

@@ -1,7 +1,7 @@
 """Server-side bar charts: geometry computed here, drawn by ``reports/_chart.html``
 as SVG (readable without JavaScript; hidden cells drawn as "c", never as a bar)."""
 
-from wcl.reports.suppression import MARK
+from wcl.reports.protection import MARK
 
 BAR = 14
 GAP = 4

@@ -24,7 +24,7 @@ of birth is stored).
 
 import sqlalchemy as sa
 
-from wcl.accounts.models import Demographics
+from wcl.accounts.models import Demographics, User
 from wcl.applications.models import Application, ApplicationStatus, Call, ReviewAssignment
 from wcl.campaigns.models import Campaign, CampaignStatus, MatchReservation, Pledge, PledgeStatus
 from wcl.cohorts.models import Attendance, AttendanceStatus, Cohort, Enrolment, EnrolmentStatus
@@ -96,7 +96,10 @@ def _snapshot_or_current(a, d):
     return {key: sa.case((a.id.isnot(None), snap[key]), else_=cur[key]) for key in snap}
 
 
-def _row(stage, attrs, event_at, lab_id, call_id, cohort_id, campaign_id, owner_id):
+def _row(stage, attrs, event_at, lab_id, call_id, cohort_id, campaign_id, owner_id, unit_id=None):
+    """One counted unit: its attributes, event time, scope ids, the person it describes
+    (whose ``cell_key`` protects the cell) and the unit's own id (application, enrolment,
+    campaign, or the person for mentors and reviewers)."""
     return [
         sa.literal(stage).label("stage"),
         attrs["gender"].label("gender"),
@@ -111,6 +114,7 @@ def _row(stage, attrs, event_at, lab_id, call_id, cohort_id, campaign_id, owner_
         sa.cast(cohort_id, sa.Integer).label("cohort_id"),
         sa.cast(campaign_id, sa.Integer).label("campaign_id"),
         sa.cast(owner_id, sa.Integer).label("person_id"),
+        sa.cast(owner_id if unit_id is None else unit_id, sa.Integer).label("unit_id"),
     ]
 
 
@@ -127,7 +131,9 @@ def _application_stages():
     selects = []
     for stage, condition in stages.items():
         query = base.add_columns(
-            *_row(stage, attrs, a.submitted_at, c.lab_id, a.call_id, sa.null(), sa.null(), a.applicant_id)
+            *_row(
+                stage, attrs, a.submitted_at, c.lab_id, a.call_id, sa.null(), sa.null(), a.applicant_id, a.id
+            )
         )
         if condition is not None:
             query = query.where(condition)
@@ -158,6 +164,7 @@ def _enrolment_stages():
         .outerjoin(d, d.user_id == e.participant_id)
     )
     ids = (co.lab_id, co.call_id, e.cohort_id, sa.null(), e.participant_id)
+    ids = (*ids, e.id)
     enrolled = base.add_columns(*_row("enrolled", attrs, e.enrolled_at, *ids))
     attended = (
         base.join(att, att.c.enrolment_id == e.id)
@@ -205,7 +212,7 @@ def campaign_base():
         .outerjoin(d, d.user_id == Campaign.owner_id)
         .outerjoin(co, co.id == latest_enrolment)
     )
-    ids = (co.lab_id, co.call_id, co.id, Campaign.id, Campaign.owner_id)
+    ids = (co.lab_id, co.call_id, co.id, Campaign.id, Campaign.owner_id, Campaign.id)
     return base, attrs, ids
 
 
@@ -339,30 +346,48 @@ def apply_filters(query, col, filters, event_col=None):
 
 
 def stage_counts(filters, by, by2=None):
-    """{(stage, category, category2): count} — one GROUP BY over the union.
+    """Rows ``(stage, category, category2, count, key)``: one GROUP BY over the union.
 
-    Mentors and reviewers are distinct people within the scope; stages count
-    applications, enrolments or campaigns.
+    Stages count applications, enrolments or campaigns; mentors and reviewers are
+    distinct people within the scope. ``key`` is the sum of the counted people's
+    ``cell_key`` (one per counted unit), from which ``wcl.reports.protection`` derives
+    the cell's noise.
     """
     ev = events()
     dim1 = dimension_expr(by, ev.c).label("d1")
     dim2 = (dimension_expr(by2, ev.c) if by2 else sa.literal("all")).label("d2")
-    is_person = ev.c.stage.in_(PEOPLE)
-    counted = sa.case((is_person, sa.cast(ev.c.person_id, sa.String)), else_=sa.null())
-    query = sa.select(
-        ev.c.stage,
-        dim1,
-        dim2,
-        sa.func.count().filter(~is_person).label("units"),
-        sa.func.count(sa.distinct(counted)).label("people"),
-    ).group_by(ev.c.stage, dim1, dim2)
-    query = apply_filters(query, ev.c, filters)
-    return query
+    rows = sa.select(ev.c.stage, dim1, dim2, ev.c.person_id, User.cell_key.label("cell_key")).join(
+        User, User.id == ev.c.person_id
+    )
+    rows = apply_filters(rows, ev.c, filters)
+    units = rows.where(ev.c.stage.not_in(PEOPLE)).subquery()
+    # A mentor of several participants (a reviewer of several applications) counts once.
+    people = rows.where(ev.c.stage.in_(PEOPLE)).distinct().subquery()
+    grouped = [
+        sa.select(
+            q.c.stage, q.c.d1, q.c.d2, sa.func.count(), sa.func.coalesce(sa.func.sum(q.c.cell_key), 0)
+        ).group_by(q.c.stage, q.c.d1, q.c.d2)
+        for q in (units, people)
+    ]
+    return sa.union_all(*grouped)
+
+
+def unit_rows(filters):
+    """Every counted unit in scope with its categories in every breakdown: ``(stage,
+    unit_id, person_id, cell_key, <dimension>...)``. For tests and audits that rebuild
+    cells from their records (reports themselves only use ``stage_counts``)."""
+    ev = events()
+    dims = [dimension_expr(name, ev.c).label(name) for name in DIMENSIONS]
+    rows = sa.select(ev.c.stage, ev.c.unit_id, ev.c.person_id, User.cell_key, *dims).join(
+        User, User.id == ev.c.person_id
+    )
+    return apply_filters(rows, ev.c, filters).distinct()
 
 
 def money_query(filters, by):
-    """Paid pledges, matched amounts and backers per (category, currency), plus
-    the number of campaigns behind each cell (used for suppression)."""
+    """Paid pledges, matched amounts and backers per (category, currency), with the
+    number of campaigns behind each cell, their owners' key sum and the largest single
+    campaign's amounts (what ``wcl.reports.protection`` needs to protect the cell)."""
     base, attrs, ids = campaign_base()
     paid = (
         sa.select(
@@ -405,13 +430,20 @@ def money_query(filters, by):
     )
     rows = rows.where(sa.or_(paid.c.campaign_id.isnot(None), matched.c.campaign_id.isnot(None))).subquery()
     dim = dimension_expr(by, rows.c).label("d1")
-    query = sa.select(
-        rows.c.currency,
-        dim,
-        sa.func.count().label("campaigns"),
-        sa.func.sum(rows.c.pledged).label("pledged"),
-        sa.func.sum(rows.c.matched).label("matched"),
-        sa.func.sum(rows.c.backers).label("backers"),
-    ).group_by(rows.c.currency, dim)
+    query = (
+        sa.select(
+            rows.c.currency,
+            dim,
+            sa.func.count().label("campaigns"),
+            sa.func.sum(User.cell_key).label("cell_key"),
+            sa.func.sum(rows.c.pledged).label("pledged"),
+            sa.func.max(rows.c.pledged).label("largest_pledged"),
+            sa.func.sum(rows.c.matched).label("matched"),
+            sa.func.max(rows.c.matched).label("largest_matched"),
+            sa.func.sum(rows.c.backers).label("backers"),
+        )
+        .join(User, User.id == rows.c.person_id)
+        .group_by(rows.c.currency, dim)
+    )
     filters = {k: v for k, v in filters.items() if k not in ("date_from", "date_to")}
     return apply_filters(query, rows.c, filters)

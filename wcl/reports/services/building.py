@@ -1,0 +1,203 @@
+"""Building the published report: counts from ``queries``, every value protected by
+``wcl.reports.protection`` (the cell-key method), so the same cell has the same
+published value in every report, export and request."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+
+from wcl.accounts.models import CELL_KEY_RANGE
+from wcl.accounts.permissions import ensure
+from wcl.extensions import db
+from wcl.reports import queries
+from wcl.reports.protection import (
+    MARK,
+    RULE,
+    SENSITIVE_THRESHOLD,
+    THRESHOLD,
+    Cell,
+    percentage,
+    publish,
+    publish_amount,
+    total,
+)
+from wcl.reports.services.filters import Filters
+from wcl.reports.services.labels import STAGE_LABELS, category_label
+from wcl.time import utcnow
+
+
+def threshold(dimension, category):
+    """The smallest count published in ``category`` of ``dimension`` (10 for the
+    sensitive ones, else 5)."""
+    return SENSITIVE_THRESHOLD if (dimension, category) in queries.SENSITIVE else THRESHOLD
+
+
+@dataclass
+class StageRow:
+    stage: str
+    label: str
+    values: list  # published values per category: int or MARK
+    total: object
+    percents: list
+
+
+@dataclass
+class Report:
+    """What the page, every export and the JSON show: protected values only."""
+
+    filters: Filters
+    categories: list
+    category_labels: list
+    funnel: list
+    people: list
+    cross: dict | None
+    money: list
+    rule: str
+    generated_at: datetime
+
+
+def _cells(filters, by, by2=None):
+    """{(stage, category, category2): Cell} for the report's scope."""
+    rows = db.session.execute(queries.stage_counts(filters.sql(), by, by2)).all()
+    return {(stage, d1, d2): Cell(count, int(key) % CELL_KEY_RANGE) for stage, d1, d2, count, key in rows}
+
+
+def _stage_row(stage, cells, categories, by):
+    row = [cells.get((stage, c, "all"), Cell()) for c in categories]
+    values = [publish(cell, threshold(by, c)) for cell, c in zip(row, categories, strict=True)]
+    row_total = publish(total(row))
+    return StageRow(
+        stage, str(STAGE_LABELS[stage]), values, row_total, [percentage(v, row_total) for v in values]
+    )
+
+
+def _cross(filters, categories, locale):
+    """The two-way table at ``filters.stage``: every cell and margin protected on its own."""
+    by, by2, stage = filters.by, filters.by2, filters.stage
+    cols = list(queries.DIMENSIONS[by2])
+    cells = _cells(filters, by, by2)
+    grid = [[cells.get((stage, r, c), Cell()) for c in cols] for r in categories]
+
+    def limit(r, c):
+        return max(threshold(by, r), threshold(by2, c))
+
+    rows = [
+        {
+            "label": category_label(by, r, locale),
+            "code": r,
+            "values": [publish(grid[i][j], limit(r, c)) for j, c in enumerate(cols)],
+            "total": publish(total(grid[i]), threshold(by, r)),
+        }
+        for i, r in enumerate(categories)
+    ]
+    columns = [total(row[j] for row in grid) for j in range(len(cols))]
+    return {
+        "stage": stage,
+        "stage_label": str(STAGE_LABELS[stage]),
+        "columns": cols,
+        "column_labels": [category_label(by2, c, locale) for c in cols],
+        "rows": rows,
+        "totals": [publish(cell, threshold(by2, c)) for cell, c in zip(columns, cols, strict=True)],
+        "total": publish(total(columns)),
+    }
+
+
+def build_report(filters, user):
+    """The protected report for ``filters`` (already validated by ``parse_filters``)."""
+    ensure("reports.view", user=user)
+    categories = list(queries.DIMENSIONS[filters.by])
+    locale = str(get_locale() or "en")
+    cells = _cells(filters, filters.by)
+    return Report(
+        filters=filters,
+        categories=categories,
+        category_labels=[category_label(filters.by, c, locale) for c in categories],
+        funnel=[_stage_row(s, cells, categories, filters.by) for s in queries.STAGES],
+        people=[_stage_row(s, cells, categories, filters.by) for s in queries.PEOPLE],
+        cross=_cross(filters, categories, locale) if filters.by2 else None,
+        money=_money(filters, categories),
+        rule=str(RULE),
+        generated_at=utcnow(),
+    )
+
+
+@dataclass(frozen=True)
+class _MoneyCell:
+    """A money cell before publication: its campaigns (count and owners' key) and sums."""
+
+    campaigns: Cell = Cell()
+    pledged: int = 0
+    largest_pledged: int = 0
+    matched: int = 0
+    largest_matched: int = 0
+    backers: int = 0
+
+    def __add__(self, other):
+        return _MoneyCell(
+            self.campaigns + other.campaigns,
+            self.pledged + other.pledged,
+            max(self.largest_pledged, other.largest_pledged),
+            self.matched + other.matched,
+            max(self.largest_matched, other.largest_matched),
+            self.backers + other.backers,
+        )
+
+
+def _money_cells(filters):
+    out = {}
+    for row in db.session.execute(queries.money_query(filters.sql(), filters.by)):
+        out.setdefault(row.currency, {})[row.d1] = _MoneyCell(
+            Cell(row.campaigns, int(row.cell_key or 0) % CELL_KEY_RANGE),
+            int(row.pledged or 0),
+            int(row.largest_pledged or 0),
+            int(row.matched or 0),
+            int(row.largest_matched or 0),
+            int(row.backers or 0),
+        )
+    return out
+
+
+def _publish_money(cell, limit):
+    """(campaigns, pledged, matched, backers) as published: nothing about a cell whose
+    number of campaigns is hidden; amounts moved by a share of its largest campaign."""
+    campaigns = publish(cell.campaigns, limit)
+    if campaigns == MARK:
+        return MARK, MARK, MARK, MARK
+    pledged = publish_amount(cell.pledged, cell.largest_pledged, cell.campaigns)
+    matched = publish_amount(cell.matched, cell.largest_matched, cell.campaigns)
+    backers = publish(Cell(cell.backers, cell.campaigns.key))
+    return campaigns, pledged, matched, backers
+
+
+MEASURES = (
+    ("campaigns", _l("Campaigns with money"), False),
+    ("pledged", _l("Pledged"), True),
+    ("matched", _l("Matched"), True),
+    ("backers", _l("Backers"), False),
+)
+
+
+def _money(filters, categories):
+    """Per currency: campaigns with money, pledged, matched and backers per category."""
+    result = []
+    data = _money_cells(filters)
+    for currency in sorted(data, key=lambda c: (c != "KGS", c)):
+        cells = [data[currency].get(c, _MoneyCell()) for c in categories]
+        published = [
+            _publish_money(cell, threshold(filters.by, c)) for cell, c in zip(cells, categories, strict=True)
+        ]
+        margin = _publish_money(sum(cells, _MoneyCell()), THRESHOLD)
+        measures = [
+            {
+                "key": key,
+                "label": str(label),
+                "values": [p[index] for p in published],
+                "total": margin[index],
+                "money": money,
+            }
+            for index, (key, label, money) in enumerate(MEASURES)
+        ]
+        result.append({"currency": currency, "measures": measures})
+    return result
