@@ -82,8 +82,8 @@ def _register_blueprints(app):
     from wcl.applications.views import bp as applications_bp
     from wcl.campaigns.views import bp as campaigns_bp
     from wcl.cohorts.views import bp as cohorts_bp
+    from wcl.core.failed_jobs import bp as jobs_bp
     from wcl.core.views import bp as core_bp
-    from wcl.jobs.views import bp as jobs_bp
     from wcl.payments.views import bp as payments_bp
     from wcl.receipts.views import bp as receipts_bp
     from wcl.reports.views import bp as reports_bp

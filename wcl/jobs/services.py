@@ -12,16 +12,12 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from redis.exceptions import RedisError
 from rq.job import JobStatus
 
-from wcl.accounts.permissions import ensure
-from wcl.audit.services import record
 from wcl.extensions import db
-from wcl.jobs.errors import JobError
 from wcl.jobs.models import DONE, FAILED, PENDING, QUEUED, OutboxJob
-from wcl.queue import PendingJob, _run_inline, is_inline, push_to_rq, redis_connection, schedule_push
+from wcl.queue import PendingJob, _run_inline, is_inline, push_to_rq, redis_connection
 from wcl.time import utcnow
 
 log = logging.getLogger(__name__)
@@ -38,7 +34,7 @@ ERROR_LENGTH = 2000
 _LIVE = {JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED, JobStatus.DEFERRED}
 
 
-def _pending_job(row, replace=False):
+def pending_job(row, replace=False):
     return PendingJob(
         row.name,
         tuple(row.args.get("args", ())),
@@ -118,7 +114,7 @@ def _rq_id_column():
 def push(row, replace=False):
     """Push one outbox row to RQ now (a sweeper's or a retry's push); flushes the mark."""
     app = current_app._get_current_object()
-    push_to_rq(app, _pending_job(row, replace=replace))
+    push_to_rq(app, pending_job(row, replace=replace))
     row.status, row.enqueued_at, row.rq_job_id = QUEUED, utcnow(), row.rq_id
     db.session.flush()
 
@@ -148,7 +144,7 @@ def sweep_outbox(now=None):
         db.session.commit()
         app = current_app._get_current_object()
         for row in pending:  # the process stopped between a commit and its inline run
-            _run_inline(app, _pending_job(row))
+            _run_inline(app, pending_job(row))
         return len(pending)
     pushed = 0
     try:
@@ -200,33 +196,3 @@ def _sweep_rq(pending, queued):
 def _lost_error(job):
     info = (job.exc_info or "").strip().splitlines()
     return (info[-1] if info else "the worker stopped during the job")[:ERROR_LENGTH]
-
-
-# --- the staff page -------------------------------------------------------------------
-
-
-def failed_jobs(actor, page=1, per_page=50):
-    """Jobs that failed after their retries (newest first), and how many wait to be pushed."""
-    ensure("jobs.manage", user=actor)
-    pagination = db.paginate(
-        db.select(OutboxJob).where(OutboxJob.status == FAILED).order_by(OutboxJob.id.desc()),
-        page=page,
-        per_page=per_page,
-        error_out=False,
-    )
-    waiting = db.session.scalar(db.select(sa.func.count(OutboxJob.id)).where(OutboxJob.status == PENDING))
-    return pagination, waiting
-
-
-def retry_job(actor, outbox_id):
-    """Staff run a failed job again: it is pushed (or run inline) after this commit."""
-    ensure("jobs.manage", user=actor)
-    row = db.session.get(OutboxJob, outbox_id, with_for_update=True)
-    if row is None or row.status != FAILED:
-        db.session.rollback()
-        raise JobError(_l("Only a failed job can be retried."))
-    row.status, row.finished_at, row.enqueued_at = PENDING, None, None
-    record("job.retried", row, actor=actor, name=row.name, attempts=row.attempts)
-    schedule_push(db.session, row, _pending_job(row, replace=True))
-    db.session.commit()
-    return row
