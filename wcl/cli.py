@@ -26,15 +26,12 @@ I18N_DOMAINS = {
         "templates/base.html",
         "templates/_macros.html",
         "templates/core",
-        "templates/errors",
     ],
     "accounts": [
         "wcl/accounts",
         "wcl/audit",
         "wcl/labs",
         "templates/accounts",
-        "templates/admin",
-        "templates/email/accounts",
     ],
 }
 
@@ -112,7 +109,7 @@ def domain_folder(domain):
 
 def domain_sources(domain):
     """The existing source files and folders whose strings belong to DOMAIN's catalogue."""
-    default = [f"wcl/{domain}", f"templates/{domain}", f"templates/email/{domain}"]
+    default = [f"wcl/{domain}", f"templates/{domain}"]
     sources = []
     for pattern in I18N_DOMAINS.get(domain, default):
         sources += [str(p) for p in sorted(ROOT.glob(pattern))] if "*" in pattern else [str(ROOT / pattern)]
