@@ -15,6 +15,10 @@ from wcl import i18n
 from wcl.accounts.cli import create_user
 
 ROOT = Path(__file__).resolve().parent.parent
+PYBABEL = [sys.executable, "-m", "babel.messages.frontend"]
+# Besides Babel's defaults (_, gettext, ngettext, pgettext, ...): the lazy forms used
+# for labels defined at import time. ``1c,2`` = context first, message second.
+EXTRACT_KEYWORDS = ["_l", "lazy_gettext", "lazy_pgettext:1c,2"]
 
 # Catalogue domains: (translations folder, source paths). Core holds the shared
 # pieces (base template, errors, helpers); each domain package holds its own.
@@ -26,15 +30,12 @@ I18N_DOMAINS = {
         "templates/base.html",
         "templates/_macros.html",
         "templates/core",
-        "templates/errors",
     ],
     "accounts": [
         "wcl/accounts",
         "wcl/audit",
         "wcl/labs",
         "templates/accounts",
-        "templates/admin",
-        "templates/email/accounts",
     ],
 }
 
@@ -73,43 +74,55 @@ def i18n_compile(force):
     click.echo(f"compiled {len(written)} catalogue(s)")
 
 
+def domain_folder(domain):
+    """The ``translations`` folder of DOMAIN's catalogues."""
+    return ROOT / ("wcl/core" if domain == "core" else f"wcl/{domain}") / "translations"
+
+
+def domain_sources(domain):
+    """The existing source files and folders whose strings belong to DOMAIN's catalogue."""
+    default = [f"wcl/{domain}", f"templates/{domain}"]
+    sources = []
+    for pattern in I18N_DOMAINS.get(domain, default):
+        sources += [str(p) for p in sorted(ROOT.glob(pattern))] if "*" in pattern else [str(ROOT / pattern)]
+    return [s for s in sources if Path(s).exists()]
+
+
+def extract_template(domain, pot):
+    """Write DOMAIN's message template to POT (``flask i18n extract`` and the catalogue test)."""
+    subprocess.run(
+        [
+            *PYBABEL,
+            "extract",
+            "-F",
+            str(ROOT / "babel.cfg"),
+            *(arg for keyword in EXTRACT_KEYWORDS for arg in ("-k", keyword)),
+            "--no-location",
+            "--omit-header",
+            "-o",
+            str(pot),
+            *domain_sources(domain),
+        ],
+        check=True,
+        cwd=ROOT,
+    )
+
+
 @i18n_group.command("extract")
 @click.argument("domain")
 def i18n_extract(domain):
     """Extract DOMAIN's strings and update its ru/ky catalogues."""
     if domain not in I18N_DOMAINS and not (ROOT / "wcl" / domain / "__init__.py").exists():
         raise click.BadParameter(f"no package wcl/{domain}")
-    folder = ROOT / ("wcl/core" if domain == "core" else f"wcl/{domain}") / "translations"
+    folder = domain_folder(domain)
     folder.mkdir(parents=True, exist_ok=True)
     pot = folder / "messages.pot"
-    sources = []
-    default = [f"wcl/{domain}", f"templates/{domain}", f"templates/email/{domain}"]
-    for pattern in I18N_DOMAINS.get(domain, default):
-        sources += [str(p) for p in sorted(ROOT.glob(pattern))] if "*" in pattern else [str(ROOT / pattern)]
-    sources = [s for s in sources if Path(s).exists()]
-    pybabel = [sys.executable, "-m", "babel.messages.frontend"]
-    subprocess.run(
-        [
-            *pybabel,
-            "extract",
-            "-F",
-            str(ROOT / "babel.cfg"),
-            "-k",
-            "_l",
-            "--no-location",
-            "--omit-header",
-            "-o",
-            str(pot),
-            *sources,
-        ],
-        check=True,
-        cwd=ROOT,
-    )
+    extract_template(domain, pot)
     for locale in ("ru", "ky"):
         po = folder / locale / "LC_MESSAGES" / "messages.po"
         action = "update" if po.exists() else "init"
         subprocess.run(
-            [*pybabel, action, "-i", str(pot), "-d", str(folder), "-l", locale, "--no-wrap"],
+            [*PYBABEL, action, "-i", str(pot), "-d", str(folder), "-l", locale, "--no-wrap"],
             check=True,
             cwd=ROOT,
         )

@@ -1,7 +1,8 @@
 """Email: rendered in the recipient's language, delivered by a job.
 
-Templates live in ``templates/email/<name>.subject.txt`` and
-``templates/email/<name>.txt``. With no ``MAIL_SERVER`` the message is
+An email is named ``"<domain>/<name>"``; its templates live with the domain's
+other templates, in ``templates/<domain>/email/<name>.subject.txt`` and
+``templates/<domain>/email/<name>.txt``. With no ``MAIL_SERVER`` the message is
 written to the outbox folder (and echoed on the console in development).
 """
 
@@ -21,11 +22,18 @@ from wcl.queue import EMAILS, enqueue_after_commit
 log = logging.getLogger(__name__)
 
 
+def email_template_path(template):
+    """``"cohorts/session_reminder"`` → ``"cohorts/email/session_reminder"`` (without suffix)."""
+    domain, name = template.split("/", 1)
+    return f"{domain}/email/{name}"
+
+
 def render_email(template, locale, **context):
-    """Render subject and text body of ``template`` in ``locale``."""
+    """Render subject and text body of ``template`` (``"<domain>/<name>"``) in ``locale``."""
+    path = email_template_path(template)
     with force_locale(locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
-        subject = render_template(f"email/{template}.subject.txt", **context).strip()
-        body = render_template(f"email/{template}.txt", **context)
+        subject = render_template(f"{path}.subject.txt", **context).strip()
+        body = render_template(f"{path}.txt", **context)
     return {"subject": " ".join(subject.split()), "text": body}
 
 

@@ -4,6 +4,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -70,7 +71,7 @@ def _domain_choices_required():
 class CampaignForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(REQUIRED), Length(max=120)])
     summary = TextAreaField(
-        _l("Summary"),
+        lazy_pgettext("campaign", "Summary"),
         validators=[DataRequired(REQUIRED), Length(max=300)],
         description=_l("One or two sentences shown in the list of campaigns."),
     )

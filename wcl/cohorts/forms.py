@@ -1,6 +1,6 @@
 """Cohort forms. Every label and message is translated."""
 
-from flask_babel import get_locale
+from flask_babel import get_locale, lazy_pgettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -30,14 +30,16 @@ CHECKIN_LABELS = {
     CheckInStatus.NEEDS_SUPPORT: _l("Needs support"),
     CheckInStatus.AT_RISK: _l("At risk"),
 }
+# A context where the English word is shared with another sense in another domain's
+# catalogue (an application is "Withdrawn" too, a matching pool "Active").
 ENROLMENT_LABELS = {
-    EnrolmentStatus.ACTIVE: _l("Active"),
-    EnrolmentStatus.GRADUATED: _l("Graduated"),
-    EnrolmentStatus.WITHDRAWN: _l("Withdrawn"),
+    EnrolmentStatus.ACTIVE: lazy_pgettext("enrolment status", "Active"),
+    EnrolmentStatus.GRADUATED: lazy_pgettext("enrolment status", "Graduated"),
+    EnrolmentStatus.WITHDRAWN: lazy_pgettext("enrolment status", "Withdrawn"),
 }
 MILESTONE_LABELS = {
     MilestoneStatus.NOT_STARTED: _l("Not started"),
-    MilestoneStatus.SUBMITTED: _l("Submitted"),
+    MilestoneStatus.SUBMITTED: lazy_pgettext("milestone status", "Submitted"),
     MilestoneStatus.APPROVED: _l("Approved"),
     MilestoneStatus.NEEDS_CHANGES: _l("Needs changes"),
 }
@@ -57,7 +59,7 @@ def region_choices():
 
 
 class CohortForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(REQUIRED), Length(max=120)])
+    name = StringField(lazy_pgettext("cohort", "Name"), validators=[DataRequired(REQUIRED), Length(max=120)])
     lab_id = SelectField(_l("Lab"), coerce=int, validators=[InputRequired(REQUIRED)])
     starts_on = DateField(_l("First day"), validators=[InputRequired(DATE_INVALID)])
     ends_on = DateField(_l("Last day"), validators=[InputRequired(DATE_INVALID)])
@@ -210,7 +212,7 @@ class CheckInForm(FlaskForm):
 
 class WithdrawForm(FlaskForm):
     reason = TextAreaField(_l("Reason for withdrawal"), validators=[DataRequired(REQUIRED), Length(max=2000)])
-    submit = SubmitField(_l("Withdraw"))
+    submit = SubmitField(lazy_pgettext("withdraw a participant", "Withdraw"))
 
 
 class ConfirmForm(FlaskForm):
@@ -230,4 +232,4 @@ class GridFilterForm(FlaskForm):
         validators=[Optional()],
     )
     at_risk = BooleanField(_l("Only at risk"))
-    submit = SubmitField(_l("Filter"))
+    submit = SubmitField(lazy_pgettext("button", "Filter"))

@@ -16,7 +16,7 @@ HANDLED = (400, 403, 404, 405, 413, 429, 500)
 def _render(code):
     if request.accept_mimetypes.best == "application/json" or request.path.startswith("/webhooks/"):
         return jsonify({"error": code}), code
-    return render_template(f"errors/{code}.html", code=code), code
+    return render_template(f"core/errors/{code}.html", code=code), code
 
 
 def register(app):
@@ -26,7 +26,7 @@ def register(app):
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc):
-        return render_template("errors/csrf.html", code=400), 400
+        return render_template("core/errors/csrf.html", code=400), 400
 
     @app.errorhandler(PermissionDenied)
     def permission_denied(exc):
