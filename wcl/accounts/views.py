@@ -258,7 +258,7 @@ def users():
     page = request.args.get("page", 1, type=int)
     query = request.args.get("q", "", type=str)[:100]
     return render_template(
-        "admin/users.html",
+        "accounts/admin/users.html",
         pagination=services.list_users(page, query=query),
         q=query,
         role_labels=forms.ROLE_LABELS,
@@ -283,7 +283,7 @@ def user_detail(user_id):
             flash(_("Roles saved."), "success")
         return redirect(url_for("admin.user_detail", user_id=user.id))
     return render_template(
-        "admin/user_detail.html",
+        "accounts/admin/user_detail.html",
         user=user,
         form=form,
         audit=entries_for(user),
