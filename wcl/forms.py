@@ -58,6 +58,7 @@ class IdField(HiddenField):
             return
         if not (text.isascii() and text.isdigit()) or not 0 < int(text) <= MAX_INT:
             raise ValueError(INVALID_CHOICE)
+        self.data = int(text)
 
     def _value(self):
         return "" if self.data is None else str(self.data)

@@ -1,6 +1,6 @@
 """Account pages: register, verify, sign in/out, reset, profile, demographics, admin."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -28,6 +28,9 @@ def _sign_in(user, remember=False):
     with the new server-side session the service opened for ``user``."""
     next_url = safe_next(url_for("core.index"))
     session.clear()
+    # Flask-WTF keeps this request's CSRF token in g; it belonged to the session
+    # just cleared, so a form rendered after sign-in must get a new one.
+    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
     login_user(user, remember=remember)
     return next_url
 
