@@ -16,9 +16,11 @@ from tests.helpers import link_in, login, message_text, outbox_messages, queued_
 from wcl.audit.models import AuditEntry
 from wcl.campaigns.models import MatchReservation, PledgeStatus
 from wcl.extensions import db
+from wcl.files.services import read_bytes
 from wcl.receipts import services
 from wcl.receipts.models import Receipt
 from wcl.receipts.numbering import ReceiptSequence
+from wcl.receipts.services import _common, issuing, rendering, statements
 
 
 def _text(data):
@@ -214,7 +216,7 @@ def test_nothing_is_queued_when_the_transaction_rolls_back(app_ctx, monkeypatch)
     def boom(*args, **kwargs):
         raise RuntimeError("audit down")
 
-    monkeypatch.setattr(services, "record", boom)
+    monkeypatch.setattr(issuing, "record", boom)
     with pytest.raises(RuntimeError):
         services.issue_receipt(pledge.id)
     db.session.rollback()
@@ -227,7 +229,7 @@ def test_a_render_that_dies_leaves_a_marker_and_a_failure_is_recorded(app_ctx, m
     def crash(receipt):
         raise RuntimeError("pango exploded")
 
-    monkeypatch.setattr(services, "render_receipt_pdf", crash)
+    monkeypatch.setattr(rendering, "render_receipt_pdf", crash)
     with pytest.raises(RuntimeError):
         services.render_receipt(receipt.id)
     receipt = db.session.get(Receipt, receipt.id)
@@ -236,7 +238,7 @@ def test_a_render_that_dies_leaves_a_marker_and_a_failure_is_recorded(app_ctx, m
     def killed(receipt):  # what a job timeout looks like: the process never comes back
         raise SystemExit
 
-    monkeypatch.setattr(services, "render_receipt_pdf", killed)
+    monkeypatch.setattr(rendering, "render_receipt_pdf", killed)
     with pytest.raises(SystemExit):
         services.render_receipt(receipt.id)
     db.session.rollback()
@@ -257,7 +259,7 @@ def test_a_render_that_times_out_is_retried_then_shown_to_staff(app, client, run
     import wcl.queue
     from wcl.queue import RECEIPTS, get_queue
 
-    monkeypatch.setattr(services, "RENDER_TIMEOUT", 1)
+    monkeypatch.setattr(_common, "RENDER_TIMEOUT", 1)
     # The production retry count, without the waits between attempts.
     monkeypatch.setattr(wcl.queue, "Retry", lambda max, interval: rq.Retry(max=max, interval=0))
 
@@ -265,7 +267,7 @@ def test_a_render_that_times_out_is_retried_then_shown_to_staff(app, client, run
         time.sleep(4)
         return b"%PDF-1.7 too late"
 
-    monkeypatch.setattr(services, "render_receipt_pdf", slow)
+    monkeypatch.setattr(rendering, "render_receipt_pdf", slow)
     with app.app_context():
         receipt = services.issue_receipt(paid_pledge(backer_email="aida@example.org").id)
         receipt_id, number = receipt.id, receipt.display_number
@@ -521,14 +523,14 @@ def test_statement_job_records_failure_then_renders_once(app_ctx, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("fonts missing")
 
-    monkeypatch.setattr(services, "annual_statement", broken)
+    monkeypatch.setattr(statements, "annual_statement", broken)
     with pytest.raises(RuntimeError):
         services.render_statement(statement_id)  # RQ retries it
     assert db.session.get(AnnualStatement, statement_id).status == "failed"
     monkeypatch.undo()
     done = services.render_statement(statement_id)
     assert done.status == "done" and "Сиз берген сумма" in " ".join(
-        _text(services.read_bytes(done.file)).split()
+        _text(read_bytes(done.file)).split()
     )
     file_id = done.file_id
     assert services.render_statement(statement_id).file_id == file_id  # idempotent

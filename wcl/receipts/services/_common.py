@@ -1,0 +1,63 @@
+"""What the receipt services share: job names and limits, row locks, the payment facts a receipt copies."""
+
+import sqlalchemy as sa
+
+from wcl.campaigns.models import MatchReservation
+from wcl.extensions import db
+from wcl.queue import RECEIPTS, enqueue_after_commit
+from wcl.receipts.models import Receipt
+from wcl.time import DEFAULT_ZONE
+
+RENDER_JOB = "wcl.receipts.jobs.render_receipt"
+EMAIL_JOB = "wcl.receipts.jobs.email_receipt"
+STATEMENT_JOB = "wcl.receipts.jobs.render_statement"
+# A receipt is one page; a render taking longer than this is stuck (RQ kills it, then retries).
+RENDER_TIMEOUT = 90
+EMAIL_TIMEOUT = 60
+# Guests keep their receipt link for tax season and beyond.
+GUEST_LINK_MAX_AGE = 60 * 60 * 24 * 400
+PAYMENT_METHODS = ("online", "cash", "bank", "qr")
+PER_PAGE = 50
+
+
+def _lock_receipt(receipt_id):
+    return db.session.scalar(
+        db.select(Receipt)
+        .where(Receipt.id == receipt_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+
+
+def _matched_amount(pledge_id):
+    # SUM(bigint) is NUMERIC in PostgreSQL: keep money an int (it goes into audit JSON).
+    return int(
+        db.session.scalar(
+            db.select(sa.func.coalesce(sa.func.sum(MatchReservation.amount), 0)).where(
+                MatchReservation.pledge_id == pledge_id, MatchReservation.released_at.is_(None)
+            )
+        )
+    )
+
+
+def _payment_method(pledge):
+    if pledge.provider == "offline":
+        return pledge.offline_method if pledge.offline_method in PAYMENT_METHODS else "cash"
+    return "online"
+
+
+def receipt_year(moment):
+    """The calendar year of a payment, in Kyrgyzstan (a 31 December 23:30 gift counts for that year)."""
+    return moment.astimezone(DEFAULT_ZONE).year
+
+
+def _enqueue_render(receipt):
+    enqueue_after_commit(RENDER_JOB, receipt.id, queue=RECEIPTS, job_timeout=RENDER_TIMEOUT)
+
+
+def _enqueue_email(receipt):
+    enqueue_after_commit(EMAIL_JOB, receipt.id, queue=RECEIPTS, job_timeout=EMAIL_TIMEOUT)
+
+
+def receipt_for_pledge_id(pledge_id):
+    return db.session.scalar(db.select(Receipt).where(Receipt.pledge_id == pledge_id))

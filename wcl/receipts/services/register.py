@@ -1,0 +1,162 @@
+"""The staff receipt register: listing, CSV, re-sending and re-rendering."""
+
+import csv
+import io
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from wcl.accounts.permissions import ensure
+from wcl.audit.services import record
+from wcl.extensions import db
+from wcl.queue import RECEIPTS, enqueue_after_commit
+from wcl.receipts.errors import ReceiptError
+from wcl.receipts.models import Receipt
+from wcl.receipts.services._common import (
+    PER_PAGE,
+    RENDER_JOB,
+    RENDER_TIMEOUT,
+    _enqueue_email,
+    _lock_receipt,
+)
+from wcl.spreadsheets import safe_cell
+
+
+def _register_query(campaign_id=None, year=None):
+    stmt = db.select(Receipt)
+    if campaign_id:
+        stmt = stmt.where(Receipt.campaign_id == campaign_id)
+    if year:
+        stmt = stmt.where(Receipt.year == year)
+    return stmt.order_by(Receipt.year.desc(), Receipt.number.desc())
+
+
+def register(actor, campaign_id=None, year=None, page=1):
+    """The staff receipt register, filtered by campaign and/or year; paginated."""
+    ensure("receipts.manage", user=actor)
+    return db.paginate(_register_query(campaign_id, year), page=page, per_page=PER_PAGE, error_out=False)
+
+
+def register_filters():
+    """Campaigns and years that have receipts (for the register's filter form)."""
+    campaigns = db.session.execute(
+        db.select(Receipt.campaign_id, Receipt.campaign_title).distinct().order_by(Receipt.campaign_title)
+    ).all()
+    years = db.session.scalars(db.select(Receipt.year).distinct().order_by(Receipt.year.desc())).all()
+    return campaigns, years
+
+
+CSV_COLUMNS = (
+    "number",
+    "issued_at",
+    "paid_at",
+    "donor_name",
+    "anonymous",
+    "amount",
+    "matched_amount",
+    "refunded_amount",
+    "currency",
+    "campaign",
+    "creator",
+    "payment_method",
+    "status",
+)
+
+
+def _csv_cell(value):
+    return safe_cell("" if value is None else str(value))
+
+
+def register_csv(actor, campaign_id=None, year=None):
+    """The register as CSV text (amounts in minor units, times in UTC ISO 8601)."""
+    ensure("receipts.manage", user=actor)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for receipt in db.session.scalars(_register_query(campaign_id, year)).yield_per(500):
+        writer.writerow(
+            [
+                _csv_cell(v)
+                for v in (
+                    receipt.display_number,
+                    receipt.issued_at.isoformat(),
+                    receipt.paid_at.isoformat(),
+                    receipt.donor_name,
+                    "yes" if receipt.anonymous else "no",
+                    receipt.amount,
+                    receipt.matched_amount,
+                    receipt.refunded_amount,
+                    receipt.currency,
+                    receipt.campaign_title,
+                    receipt.creator_name,
+                    receipt.payment_method,
+                    "void" if receipt.is_void else "valid",
+                )
+            ]
+        )
+    return out.getvalue()
+
+
+def resend_receipt(actor, receipt_id):
+    """Staff: email the receipt to the donor again. Refused without an email or a PDF."""
+    ensure("receipts.manage", user=actor)
+    receipt = _lock_receipt(receipt_id)
+    if receipt is None:
+        db.session.rollback()
+        raise ReceiptError(_l("This receipt does not exist."))
+    if not receipt.donor_email:
+        db.session.rollback()
+        raise ReceiptError(_l("This donor left no email address."))
+    if receipt.pdf_id is None:
+        db.session.rollback()
+        raise ReceiptError(_l("The PDF of this receipt is not ready yet."))
+    receipt.emailed_at = None
+    record("receipt.resend_requested", receipt, actor=actor)
+    _enqueue_email(receipt)
+    db.session.commit()
+    return receipt
+
+
+def regenerate_receipts(actor, campaign_id=None, year=None):
+    """Staff: re-render PDFs (e.g. after a template change), one job per receipt.
+
+    Numbers, codes and emails are untouched. Returns how many were queued.
+    """
+    ensure("receipts.manage", user=actor)
+    stmt = sa.update(Receipt).values(needs_render=True)
+    if campaign_id:
+        stmt = stmt.where(Receipt.campaign_id == campaign_id)
+    if year:
+        stmt = stmt.where(Receipt.year == year)
+    ids = db.session.scalars(stmt.returning(Receipt.id).execution_options(synchronize_session=False)).all()
+    for receipt_id in ids:
+        enqueue_after_commit(RENDER_JOB, receipt_id, queue=RECEIPTS, job_timeout=RENDER_TIMEOUT)
+    for receipt in db.session.scalars(db.select(Receipt).where(Receipt.id.in_(ids))):
+        record("receipt.regenerate_requested", receipt, actor=actor)
+    db.session.commit()
+    return len(ids)
+
+
+def failed_render_jobs():
+    """Render/email jobs that exhausted their retries (RQ's failed registry), newest first."""
+    from rq.registry import FailedJobRegistry
+
+    from wcl.queue import get_queue, is_inline
+
+    if is_inline():
+        return []
+    queue = get_queue(RECEIPTS)
+    registry = FailedJobRegistry(queue=queue)
+    jobs = []
+    for job in queue.job_class.fetch_many(registry.get_job_ids()[:50], connection=queue.connection):
+        if job is not None:
+            jobs.append(
+                {
+                    "id": job.id,
+                    "name": job.description,
+                    "args": job.args[1:],
+                    "ended_at": job.ended_at,
+                    "error": (job.latest_result().exc_string if job.latest_result() else "") or "",
+                }
+            )
+    return jobs

@@ -1,0 +1,86 @@
+"""Rendering a receipt's PDF in its donor's language, in a job that may fail and be retried without touching the number."""
+
+import segno
+from flask import current_app
+
+from wcl.audit.services import record
+from wcl.extensions import db
+from wcl.files.services import delete_stored, store_bytes
+from wcl.links import absolute_url
+from wcl.receipts.services._common import _enqueue_email, _lock_receipt
+from wcl.time import utcnow
+
+
+def verify_url(receipt):
+    return absolute_url("receipts.verify", code=receipt.code)
+
+
+def qr_data_uri(url):
+    """The QR code of ``url`` as a ``data:`` PNG (the PDF fetcher allows only data: and static files)."""
+    return segno.make(url, error="m").png_data_uri(scale=4, border=2)
+
+
+def org_details():
+    config = current_app.config
+    return {
+        "name": config.get("ORG_NAME") or "Women's Creative Lab",
+        "address": config.get("ORG_ADDRESS") or "",
+        "registration": config.get("ORG_REGISTRATION") or "",
+    }
+
+
+def render_receipt_pdf(receipt):
+    """The PDF bytes of ``receipt`` in its donor's language (no database change)."""
+    from wcl.pdf import render_pdf
+
+    url = verify_url(receipt)
+    return render_pdf(
+        "receipts/pdf/receipt.html",
+        receipt.locale,
+        receipt=receipt,
+        org=org_details(),
+        verify_url=url,
+        qr=qr_data_uri(url),
+    )
+
+
+def render_receipt(receipt_id):
+    """Render and store the PDF of a receipt that needs one, then queue its email.
+
+    Idempotent: a receipt whose PDF is current is left alone. Before rendering
+    the attempt is recorded and committed with a ``last_error`` marker that only
+    a finished render clears, so a render killed by its job timeout stays
+    visible to staff. Other errors are recorded and re-raised (RQ retries).
+    """
+    receipt = _lock_receipt(receipt_id)
+    if receipt is None or not receipt.needs_render:
+        db.session.rollback()
+        return receipt
+    receipt.render_attempts += 1
+    receipt.last_error = f"render {receipt.render_attempts} did not finish (timeout or crash)"
+    db.session.commit()
+    voided_at = receipt.voided_at
+    try:
+        data = render_receipt_pdf(receipt)
+    except Exception as exc:
+        db.session.rollback()
+        receipt = _lock_receipt(receipt_id)
+        receipt.last_error = f"render {receipt.render_attempts} failed: {type(exc).__name__}: {exc}"[:500]
+        db.session.commit()
+        raise
+    receipt = _lock_receipt(receipt_id)
+    stored = store_bytes(data, "application/pdf", f"receipt-{receipt.display_number}.pdf")
+    old = receipt.pdf
+    receipt.pdf_id = stored.id
+    receipt.rendered_at = utcnow()
+    receipt.last_error = None
+    # Voided while we rendered: the render job queued by the void runs next.
+    receipt.needs_render = receipt.voided_at != voided_at
+    db.session.flush()
+    if old is not None:
+        delete_stored(old)
+    record("receipt.rendered", receipt, file_id=stored.id, void=receipt.is_void)
+    if receipt.emailed_at is None and receipt.donor_email and not receipt.is_void:
+        _enqueue_email(receipt)
+    db.session.commit()
+    return receipt
