@@ -13,6 +13,7 @@ from wtforms import HiddenField, IntegerField, PasswordField, StringField
 from wtforms.i18n import messages_path
 
 from wcl.core.input import MAX_INT
+from wcl.errors import ServiceError
 from wcl.money import DEFAULT_CURRENCY, MoneyError, parse_amount
 from wcl.text import clean_text
 
@@ -80,6 +81,37 @@ def apply_error(form, exc):
         field.errors = list(field.errors) + [str(exc.message)]
     elif not getattr(exc, "errors", None) or exc.field:
         flash(str(exc.message), "error")
+
+
+class Outcome:
+    """What :func:`attempt` gives back: true when the service call went through,
+    with its return value in ``.value`` (e.g. the row it created)."""
+
+    __slots__ = ("ok", "value")
+
+    def __init__(self, ok, value=None):
+        self.ok, self.value = ok, value
+
+    def __bool__(self):
+        return self.ok
+
+
+def attempt(action, form=None, success=None):
+    """Run one service call for a view; the :class:`Outcome` is true when it went through.
+
+    A refusal (any :class:`wcl.errors.ServiceError`) is shown on ``form`` by
+    :func:`apply_error` (or flashed when there is no form) and gives a false
+    outcome: the service has already rolled back, so nothing changed. On success
+    the ``success`` message, if any, is flashed. The views' one try/except.
+    """
+    try:
+        value = action()
+    except ServiceError as exc:
+        apply_error(form, exc)
+        return Outcome(False)
+    if success:
+        flash(success, "success")
+    return Outcome(True, value)
 
 
 def is_safe_next(target):

@@ -9,7 +9,7 @@ from wcl.accounts.models import User
 from wcl.accounts.permissions import Role, require, require_login
 from wcl.audit.services import entries_for
 from wcl.extensions import db, limiter
-from wcl.forms import apply_error, safe_next
+from wcl.forms import apply_error, attempt, safe_next
 from wcl.i18n import remember_language
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
@@ -207,14 +207,12 @@ def profile():
 @require_login
 def change_password():
     form = forms.ChangePasswordForm()
-    if form.validate_on_submit():
-        try:
-            services.change_password(current_user, form.current_password.data, form.password.data)
-        except services.AccountError as exc:
-            apply_error(form, exc)
-        else:
-            flash(_("Your new password is saved."), "success")
-            return redirect(url_for("accounts.profile"))
+    if form.validate_on_submit() and attempt(
+        lambda: services.change_password(current_user, form.current_password.data, form.password.data),
+        form,
+        _("Your new password is saved."),
+    ):
+        return redirect(url_for("accounts.profile"))
     return render_template("accounts/password.html", form=form)
 
 

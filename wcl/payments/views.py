@@ -1,7 +1,6 @@
 """Payment pages: the pledge form, the webhook endpoint, the sandbox checkout, pledge status, offline records."""
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -11,10 +10,9 @@ from wcl.campaigns.forms import PledgeForm
 from wcl.campaigns.pledging import PledgeError
 from wcl.extensions import csrf, limiter
 from wcl.files.services import send_stored
-from wcl.forms import apply_error
+from wcl.forms import apply_error, attempt
 from wcl.i18n import current_locale
 from wcl.payments import forms, services
-from wcl.payments.errors import PaymentError
 from wcl.payments.providers import allowed
 
 bp = Blueprint("payments", __name__)
@@ -80,10 +78,7 @@ def sandbox_checkout(token):
         abort(404)
     form = forms.SandboxForm()
     if form.validate_on_submit() and form.outcome():
-        try:
-            services.sandbox.sandbox_checkout(token, form.outcome())
-        except PaymentError as exc:
-            flash(str(exc.message), "error")
+        attempt(lambda: services.sandbox.sandbox_checkout(token, form.outcome()))
         return redirect(url_for("payments.pledge_status", token=token))
     return render_template("payments/sandbox.html", pledge=pledge, form=form)
 
@@ -107,33 +102,27 @@ def record_offline(slug):
     form.tier.choices = [("", _("No reward"))] + [(str(t.id), t.title) for t in page["tiers"]]
     if request.method == "GET":
         form.currency.data = campaign.currency
-    if form.validate_on_submit():
-        try:
-            services.offline.record_offline_payment(
-                current_user,
-                campaign.id,
-                amount=form.amount.data,
-                currency=form.currency.data,
-                method=form.method.data,
-                received_on=form.received_on.data,
-                reference=form.reference.data,
-                proof=form.proof.data,
-                backer_name=form.backer_name.data,
-                backer_email=form.backer_email.data,
-                tier_id=form.tier_id(),
-                anonymous=form.anonymous.data,
-                gender=form.gender.data,
-                locale=str(get_locale() or "en"),
-            )
-        except (PaymentError, PledgeError) as exc:
-            field = getattr(form, exc.field, None) if exc.field else None
-            if field is not None and field.type != "HiddenField":
-                field.errors = list(field.errors) + [str(exc.message)]
-            else:
-                flash(str(exc.message), "error")
-        else:
-            flash(_("The payment is recorded."), "success")
-            return redirect(url_for("payments.reconciliation", slug=slug))
+    if form.validate_on_submit() and attempt(
+        lambda: services.offline.record_offline_payment(
+            current_user,
+            campaign.id,
+            amount=form.amount.data,
+            currency=form.currency.data,
+            method=form.method.data,
+            received_on=form.received_on.data,
+            reference=form.reference.data,
+            proof=form.proof.data,
+            backer_name=form.backer_name.data,
+            backer_email=form.backer_email.data,
+            tier_id=form.tier_id(),
+            anonymous=form.anonymous.data,
+            gender=form.gender.data,
+            locale=current_locale(),
+        ),
+        form,
+        _("The payment is recorded."),
+    ):
+        return redirect(url_for("payments.reconciliation", slug=slug))
     status = 422 if request.method == "POST" else 200
     return render_template("payments/offline.html", form=form, **page), status
 
@@ -186,12 +175,10 @@ def refund(slug, pledge_id):
     if not form.validate_on_submit():
         flash(" ".join(form.amount.errors) or _("The form has expired. Please try again."), "error")
         return redirect(url_for("payments.refunds", slug=slug))
-    try:
-        services.refunds.staff_refund(current_user, campaign.id, pledge_id, form.amount.data)
-    except PaymentError as exc:
-        flash(str(exc.message), "error")
-    else:
-        flash(_("The refund is done."), "success")
+    attempt(
+        lambda: services.refunds.staff_refund(current_user, campaign.id, pledge_id, form.amount.data),
+        success=_("The refund is done."),
+    )
     return redirect(url_for("payments.refunds", slug=slug))
 
 

@@ -8,6 +8,7 @@ from flask_login import current_user
 from wcl.accounts.permissions import require, require_login
 from wcl.extensions import limiter
 from wcl.files.services import send_stored
+from wcl.forms import attempt
 from wcl.receipts import services
 
 bp = Blueprint("receipts", __name__, url_prefix="/receipts")
@@ -144,12 +145,10 @@ def register_csv():
 @bp.route("/<int:receipt_id>/resend", methods=["POST"])
 @require("receipts.manage")
 def resend(receipt_id):
-    try:
-        services.resend_receipt(current_user, receipt_id)
-    except services.ReceiptError as exc:
-        flash(str(exc.message), "error")
-    else:
-        flash(_("The receipt will be emailed again in a moment."), "success")
+    attempt(
+        lambda: services.resend_receipt(current_user, receipt_id),
+        success=_("The receipt will be emailed again in a moment."),
+    )
     return redirect(url_for("receipts.register"))
 
 

@@ -14,9 +14,10 @@ from wcl.applications import forms, services
 from wcl.applications.models import ApplicationStatus as S
 from wcl.applications.models import QuestionKind
 from wcl.applications.views import bp
-from wcl.applications.views._common import flash_error, get_application
+from wcl.applications.views._common import get_application
 from wcl.audit.services import entries_for
 from wcl.files.services import UploadError, send_pdf_without_metadata, send_stored
+from wcl.forms import apply_error, attempt
 from wcl.i18n import current_locale
 
 
@@ -125,7 +126,7 @@ def step_about(application_id):
                 demo.answers() if touched else None,
             )
         except services.ApplicationError as exc:
-            flash_error(exc, form)
+            apply_error(form, exc)
         else:
             flash(_("Saved."), "success")
             return redirect(url_for("applications.step_questions", application_id=application.id))
@@ -233,12 +234,10 @@ def upload(application_id):
 def remove_file(application_id, attachment_id):
     application = _own_application(application_id)
     if forms.ActionForm().validate_on_submit():
-        try:
-            services.remove_attachment(current_user, application, attachment_id)
-        except services.ApplicationError as exc:
-            flash(str(exc.message), "error")
-        else:
-            flash(_("The file is removed."), "success")
+        attempt(
+            lambda: services.remove_attachment(current_user, application, attachment_id),
+            success=_("The file is removed."),
+        )
     return redirect(url_for("applications.step_files", application_id=application.id))
 
 
@@ -286,12 +285,10 @@ def submit(application_id):
 def withdraw(application_id):
     application = _own_application(application_id)
     if forms.ActionForm().validate_on_submit():
-        try:
-            services.withdraw_application(current_user, application)
-        except services.ApplicationError as exc:
-            flash(str(exc.message), "error")
-        else:
-            flash(_("Your application is withdrawn."), "success")
+        attempt(
+            lambda: services.withdraw_application(current_user, application),
+            success=_("Your application is withdrawn."),
+        )
     return redirect(url_for("applications.mine"))
 
 

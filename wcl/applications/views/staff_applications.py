@@ -10,8 +10,9 @@ from wcl.applications import forms, services
 from wcl.applications.models import ApplicationStatus as S
 from wcl.applications.models import QuestionKind
 from wcl.applications.views import bp
-from wcl.applications.views._common import flash_error, get_application, get_call
+from wcl.applications.views._common import get_application, get_call
 from wcl.extensions import db
+from wcl.forms import apply_error, attempt
 
 
 @bp.route("/staff/calls/<int:call_id>/applications")
@@ -90,12 +91,12 @@ def assign(application_id):
     form = forms.AssignForm()
     form.reviewer_id.choices = [(u.id, u.full_name) for u in services.eligible_reviewers(application.call)]
     if form.validate_on_submit():
-        try:
-            services.assign_reviewer(current_user, application, db.session.get(User, form.reviewer_id.data))
-        except services.ApplicationError as exc:
-            flash(str(exc.message), "error")
-        else:
-            flash(_("The reviewer is assigned."), "success")
+        attempt(
+            lambda: services.assign_reviewer(
+                current_user, application, db.session.get(User, form.reviewer_id.data)
+            ),
+            success=_("The reviewer is assigned."),
+        )
     else:
         flash(_("Choose a reviewer."), "error")
     return redirect(url_for("applications.detail", application_id=application.id))
@@ -108,12 +109,10 @@ def decide(application_id):
     abort_unless("applications.decide", application)
     form = forms.DecisionForm()
     if form.validate_on_submit():
-        try:
-            services.decide(current_user, [application.id], form.outcome.data, form.note.data or "")
-        except services.ApplicationError as exc:
-            flash(str(exc.message), "error")
-        else:
-            flash(_("The decision is saved and the applicant will get an email."), "success")
+        attempt(
+            lambda: services.decide(current_user, [application.id], form.outcome.data, form.note.data or ""),
+            success=_("The decision is saved and the applicant will get an email."),
+        )
     return redirect(url_for("applications.detail", application_id=application.id))
 
 
@@ -123,12 +122,10 @@ def shortlist(application_id):
     application = get_application(application_id)
     abort_unless("applications.decide", application)
     if forms.ActionForm().validate_on_submit():
-        try:
-            services.shortlist(current_user, [application.id])
-        except services.ApplicationError as exc:
-            flash(str(exc.message), "error")
-        else:
-            flash(_("The application is shortlisted."), "success")
+        attempt(
+            lambda: services.shortlist(current_user, [application.id]),
+            success=_("The application is shortlisted."),
+        )
     return redirect(url_for("applications.detail", application_id=application.id))
 
 
@@ -147,7 +144,7 @@ def paper(call_id):
         try:
             application = services.enter_paper_application(current_user, call, data, form.scan.data, raw)
         except services.ApplicationError as exc:
-            flash_error(exc, form)
+            apply_error(form, exc)
             values, errors = raw, exc.errors
         else:
             flash(_("The paper application is saved."), "success")
@@ -190,14 +187,14 @@ def edit_decision_template(outcome, lang):
         abort(404)
     subject, body = services.decision_template(outcome, lang)
     form = forms.TemplateForm(data={"subject": subject, "body": body})
-    if form.validate_on_submit():
-        try:
-            services.save_decision_template(current_user, outcome, lang, form.subject.data, form.body.data)
-        except services.ApplicationError as exc:
-            flash_error(exc, form)
-        else:
-            flash(_("The template is saved."), "success")
-            return redirect(url_for("applications.decision_templates"))
+    if form.validate_on_submit() and attempt(
+        lambda: services.save_decision_template(
+            current_user, outcome, lang, form.subject.data, form.body.data
+        ),
+        form,
+        _("The template is saved."),
+    ):
+        return redirect(url_for("applications.decision_templates"))
     return render_template(
         "applications/template_form.html", form=form, outcome=outcome, lang=lang
     ), 422 if form.errors else 200

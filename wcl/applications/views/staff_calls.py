@@ -1,6 +1,6 @@
 """Staff pages that set up a call: its texts and dates, its questions and its rubric."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -8,8 +8,9 @@ from wcl.accounts.permissions import abort_unless, in_lab_scope, require
 from wcl.applications import forms, services
 from wcl.applications.models import CallQuestion, RubricCriterion
 from wcl.applications.views import bp
-from wcl.applications.views._common import flash_error, get_call
+from wcl.applications.views._common import get_call
 from wcl.extensions import db
+from wcl.forms import attempt
 from wcl.i18n import current_locale
 from wcl.labs.services import all_labs
 from wcl.time import BISHKEK, local_to_utc
@@ -42,14 +43,14 @@ def staff_calls():
 def new_call():
     form = forms.CallForm()
     form.lab_id.choices = _lab_choices()
-    if form.validate_on_submit():
-        try:
-            call = services.create_call(current_user, form.data_for_service(_to_utc))
-        except services.ApplicationError as exc:
-            flash_error(exc, form)
-        else:
-            flash(_("The call is saved. Now add its questions and scoring criteria."), "success")
-            return redirect(url_for("applications.call_setup", call_id=call.id))
+    if form.validate_on_submit() and (
+        done := attempt(
+            lambda: services.create_call(current_user, form.data_for_service(_to_utc)),
+            form,
+            _("The call is saved. Now add its questions and scoring criteria."),
+        )
+    ):
+        return redirect(url_for("applications.call_setup", call_id=done.value.id))
     return render_template("applications/call_form.html", form=form, call=None), 422 if form.errors else 200
 
 
@@ -62,14 +63,12 @@ def edit_call(call_id):
     if request.method == "GET":
         form.opens_at.data = _to_local_naive(call.opens_at)
         form.closes_at.data = _to_local_naive(call.closes_at)
-    if form.validate_on_submit():
-        try:
-            services.update_call(current_user, call, form.data_for_service(_to_utc))
-        except services.ApplicationError as exc:
-            flash_error(exc, form)
-        else:
-            flash(_("The call is saved."), "success")
-            return redirect(url_for("applications.call_setup", call_id=call.id))
+    if form.validate_on_submit() and attempt(
+        lambda: services.update_call(current_user, call, form.data_for_service(_to_utc)),
+        form,
+        _("The call is saved."),
+    ):
+        return redirect(url_for("applications.call_setup", call_id=call.id))
     return render_template("applications/call_form.html", form=form, call=call), 422 if form.errors else 200
 
 
@@ -91,14 +90,10 @@ def call_setup(call_id):
 def add_question(call_id):
     call = get_call(call_id)
     form = forms.QuestionForm()
-    if form.validate_on_submit():
-        try:
-            services.add_question(current_user, call, form.data)
-        except services.ApplicationError as exc:
-            flash_error(exc, form)
-        else:
-            flash(_("The question is added."), "success")
-            return redirect(url_for("applications.call_setup", call_id=call.id))
+    if form.validate_on_submit() and attempt(
+        lambda: services.add_question(current_user, call, form.data), form, _("The question is added.")
+    ):
+        return redirect(url_for("applications.call_setup", call_id=call.id))
     return render_template(
         "applications/call_setup.html",
         call=call,
@@ -111,19 +106,14 @@ def add_question(call_id):
 @bp.route("/staff/questions/<int:question_id>/edit", methods=["GET", "POST"])
 @require("calls.manage")
 def edit_question(question_id):
-    question = db.get_or_404(CallQuestion, question_id)
-    abort_unless("calls.manage", question.call)
+    question = _call_item(CallQuestion, question_id)
     form = forms.QuestionForm()
     if request.method == "GET":
         form.fill_from(question)
-    if form.validate_on_submit():
-        try:
-            services.update_question(current_user, question, form.data)
-        except services.ApplicationError as exc:
-            flash_error(exc, form)
-        else:
-            flash(_("The question is saved."), "success")
-            return redirect(url_for("applications.call_setup", call_id=question.call_id))
+    if form.validate_on_submit() and attempt(
+        lambda: services.update_question(current_user, question, form.data), form, _("The question is saved.")
+    ):
+        return redirect(url_for("applications.call_setup", call_id=question.call_id))
     return render_template(
         "applications/item_form.html", form=form, call=question.call, heading=_("Edit the question")
     ), 422 if form.errors else 200
@@ -132,24 +122,13 @@ def edit_question(question_id):
 @bp.route("/staff/questions/<int:question_id>/delete", methods=["POST"])
 @require("calls.manage")
 def delete_question(question_id):
-    question = db.get_or_404(CallQuestion, question_id)
-    abort_unless("calls.manage", question.call)
-    call_id = question.call_id
-    if forms.ActionForm().validate_on_submit():
-        try:
-            services.delete_question(current_user, question)
-        except services.ApplicationError as exc:
-            flash(str(exc.message), "error")
-        else:
-            flash(_("The question is deleted."), "success")
-    return redirect(url_for("applications.call_setup", call_id=call_id))
+    return _delete_item(CallQuestion, question_id, services.delete_question, _("The question is deleted."))
 
 
 @bp.route("/staff/questions/<int:question_id>/move/<direction>", methods=["POST"])
 @require("calls.manage")
 def move_question(question_id, direction):
-    question = db.get_or_404(CallQuestion, question_id)
-    abort_unless("calls.manage", question.call)
+    question = _call_item(CallQuestion, question_id)
     if direction not in ("up", "down"):
         abort(404)
     if forms.ActionForm().validate_on_submit():
@@ -162,14 +141,10 @@ def move_question(question_id, direction):
 def add_criterion(call_id):
     call = get_call(call_id)
     form = forms.CriterionForm()
-    if form.validate_on_submit():
-        try:
-            services.add_criterion(current_user, call, form.data)
-        except services.ApplicationError as exc:
-            flash_error(exc, form)
-        else:
-            flash(_("The criterion is added."), "success")
-            return redirect(url_for("applications.call_setup", call_id=call.id))
+    if form.validate_on_submit() and attempt(
+        lambda: services.add_criterion(current_user, call, form.data), form, _("The criterion is added.")
+    ):
+        return redirect(url_for("applications.call_setup", call_id=call.id))
     return render_template(
         "applications/call_setup.html",
         call=call,
@@ -182,17 +157,14 @@ def add_criterion(call_id):
 @bp.route("/staff/criteria/<int:criterion_id>/edit", methods=["GET", "POST"])
 @require("calls.manage")
 def edit_criterion(criterion_id):
-    criterion = db.get_or_404(RubricCriterion, criterion_id)
-    abort_unless("calls.manage", criterion.call)
+    criterion = _call_item(RubricCriterion, criterion_id)
     form = forms.CriterionForm(obj=criterion)
-    if form.validate_on_submit():
-        try:
-            services.update_criterion(current_user, criterion, form.data)
-        except services.ApplicationError as exc:
-            flash_error(exc, form)
-        else:
-            flash(_("The criterion is saved."), "success")
-            return redirect(url_for("applications.call_setup", call_id=criterion.call_id))
+    if form.validate_on_submit() and attempt(
+        lambda: services.update_criterion(current_user, criterion, form.data),
+        form,
+        _("The criterion is saved."),
+    ):
+        return redirect(url_for("applications.call_setup", call_id=criterion.call_id))
     return render_template(
         "applications/item_form.html", form=form, call=criterion.call, heading=_("Edit the criterion")
     ), 422 if form.errors else 200
@@ -201,14 +173,22 @@ def edit_criterion(criterion_id):
 @bp.route("/staff/criteria/<int:criterion_id>/delete", methods=["POST"])
 @require("calls.manage")
 def delete_criterion(criterion_id):
-    criterion = db.get_or_404(RubricCriterion, criterion_id)
-    abort_unless("calls.manage", criterion.call)
-    call_id = criterion.call_id
+    return _delete_item(
+        RubricCriterion, criterion_id, services.delete_criterion, _("The criterion is deleted.")
+    )
+
+
+def _call_item(model, item_id):
+    """A question or criterion, or 404; 403 unless the current user manages its call."""
+    item = db.get_or_404(model, item_id)
+    abort_unless("calls.manage", item.call)
+    return item
+
+
+def _delete_item(model, item_id, delete, done):
+    """POST: delete a question or criterion through ``delete`` and go back to the call's setup."""
+    item = _call_item(model, item_id)
+    call_id = item.call_id
     if forms.ActionForm().validate_on_submit():
-        try:
-            services.delete_criterion(current_user, criterion)
-        except services.ApplicationError as exc:
-            flash(str(exc.message), "error")
-        else:
-            flash(_("The criterion is deleted."), "success")
+        attempt(lambda: delete(current_user, item), success=done)
     return redirect(url_for("applications.call_setup", call_id=call_id))

@@ -10,7 +10,7 @@ from wcl.campaigns import forms, services
 from wcl.campaigns.errors import CampaignError
 from wcl.campaigns.models import CampaignStatus
 from wcl.campaigns.views import bp
-from wcl.forms import apply_error, safe_next
+from wcl.forms import apply_error, attempt, safe_next
 from wcl.i18n import current_locale
 from wcl.labs.services import all_labs
 
@@ -42,16 +42,14 @@ def new():
     form = forms.CampaignForm()
     if request.method == "GET":
         form.creator_name.data = current_user.public_name
-    if form.validate_on_submit():
-        try:
-            campaign = services.drafts.create_campaign(
-                current_user, form.values(), cover=_uploaded(form.cover)
-            )
-        except CampaignError as exc:
-            apply_error(form, exc)
-        else:
-            flash(_("Your draft is saved. Add rewards and a budget, then send it for review."), "success")
-            return redirect(url_for("campaigns.manage", slug=campaign.slug))
+    if form.validate_on_submit() and (
+        done := attempt(
+            lambda: services.drafts.create_campaign(current_user, form.values(), cover=_uploaded(form.cover)),
+            form,
+            _("Your draft is saved. Add rewards and a budget, then send it for review."),
+        )
+    ):
+        return redirect(url_for("campaigns.manage", slug=done.value.slug))
     return render_template("campaigns/edit.html", form=form, campaign=None), 422 if form.errors else 200
 
 
@@ -66,16 +64,14 @@ def edit(slug):
         form.goal.data = campaign.goal_amount
         form.starts_on.data = _local_date(campaign.starts_at)
         form.ends_on.data = _local_date(campaign.ends_at, last_day=True)
-    if form.validate_on_submit():
-        try:
-            services.drafts.update_campaign(
-                current_user, campaign.id, form.values(), cover=_uploaded(form.cover)
-            )
-        except CampaignError as exc:
-            apply_error(form, exc)
-        else:
-            flash(_("Your changes are saved."), "success")
-            return redirect(url_for("campaigns.manage", slug=campaign.slug))
+    if form.validate_on_submit() and attempt(
+        lambda: services.drafts.update_campaign(
+            current_user, campaign.id, form.values(), cover=_uploaded(form.cover)
+        ),
+        form,
+        _("Your changes are saved."),
+    ):
+        return redirect(url_for("campaigns.manage", slug=campaign.slug))
     return render_template("campaigns/edit.html", form=form, campaign=campaign), 422 if form.errors else 200
 
 
@@ -125,15 +121,13 @@ def manage(slug):
 def add_budget_line(slug):
     campaign = _campaign_or_404(slug)
     form = forms.BudgetLineForm(prefix="budget")
-    if form.validate_on_submit():
-        try:
-            services.drafts.add_budget_line(
-                current_user, campaign.id, form.description.data, form.amount.data
-            )
-        except CampaignError as exc:
-            apply_error(form, exc)
-        else:
-            return redirect(url_for("campaigns.manage", slug=slug, _anchor="budget"))
+    if form.validate_on_submit() and attempt(
+        lambda: services.drafts.add_budget_line(
+            current_user, campaign.id, form.description.data, form.amount.data
+        ),
+        form,
+    ):
+        return redirect(url_for("campaigns.manage", slug=slug, _anchor="budget"))
     return _render_manage(campaign, 422, budget_form=form)
 
 
@@ -142,10 +136,7 @@ def add_budget_line(slug):
 def remove_budget_line(slug, line_id):
     _campaign_or_404(slug)
     if forms.ConfirmForm().validate_on_submit():
-        try:
-            services.drafts.remove_budget_line(current_user, line_id)
-        except CampaignError as exc:
-            flash(str(exc.message), "error")
+        attempt(lambda: services.drafts.remove_budget_line(current_user, line_id))
     return redirect(url_for("campaigns.manage", slug=slug, _anchor="budget"))
 
 
@@ -155,13 +146,10 @@ def add_tier(slug):
     campaign = _campaign_or_404(slug)
     context = _manage_forms(campaign)
     form = context["tier_form"]
-    if form.validate_on_submit():
-        try:
-            services.drafts.add_tier(current_user, campaign.id, form.values())
-        except CampaignError as exc:
-            apply_error(form, exc)
-        else:
-            return redirect(url_for("campaigns.manage", slug=slug, _anchor="rewards"))
+    if form.validate_on_submit() and attempt(
+        lambda: services.drafts.add_tier(current_user, campaign.id, form.values()), form
+    ):
+        return redirect(url_for("campaigns.manage", slug=slug, _anchor="rewards"))
     return _render_manage(campaign, 422, tier_form=form)
 
 
@@ -170,10 +158,7 @@ def add_tier(slug):
 def remove_tier(slug, tier_id):
     _campaign_or_404(slug)
     if forms.ConfirmForm().validate_on_submit():
-        try:
-            services.drafts.remove_tier(current_user, tier_id)
-        except CampaignError as exc:
-            flash(str(exc.message), "error")
+        attempt(lambda: services.drafts.remove_tier(current_user, tier_id))
     return redirect(url_for("campaigns.manage", slug=slug, _anchor="rewards"))
 
 
@@ -182,12 +167,10 @@ def remove_tier(slug, tier_id):
 def submit(slug):
     campaign = _campaign_or_404(slug)
     if forms.ConfirmForm().validate_on_submit():
-        try:
-            services.lifecycle.submit_campaign(current_user, campaign.id)
-        except CampaignError as exc:
-            flash(str(exc.message), "error")
-        else:
-            flash(_("Thank you! Staff will review your campaign and write to you."), "success")
+        attempt(
+            lambda: services.lifecycle.submit_campaign(current_user, campaign.id),
+            success=_("Thank you! Staff will review your campaign and write to you."),
+        )
     return redirect(url_for("campaigns.manage", slug=slug))
 
 
@@ -196,16 +179,14 @@ def submit(slug):
 def post_update(slug):
     campaign = _campaign_or_404(slug)
     form = forms.UpdateForm(prefix="update")
-    if form.validate_on_submit():
-        try:
-            services.updates.post_update(
-                current_user, campaign.id, form.title.data, form.body.data, form.visibility.data
-            )
-        except CampaignError as exc:
-            apply_error(form, exc)
-        else:
-            flash(_("Your update is posted. Backers will get it by email."), "success")
-            return redirect(url_for("campaigns.show", slug=slug))
+    if form.validate_on_submit() and attempt(
+        lambda: services.updates.post_update(
+            current_user, campaign.id, form.title.data, form.body.data, form.visibility.data
+        ),
+        form,
+        _("Your update is posted. Backers will get it by email."),
+    ):
+        return redirect(url_for("campaigns.show", slug=slug))
     return _render_manage(campaign, 422, update_form=form)
 
 
@@ -255,12 +236,10 @@ def cancel(slug):
 def hide_update(slug, update_id):
     form = forms.ReasonForm()
     if form.validate_on_submit():
-        try:
-            services.updates.hide_update(current_user, update_id, form.reason.data, slug=slug)
-        except CampaignError as exc:
-            flash(str(exc.message), "error")
-        else:
-            flash(_("The update is hidden."), "success")
+        attempt(
+            lambda: services.updates.hide_update(current_user, update_id, form.reason.data, slug=slug),
+            success=_("The update is hidden."),
+        )
     else:
         flash(_("Say why the update is hidden (at most 300 characters)."), "error")
     return redirect(url_for("campaigns.show", slug=slug, _anchor="updates"))
@@ -271,12 +250,10 @@ def hide_update(slug, update_id):
 def hide_comment(slug, comment_id):
     form = forms.ReasonForm()
     if form.validate_on_submit():
-        try:
-            services.comments.hide_comment(current_user, comment_id, form.reason.data, slug=slug)
-        except CampaignError as exc:
-            flash(str(exc.message), "error")
-        else:
-            flash(_("The comment is hidden."), "success")
+        attempt(
+            lambda: services.comments.hide_comment(current_user, comment_id, form.reason.data, slug=slug),
+            success=_("The comment is hidden."),
+        )
     else:
         flash(_("Say why the comment is hidden (at most 300 characters)."), "error")
     return redirect(safe_next(url_for("campaigns.show", slug=slug, _anchor="comments")))
@@ -305,14 +282,12 @@ def _pool_form(pool_id):
         form.campaigns.data = [c.id for c in pool.campaigns]
         form.starts_on.data = _local_date(pool.starts_at)
         form.ends_on.data = _local_date(pool.ends_at, last_day=True)
-    if form.validate_on_submit():
-        try:
-            services.pools.save_pool(current_user, form.values(), pool_id)
-        except CampaignError as exc:
-            apply_error(form, exc)
-        else:
-            flash(_("The matching pool is saved."), "success")
-            return redirect(url_for("campaigns.pools"))
+    if form.validate_on_submit() and attempt(
+        lambda: services.pools.save_pool(current_user, form.values(), pool_id),
+        form,
+        _("The matching pool is saved."),
+    ):
+        return redirect(url_for("campaigns.pools"))
     return render_template(
         "campaigns/pools.html", form=form, pools=pools, pool=pool, statuses=CampaignStatus
     ), 422 if form.errors else 200

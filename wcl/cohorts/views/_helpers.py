@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from wcl.accounts.permissions import abort_unless, can
 from wcl.cohorts import forms, services
-from wcl.cohorts.models import Enrolment, EnrolmentStatus
+from wcl.cohorts.models import Cohort, Enrolment, EnrolmentStatus
 
 
 def page_arg():
@@ -19,6 +19,13 @@ def page_arg():
 def mentor_choices(empty_label):
     """Choices for a mentor select: an empty choice, then every active mentor."""
     return [("", empty_label)] + [(str(i), name) for i, name in services.mentor_choices()]
+
+
+def load_cohort(cohort_id, permission="cohorts.view"):
+    """The cohort, or 404; 403 unless the current user holds ``permission`` on it."""
+    cohort = services.get_or_404(Cohort, cohort_id)
+    abort_unless(permission, cohort)
+    return cohort
 
 
 def load_enrolment(enrolment_id, permission="cohorts.view"):

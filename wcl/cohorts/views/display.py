@@ -11,9 +11,9 @@ from wcl.cohorts import forms, services
 from wcl.cohorts.calendar import cohort_calendar
 from wcl.cohorts.models import AttendanceStatus, Cohort, CohortSession, MilestoneProgress, SessionMaterial
 from wcl.cohorts.views import bp
-from wcl.cohorts.views._helpers import load_enrolment, mentor_choices, page_arg, render_enrolment
+from wcl.cohorts.views._helpers import load_cohort, load_enrolment, mentor_choices, page_arg, render_enrolment
 from wcl.files.services import send_stored
-from wcl.forms import apply_error
+from wcl.forms import attempt
 
 
 @bp.route("/")
@@ -85,16 +85,14 @@ def my_progress(cohort_id):
 def add_checkin(enrolment_id):
     enrolment = load_enrolment(enrolment_id, "cohorts.checkin")
     form = forms.CheckInForm()
-    if form.validate_on_submit():
-        try:
-            services.record_checkin(
-                current_user, enrolment, form.met_on.data, form.status.data, form.notes.data
-            )
-        except services.CohortError as exc:
-            apply_error(form, exc)
-        else:
-            flash(_("The check-in is saved."), "success")
-            return redirect(url_for("cohorts.enrolment", enrolment_id=enrolment.id))
+    if form.validate_on_submit() and attempt(
+        lambda: services.record_checkin(
+            current_user, enrolment, form.met_on.data, form.status.data, form.notes.data
+        ),
+        form,
+        _("The check-in is saved."),
+    ):
+        return redirect(url_for("cohorts.enrolment", enrolment_id=enrolment.id))
     return render_enrolment(enrolment, checkin_form=form), 422
 
 
@@ -127,12 +125,10 @@ def review(progress_id):
     abort_unless("cohorts.review", progress)
     form = forms.ReviewForm()
     if form.validate_on_submit():
-        try:
-            services.review_evidence(current_user, progress, form.decision.data, form.note.data)
-        except services.CohortError as exc:
-            flash(str(exc.message), "error")
-        else:
-            flash(_("The review is saved."), "success")
+        attempt(
+            lambda: services.review_evidence(current_user, progress, form.decision.data, form.note.data),
+            success=_("The review is saved."),
+        )
     else:
         flash(_("Choose approve or ask for changes."), "error")
     return redirect(url_for("cohorts.enrolment", enrolment_id=progress.enrolment_id))
@@ -153,12 +149,10 @@ def evidence_file(progress_id):
 def sign_off(enrolment_id):
     enrolment = load_enrolment(enrolment_id, "cohorts.signoff")
     if forms.ConfirmForm().validate_on_submit():
-        try:
-            services.sign_off_campaign_ready(current_user, enrolment)
-        except services.CohortError as exc:
-            flash(str(exc.message), "error")
-        else:
-            flash(_("She is signed off as ready to start a campaign."), "success")
+        attempt(
+            lambda: services.sign_off_campaign_ready(current_user, enrolment),
+            success=_("She is signed off as ready to start a campaign."),
+        )
     return redirect(url_for("cohorts.enrolment", enrolment_id=enrolment_id))
 
 
@@ -170,12 +164,10 @@ def certificate(enrolment_id):
     if request.method == "POST":
         abort_unless("cohorts.manage", enrolment)
         if forms.ConfirmForm().validate_on_submit():
-            try:
-                services.request_certificate(current_user, enrolment)
-            except services.CohortError as exc:
-                flash(str(exc.message), "error")
-            else:
-                flash(_("A new certificate is being prepared."), "success")
+            attempt(
+                lambda: services.request_certificate(current_user, enrolment),
+                success=_("A new certificate is being prepared."),
+            )
         return redirect(url_for("cohorts.enrolment", enrolment_id=enrolment_id))
     if enrolment.certificate_file is None or enrolment.certificate_issued_at is None:
         flash(_("The certificate is not ready yet. Please try again in a minute."), "warning")
@@ -187,8 +179,7 @@ def certificate(enrolment_id):
 @require_login
 def schedule(cohort_id):
     """The cohort's sessions with materials, for everyone in it."""
-    cohort = services.get_or_404(Cohort, cohort_id)
-    abort_unless("cohorts.view", cohort)
+    cohort = load_cohort(cohort_id, "cohorts.view")
     return render_template(
         "cohorts/schedule.html",
         cohort=cohort,
@@ -204,8 +195,7 @@ def schedule(cohort_id):
 @bp.route("/<int:cohort_id>/calendar.ics")
 @require_login
 def calendar(cohort_id):
-    cohort = services.get_or_404(Cohort, cohort_id)
-    abort_unless("cohorts.view", cohort)
+    cohort = load_cohort(cohort_id, "cohorts.view")
     return Response(
         cohort_calendar(cohort),
         mimetype="text/calendar",
@@ -270,8 +260,7 @@ def _parse_marks(formdata):
 @bp.route("/<int:cohort_id>/milestones", methods=["GET", "POST"])
 @require_login
 def milestones(cohort_id):
-    cohort = services.get_or_404(Cohort, cohort_id)
-    abort_unless("cohorts.view", cohort)
+    cohort = load_cohort(cohort_id, "cohorts.view")
     form = forms.MilestoneForm()
     if request.method == "POST":
         abort_unless("cohorts.manage", cohort)

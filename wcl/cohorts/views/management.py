@@ -11,8 +11,8 @@ from wcl.accounts.permissions import abort_unless, can, require_login
 from wcl.cohorts import forms, services
 from wcl.cohorts.models import Cohort, CohortSession, Milestone, SessionMaterial
 from wcl.cohorts.views import bp
-from wcl.cohorts.views._helpers import load_enrolment, mentor_choices, page_arg, render_enrolment
-from wcl.forms import apply_error, safe_next
+from wcl.cohorts.views._helpers import load_cohort, load_enrolment, mentor_choices, page_arg, render_enrolment
+from wcl.forms import attempt, safe_next
 from wcl.i18n import current_locale
 from wcl.labs.services import all_labs
 from wcl.time import to_local
@@ -30,31 +30,28 @@ def _cohort_form(obj=None):
 def create():
     abort_unless("cohorts.manage")
     form = _cohort_form()
-    if form.validate_on_submit():
-        try:
-            cohort = services.create_cohort(current_user, form.data_for_service())
-        except services.CohortError as exc:
-            apply_error(form, exc)
-        else:
-            flash(_("The cohort is created."), "success")
-            return redirect(url_for("cohorts.dashboard", cohort_id=cohort.id))
+    if form.validate_on_submit() and (
+        done := attempt(
+            lambda: services.create_cohort(current_user, form.data_for_service()),
+            form,
+            _("The cohort is created."),
+        )
+    ):
+        return redirect(url_for("cohorts.dashboard", cohort_id=done.value.id))
     return render_template("cohorts/form.html", form=form, cohort=None), 422 if form.errors else 200
 
 
 @bp.route("/<int:cohort_id>/edit", methods=["GET", "POST"])
 @require_login
 def edit(cohort_id):
-    cohort = services.get_or_404(Cohort, cohort_id)
-    abort_unless("cohorts.manage", cohort)
+    cohort = load_cohort(cohort_id, "cohorts.manage")
     form = _cohort_form(cohort)
-    if form.validate_on_submit():
-        try:
-            services.update_cohort(current_user, cohort, form.data_for_service())
-        except services.CohortError as exc:
-            apply_error(form, exc)
-        else:
-            flash(_("The cohort is saved."), "success")
-            return redirect(url_for("cohorts.dashboard", cohort_id=cohort.id))
+    if form.validate_on_submit() and attempt(
+        lambda: services.update_cohort(current_user, cohort, form.data_for_service()),
+        form,
+        _("The cohort is saved."),
+    ):
+        return redirect(url_for("cohorts.dashboard", cohort_id=cohort.id))
     return render_template("cohorts/form.html", form=form, cohort=cohort), 422 if form.errors else 200
 
 
@@ -62,8 +59,7 @@ def edit(cohort_id):
 @require_login
 def enrol(cohort_id):
     """Accepted applicants not yet enrolled: one click each, or all at once."""
-    cohort = services.get_or_404(Cohort, cohort_id)
-    abort_unless("cohorts.manage", cohort)
+    cohort = load_cohort(cohort_id, "cohorts.manage")
     form = forms.EnrolForm()
     form.mentor_id.choices = mentor_choices(_("No mentor yet"))
     if form.validate_on_submit():
@@ -94,8 +90,7 @@ def enrol(cohort_id):
 @bp.route("/<int:cohort_id>/enrol-all", methods=["POST"])
 @require_login
 def enrol_all(cohort_id):
-    cohort = services.get_or_404(Cohort, cohort_id)
-    abort_unless("cohorts.manage", cohort)
+    cohort = load_cohort(cohort_id, "cohorts.manage")
     form = forms.EnrolAllForm()
     form.mentor_id.choices = mentor_choices(_("No mentor yet"))
     if form.validate_on_submit():
@@ -115,12 +110,10 @@ def assign_mentor(enrolment_id):
     form = forms.MentorForm()
     form.mentor_id.choices = mentor_choices(_("Choose a mentor"))
     if form.validate_on_submit():
-        try:
-            services.assign_mentor(current_user, enrolment, form.mentor_id.data)
-        except services.CohortError as exc:
-            flash(str(exc.message), "error")
-        else:
-            flash(_("The mentor is saved."), "success")
+        attempt(
+            lambda: services.assign_mentor(current_user, enrolment, form.mentor_id.data),
+            success=_("The mentor is saved."),
+        )
     else:
         flash(_("Choose a mentor from the list."), "error")
     return redirect(url_for("cohorts.enrolment", enrolment_id=enrolment.id))
@@ -145,14 +138,12 @@ def graduate(enrolment_id):
 def withdraw(enrolment_id):
     enrolment = load_enrolment(enrolment_id, "cohorts.manage")
     form = forms.WithdrawForm()
-    if form.validate_on_submit():
-        try:
-            services.withdraw(current_user, enrolment, form.reason.data)
-        except services.CohortError as exc:
-            apply_error(form, exc)
-        else:
-            flash(_("The participant is withdrawn."), "success")
-            return redirect(url_for("cohorts.enrolment", enrolment_id=enrolment_id))
+    if form.validate_on_submit() and attempt(
+        lambda: services.withdraw(current_user, enrolment, form.reason.data),
+        form,
+        _("The participant is withdrawn."),
+    ):
+        return redirect(url_for("cohorts.enrolment", enrolment_id=enrolment_id))
     return render_enrolment(enrolment, withdraw_form=form), 422
 
 
@@ -164,14 +155,12 @@ def new_session(cohort_id=None, session_id=None):
     cohort = session.cohort if session else services.get_or_404(Cohort, cohort_id)
     abort_unless("cohorts.manage", cohort)
     form = forms.SessionForm(obj=None if request.method == "POST" else _session_form_data(session))
-    if form.validate_on_submit():
-        try:
-            services.save_session(current_user, cohort, form.data_for_service(), session)
-        except services.CohortError as exc:
-            apply_error(form, exc)
-        else:
-            flash(_("The session is saved."), "success")
-            return redirect(url_for("cohorts.schedule", cohort_id=cohort.id))
+    if form.validate_on_submit() and attempt(
+        lambda: services.save_session(current_user, cohort, form.data_for_service(), session),
+        form,
+        _("The session is saved."),
+    ):
+        return redirect(url_for("cohorts.schedule", cohort_id=cohort.id))
     return render_template(
         "cohorts/session_form.html", form=form, cohort=cohort, session=session
     ), 422 if form.errors else 200
@@ -197,12 +186,12 @@ def add_material(session_id):
     abort_unless("cohorts.manage", session)
     form = forms.MaterialForm()
     if form.validate_on_submit():
-        try:
-            services.add_material(current_user, session, form.title.data, form.url.data, form.upload.data)
-        except services.CohortError as exc:
-            flash(str(exc.message), "error")
-        else:
-            flash(_("The material is added."), "success")
+        attempt(
+            lambda: services.add_material(
+                current_user, session, form.title.data, form.url.data, form.upload.data
+            ),
+            success=_("The material is added."),
+        )
     return redirect(url_for("cohorts.schedule", cohort_id=session.cohort_id))
 
 
