@@ -88,11 +88,7 @@ def add_question(actor, call, data):
     """Append a question to the call."""
     ensure("calls.manage", call, user=actor)
     question = CallQuestion(position=len(call.questions), **_question_values(data))
-    call.questions.append(question)
-    db.session.flush()
-    record("call.question_added", call, actor=actor, question_id=question.id)
-    db.session.commit()
-    return question
+    return _append_item(actor, call, call.questions, question, "call.question_added", "question_id")
 
 
 def update_question(actor, question, data):
@@ -110,14 +106,15 @@ def update_question(actor, question, data):
 
 def delete_question(actor, question):
     """Remove a question nobody has answered yet."""
-    call = question.call
-    ensure("calls.manage", call, user=actor)
-    if _question_has_answers(question):
-        fail(_l("Applicants have already answered this question: it cannot be deleted."))
-    qid = question.id
-    _remove_and_renumber(call.questions, question)
-    record("call.question_deleted", call, actor=actor, question_id=qid)
-    db.session.commit()
+    _delete_unused(
+        actor,
+        question,
+        "questions",
+        _question_has_answers,
+        _l("Applicants have already answered this question: it cannot be deleted."),
+        "call.question_deleted",
+        "question_id",
+    )
 
 
 def move_question(actor, question, offset):
@@ -166,11 +163,7 @@ def add_criterion(actor, call, data):
     """Append a rubric criterion to the call."""
     ensure("calls.manage", call, user=actor)
     criterion = RubricCriterion(position=len(call.criteria), **_criterion_values(data))
-    call.criteria.append(criterion)
-    db.session.flush()
-    record("call.criterion_added", call, actor=actor, criterion_id=criterion.id)
-    db.session.commit()
-    return criterion
+    return _append_item(actor, call, call.criteria, criterion, "call.criterion_added", "criterion_id")
 
 
 def update_criterion(actor, criterion, data):
@@ -185,11 +178,34 @@ def update_criterion(actor, criterion, data):
 
 def delete_criterion(actor, criterion):
     """Remove a criterion no reviewer has scored yet."""
-    call = criterion.call
+    _delete_unused(
+        actor,
+        criterion,
+        "criteria",
+        _criterion_has_scores,
+        _l("Reviewers have already scored this criterion: it cannot be deleted."),
+        "call.criterion_deleted",
+        "criterion_id",
+    )
+
+
+def _append_item(actor, call, siblings, item, action, key):
+    """Append a question or criterion to the call's ``siblings`` list, audited as ``action``."""
+    siblings.append(item)
+    db.session.flush()
+    record(action, call, actor=actor, **{key: item.id})
+    db.session.commit()
+    return item
+
+
+def _delete_unused(actor, item, siblings, in_use, refusal, action, key):
+    """Delete a question or criterion of a call (refused with ``refusal`` once it is
+    used) and renumber the call's ``siblings`` list; audited as ``action``."""
+    call = item.call
     ensure("calls.manage", call, user=actor)
-    if _criterion_has_scores(criterion):
-        fail(_l("Reviewers have already scored this criterion: it cannot be deleted."))
-    cid = criterion.id
-    _remove_and_renumber(call.criteria, criterion)
-    record("call.criterion_deleted", call, actor=actor, criterion_id=cid)
+    if in_use(item):
+        fail(refusal)
+    item_id = item.id
+    _remove_and_renumber(getattr(call, siblings), item)
+    record(action, call, actor=actor, **{key: item_id})
     db.session.commit()

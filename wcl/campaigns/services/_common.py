@@ -2,18 +2,19 @@
 
 from flask_babel import lazy_gettext as _l
 
+from wcl.accounts.permissions import ensure
+from wcl.audit.services import record
 from wcl.campaigns.errors import CampaignError
 from wcl.campaigns.models import Campaign, CampaignComment
 from wcl.extensions import db
+from wcl.locks import lock as lock_row
+from wcl.time import utcnow
 
 MAX_STORY_CHARS = 20_000
 
 
 def _get(campaign_id, lock=False):
-    stmt = db.select(Campaign).where(Campaign.id == campaign_id)
-    if lock:
-        stmt = stmt.with_for_update().execution_options(populate_existing=True)
-    campaign = db.session.scalar(stmt)
+    campaign = lock_row(Campaign, campaign_id) if lock else db.session.get(Campaign, campaign_id)
     if campaign is None:
         raise CampaignError(_l("This campaign does not exist."))
     return campaign
@@ -31,6 +32,25 @@ def _moderation_reason(reason, message):
     if not reason or len(reason) > 300:
         _refuse(message, "reason")
     return reason
+
+
+def _hide(actor, item, reason, refusal, action, key):
+    """Staff hide a comment or an update (kept, with who hid it and why); idempotent.
+
+    ``refusal`` is shown when the reason is missing or too long; the hiding is
+    audited as ``action`` on the item's campaign with ``key`` = the item's id.
+    """
+    ensure("campaigns.moderate", item.campaign, user=actor)
+    reason = _moderation_reason(reason, refusal)
+    if item.hidden_at is not None:
+        db.session.rollback()
+        return item
+    item.hidden_at = utcnow()
+    item.hidden_by_id = actor.id
+    item.hidden_reason = reason
+    record(action, item.campaign, actor=actor, **{key: item.id})
+    db.session.commit()
+    return item
 
 
 def visible_comments(campaign_id):

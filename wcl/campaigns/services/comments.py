@@ -8,7 +8,7 @@ from wcl.accounts.permissions import ensure
 from wcl.audit.services import record
 from wcl.campaigns.errors import CampaignError
 from wcl.campaigns.models import MAX_COMMENT_CHARS, CampaignComment
-from wcl.campaigns.services._common import _get, _moderation_reason, _refuse, visible_comments
+from wcl.campaigns.services._common import _get, _hide, _refuse, visible_comments
 from wcl.extensions import db
 from wcl.links import absolute_url
 from wcl.mail import queue_email
@@ -82,18 +82,14 @@ def hide_comment(actor, comment_id, reason, slug=None):
 
     With ``slug``, the comment must belong to that campaign.
     """
-    comment = _comment(comment_id, slug)
-    ensure("campaigns.moderate", comment.campaign, user=actor)
-    reason = _moderation_reason(reason, _l("Say why the comment is hidden (at most 300 characters)."))
-    if comment.hidden_at is not None:
-        db.session.rollback()
-        return comment
-    comment.hidden_at = utcnow()
-    comment.hidden_by_id = actor.id
-    comment.hidden_reason = reason
-    record("campaign.comment_hidden", comment.campaign, actor=actor, comment_id=comment.id)
-    db.session.commit()
-    return comment
+    return _hide(
+        actor,
+        _comment(comment_id, slug),
+        reason,
+        _l("Say why the comment is hidden (at most 300 characters)."),
+        "campaign.comment_hidden",
+        "comment_id",
+    )
 
 
 def delete_comment(actor, comment_id, slug=None):

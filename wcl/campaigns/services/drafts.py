@@ -209,12 +209,38 @@ def create_campaign(actor, data, cover=None, now=None):
     return campaign
 
 
-def update_campaign(actor, campaign_id, data, cover=None, now=None):
-    """Save changes to a draft (only the owner; only while it is a draft)."""
+def _editable_draft(actor, campaign_id):
+    """The campaign, locked, when ``actor`` may edit it and it is still a draft; else refused."""
     campaign = _get(campaign_id, lock=True)
     ensure("campaigns.edit", campaign, user=actor)
     if not campaign.is_editable:
         _refuse(_l("Only a draft can be changed. Ask staff to return the campaign to you first."))
+    return campaign
+
+
+def _add_part(actor, campaign, part, action, key):
+    """Save a new budget line or reward tier of a draft, audited under ``action``."""
+    db.session.add(part)
+    db.session.flush()
+    record(action, campaign, actor=actor, **{key: part.id})
+    db.session.commit()
+    return part
+
+
+def _remove_part(actor, model, part_id, missing, action, key):
+    """Delete one budget line or reward tier of an editable draft, audited under ``action``."""
+    part = db.session.get(model, part_id)
+    if part is None:
+        raise CampaignError(missing)
+    campaign = _editable_draft(actor, part.campaign_id)
+    db.session.delete(part)
+    record(action, campaign, actor=actor, **{key: part_id})
+    db.session.commit()
+
+
+def update_campaign(actor, campaign_id, data, cover=None, now=None):
+    """Save changes to a draft (only the owner; only while it is a draft)."""
+    campaign = _editable_draft(actor, campaign_id)
     try:
         fields = _clean_fields(data, now or utcnow())
         for name, value in fields.items():
@@ -233,10 +259,7 @@ def update_campaign(actor, campaign_id, data, cover=None, now=None):
 
 def add_budget_line(actor, campaign_id, description, amount):
     """Add a line saying what part of the money buys."""
-    campaign = _get(campaign_id, lock=True)
-    ensure("campaigns.edit", campaign, user=actor)
-    if not campaign.is_editable:
-        _refuse(_l("Only a draft can be changed. Ask staff to return the campaign to you first."))
+    campaign = _editable_draft(actor, campaign_id)
     description = " ".join((description or "").split())
     if not description or len(description) > 200:
         _refuse(_l("Describe what this buys (at most 200 characters)."), "description")
@@ -247,33 +270,19 @@ def add_budget_line(actor, campaign_id, description, amount):
     line = BudgetLine(
         campaign=campaign, description=description, amount=amount, position=len(campaign.budget_lines)
     )
-    db.session.add(line)
-    db.session.flush()
-    record("campaign.budget_line_added", campaign, actor=actor, line_id=line.id)
-    db.session.commit()
-    return line
+    return _add_part(actor, campaign, line, "campaign.budget_line_added", "line_id")
 
 
 def remove_budget_line(actor, line_id):
     """Remove a budget line from a draft."""
-    line = db.session.get(BudgetLine, line_id)
-    if line is None:
-        raise CampaignError(_l("This line does not exist."))
-    campaign = _get(line.campaign_id, lock=True)
-    ensure("campaigns.edit", campaign, user=actor)
-    if not campaign.is_editable:
-        _refuse(_l("Only a draft can be changed. Ask staff to return the campaign to you first."))
-    db.session.delete(line)
-    record("campaign.budget_line_removed", campaign, actor=actor, line_id=line_id)
-    db.session.commit()
+    _remove_part(
+        actor, BudgetLine, line_id, _l("This line does not exist."), "campaign.budget_line_removed", "line_id"
+    )
 
 
 def add_tier(actor, campaign_id, data):
     """Add a reward tier to a draft."""
-    campaign = _get(campaign_id, lock=True)
-    ensure("campaigns.edit", campaign, user=actor)
-    if not campaign.is_editable:
-        _refuse(_l("Only a draft can be changed. Ask staff to return the campaign to you first."))
+    campaign = _editable_draft(actor, campaign_id)
     title = " ".join(str(data.get("title") or "").split())
     if not title or len(title) > 120:
         _refuse(_l("Give the reward a short name (at most 120 characters)."), "title")
@@ -300,22 +309,11 @@ def add_tier(actor, campaign_id, data):
         delivery=data["delivery"],
         pickup_lab_id=data.get("pickup_lab_id") or None,
     )
-    db.session.add(tier)
-    db.session.flush()
-    record("campaign.tier_added", campaign, actor=actor, tier_id=tier.id)
-    db.session.commit()
-    return tier
+    return _add_part(actor, campaign, tier, "campaign.tier_added", "tier_id")
 
 
 def remove_tier(actor, tier_id):
     """Remove a reward tier from a draft (a draft has no pledges)."""
-    tier = db.session.get(RewardTier, tier_id)
-    if tier is None:
-        raise CampaignError(_l("This reward does not exist."))
-    campaign = _get(tier.campaign_id, lock=True)
-    ensure("campaigns.edit", campaign, user=actor)
-    if not campaign.is_editable:
-        _refuse(_l("Only a draft can be changed. Ask staff to return the campaign to you first."))
-    db.session.delete(tier)
-    record("campaign.tier_removed", campaign, actor=actor, tier_id=tier_id)
-    db.session.commit()
+    _remove_part(
+        actor, RewardTier, tier_id, _l("This reward does not exist."), "campaign.tier_removed", "tier_id"
+    )

@@ -18,6 +18,7 @@ from wcl.campaigns.queries import campaign_totals
 from wcl.campaigns.services._common import _get, _refuse
 from wcl.extensions import db
 from wcl.links import absolute_url
+from wcl.locks import lock
 from wcl.mail import queue_email
 from wcl.queue import DEFAULT, enqueue_after_commit
 from wcl.time import utcnow
@@ -132,12 +133,7 @@ def advance_campaign(campaign_id, now=None):
     is refunded by ``wcl.payments.jobs.refund_campaign``.
     """
     now = now or utcnow()
-    campaign = db.session.scalar(
-        db.select(Campaign)
-        .where(Campaign.id == campaign_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
+    campaign = lock(Campaign, campaign_id)
     if campaign is None:
         db.session.rollback()
         return None

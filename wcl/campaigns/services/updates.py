@@ -14,9 +14,10 @@ from wcl.campaigns.models import (
     PledgeStatus,
     UpdateVisibility,
 )
-from wcl.campaigns.services._common import MAX_STORY_CHARS, _get, _moderation_reason, _refuse
+from wcl.campaigns.services._common import MAX_STORY_CHARS, _get, _hide, _refuse
 from wcl.extensions import db
 from wcl.links import absolute_url
+from wcl.locks import lock
 from wcl.mail import queue_email
 from wcl.queue import EMAILS, enqueue_after_commit
 from wcl.time import utcnow
@@ -60,27 +61,19 @@ def hide_update(actor, update_id, reason, slug=None):
     update = db.session.get(CampaignUpdate, update_id)
     if update is None or (slug is not None and update.campaign.slug != slug):
         raise CampaignError(_l("This update does not exist."))
-    ensure("campaigns.moderate", update.campaign, user=actor)
-    reason = _moderation_reason(reason, _l("Say why the update is hidden (at most 300 characters)."))
-    if update.hidden_at is not None:
-        db.session.rollback()
-        return update
-    update.hidden_at = utcnow()
-    update.hidden_by_id = actor.id
-    update.hidden_reason = reason
-    record("campaign.update_hidden", update.campaign, actor=actor, update_id=update.id)
-    db.session.commit()
-    return update
+    return _hide(
+        actor,
+        update,
+        reason,
+        _l("Say why the update is hidden (at most 300 characters)."),
+        "campaign.update_hidden",
+        "update_id",
+    )
 
 
 def email_update(update_id):
     """Email an update to each backer once, in the language of her pledge (the job's work)."""
-    update = db.session.scalar(
-        db.select(CampaignUpdate)
-        .where(CampaignUpdate.id == update_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
+    update = lock(CampaignUpdate, update_id)
     if update is None or update.emailed_at is not None or update.hidden_at is not None:
         db.session.rollback()
         return 0

@@ -1,11 +1,13 @@
 """Helpers shared by the cohort services (private to the package: not re-exported)."""
 
 from sqlalchemy import case, func
+from sqlalchemy.exc import NoResultFound
 
 from wcl.accounts.permissions import can
 from wcl.cohorts.errors import CohortError
 from wcl.cohorts.models import Attendance, AttendanceStatus, Cohort, Enrolment, EnrolmentStatus
 from wcl.extensions import db
+from wcl.locks import lock
 
 PER_PAGE = 50
 
@@ -19,13 +21,10 @@ def refuse(message, field=None):
 def lock_cohort(cohort_id):
     # The row lock serialises enrolments into one cohort, so two staff clicking
     # at once cannot both take the last place (SQLite serialises writers anyway).
-    stmt = (
-        db.select(Cohort)
-        .where(Cohort.id == cohort_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    return db.session.execute(stmt).scalar_one()
+    cohort = lock(Cohort, cohort_id)
+    if cohort is None:
+        raise NoResultFound(f"cohort {cohort_id}")
+    return cohort
 
 
 def count_seats(cohort_id):

@@ -4,6 +4,7 @@ import sqlalchemy as sa
 
 from wcl.campaigns.models import MatchReservation
 from wcl.extensions import db
+from wcl.locks import lock
 from wcl.queue import RECEIPTS, enqueue_after_commit
 from wcl.receipts.models import Receipt
 from wcl.time import DEFAULT_ZONE
@@ -21,12 +22,7 @@ PER_PAGE = 50
 
 
 def _lock_receipt(receipt_id):
-    return db.session.scalar(
-        db.select(Receipt)
-        .where(Receipt.id == receipt_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
+    return lock(Receipt, receipt_id)
 
 
 def _matched_amount(pledge_id):

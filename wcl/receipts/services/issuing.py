@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from wcl.audit.services import record
 from wcl.campaigns.models import Campaign, Pledge, PledgeStatus
 from wcl.extensions import db
+from wcl.locks import lock
 from wcl.receipts.errors import ReceiptError
 from wcl.receipts.models import Receipt
 from wcl.receipts.numbering import next_number
@@ -32,12 +33,7 @@ def issue_receipt(pledge_id):
     this same transaction, so a rollback gives the number back (no gaps).
     Raises ``ReceiptError`` for an unknown or unpaid pledge (nothing changes).
     """
-    pledge = db.session.scalar(
-        db.select(Pledge)
-        .where(Pledge.id == pledge_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
+    pledge = lock(Pledge, pledge_id)
     existing = receipt_for_pledge_id(pledge_id) if pledge is not None else None
     if existing is not None:
         db.session.rollback()
