@@ -96,10 +96,10 @@ def _queue_verification(user):
     )
 
 
-def resend_verification(user):
+def resend_verification(actor):
     """Send a new verification link (no-op if already verified)."""
-    if user.email_verified_at is None:
-        _queue_verification(user)
+    if actor.email_verified_at is None:
+        _queue_verification(actor)
         db.session.commit()
 
 
@@ -203,14 +203,14 @@ def reset_password(token, new_password):
     return user
 
 
-def change_password(user, current_password, new_password):
+def change_password(actor, current_password, new_password):
     """Change the password after checking the current one; every other session
     of the account ends (this one, ``user.session_token``, stays)."""
-    if not passwords.verify_password(user.password_hash, current_password):
+    if not passwords.verify_password(actor.password_hash, current_password):
         raise AccountError(_l("Your current password is not correct."), field="current_password")
-    _set_password(user, new_password)
-    record("user.password_changed", user, actor=user)
-    sessions.close_sessions(user, keep=user.session_token)
+    _set_password(actor, new_password)
+    record("user.password_changed", actor, actor=actor)
+    sessions.close_sessions(actor, keep=actor.session_token)
     db.session.commit()
 
 
@@ -226,22 +226,22 @@ def _set_password(user, new_password):
     user.password_changed_at = now
 
 
-def update_profile(user, full_name, display_name, phone, locale):
+def update_profile(actor, full_name, display_name, phone, locale):
     """Save the profile fields the person may edit."""
-    user.full_name = full_name.strip()
-    user.display_name = (display_name or "").strip() or None
-    user.phone = (phone or "").strip() or None
-    user.locale = locale or None
-    record("user.profile_updated", user, actor=user)
+    actor.full_name = full_name.strip()
+    actor.display_name = (display_name or "").strip() or None
+    actor.phone = (phone or "").strip() or None
+    actor.locale = locale or None
+    record("user.profile_updated", actor, actor=actor)
     db.session.commit()
 
 
-def request_deletion(user):
+def request_deletion(actor):
     """Record that the person asked for her account to be deleted; notify her."""
-    if user.deletion_requested_at is None:
-        user.deletion_requested_at = utcnow()
-        record("user.deletion_requested", user, actor=user)
-        queue_email(user.email, "accounts/deletion_requested", user.locale, name=user.public_name)
+    if actor.deletion_requested_at is None:
+        actor.deletion_requested_at = utcnow()
+        record("user.deletion_requested", actor, actor=actor)
+        queue_email(actor.email, "accounts/deletion_requested", actor.locale, name=actor.public_name)
         db.session.commit()
 
 
@@ -298,13 +298,13 @@ def create_user(email, password, full_name, roles, verified=True):
     return user
 
 
-def save_demographics(user, answers):
+def save_demographics(actor, answers):
     """Save the person's own answers, with consent recorded (version and time).
 
     ``answers`` maps field names to values; empty values are stored as NULL
     ("not answered"), which is kept apart from "prefer not to say".
     """
-    row = user.demographics or Demographics(user=user)
+    row = actor.demographics or Demographics(user=actor)
     for name in ("gender", "birth_year", "region", "settlement", "creative_domain"):
         setattr(row, name, answers.get(name) or None)
     for domain in WG_DOMAINS:
@@ -313,16 +313,16 @@ def save_demographics(user, answers):
     row.consent_at = utcnow()
     db.session.add(row)
     db.session.flush()
-    record("demographics.saved", user, actor=user)
+    record("demographics.saved", actor, actor=actor)
     db.session.commit()
     return row
 
 
-def withdraw_demographics(user):
+def withdraw_demographics(actor):
     """Delete the person's answers: consent withdrawn."""
-    if user.demographics is not None:
-        db.session.delete(user.demographics)
-        record("demographics.withdrawn", user, actor=user)
+    if actor.demographics is not None:
+        db.session.delete(actor.demographics)
+        record("demographics.withdrawn", actor, actor=actor)
         db.session.commit()
 
 

@@ -48,19 +48,19 @@ def annual_statement(user, year, locale=None):
     )
 
 
-def request_statement(user, year, locale):
+def request_statement(actor, year, locale):
     """Queue the PDF of ``user``'s receipts of ``year`` in ``locale``; returns the
     ``AnnualStatement`` to follow. Raises ``ReceiptError`` (nothing queued) when she
     has no receipts that year."""
     has_receipts = year is not None and db.session.scalar(
-        db.select(Receipt.id).where(_owner_condition(user), Receipt.year == year).limit(1)
+        db.select(Receipt.id).where(_owner_condition(actor), Receipt.year == year).limit(1)
     )
     if not has_receipts:
         db.session.rollback()
         raise ReceiptError(_l("You have no receipts for this year."))
     if locale not in current_app.config["LANGUAGES"]:
         locale = "en"
-    statement = AnnualStatement(user_id=user.id, year=year, locale=locale)
+    statement = AnnualStatement(user_id=actor.id, year=year, locale=locale)
     db.session.add(statement)
     db.session.flush()
     enqueue_after_commit(STATEMENT_JOB, statement.id, queue=RECEIPTS, job_timeout=RENDER_TIMEOUT * 4)
