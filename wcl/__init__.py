@@ -103,12 +103,18 @@ def _register_blueprints(app):
 def _register_template_helpers(app):
     from flask_babel import get_locale
 
-    from wcl import money, time
+    from wcl import money, reference, time
     from wcl.accounts import permissions
+    from wcl.applications import services as application_services
 
     app.jinja_env.filters["money"] = money.format_money
     app.jinja_env.filters["datetime"] = time.datetime_filter
     app.jinja_env.filters["date"] = time.date_filter
+    app.jinja_env.filters["bishkek_time"] = time.bishkek_time_filter
+    # Globals, not context: macros imported with {% from %} see only these.
+    app.jinja_env.globals["status_label"] = application_services.status_label
+    app.jinja_env.globals["audit_label"] = application_services.audit_label
+    app.jinja_env.globals["cohort_enrolment_options"] = _cohort_enrolment_options
 
     @app.context_processor
     def inject_globals():
@@ -116,4 +122,16 @@ def _register_template_helpers(app):
             "current_locale": str(get_locale() or "en"),
             "languages": i18n.LANGUAGE_NAMES,
             "can": permissions.can,
+            "region_name": reference.region_name,
+            "creative_domain_label": reference.creative_domain_label,
         }
+
+
+def _cohort_enrolment_options(call, application_ids):
+    """Lets the applications' decision list offer one-click enrolment without the
+    applications package importing cohorts (which comes after it in the domain order)."""
+    from flask_login import current_user
+
+    from wcl.cohorts.services import enrolment_options
+
+    return enrolment_options(current_user, call, application_ids)

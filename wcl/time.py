@@ -9,7 +9,10 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from babel.dates import format_datetime as babel_format_datetime
 from flask_babel import format_date, format_datetime, get_timezone
+
+from wcl.i18n import current_locale
 
 BISHKEK = ZoneInfo("Asia/Bishkek")
 DEFAULT_ZONE = BISHKEK
@@ -74,6 +77,13 @@ def datetime_filter(value, fmt="medium"):
     if value is None:
         return ""
     return format_datetime(value, fmt)
+
+
+def bishkek_time_filter(value):
+    """Jinja filter: a moment in Asia/Bishkek time, whatever the viewer's zone (deadlines)."""
+    if value is None:
+        return ""
+    return babel_format_datetime(value, "d MMMM y, HH:mm", tzinfo=BISHKEK, locale=current_locale())
 
 
 def date_filter(value, fmt="medium"):

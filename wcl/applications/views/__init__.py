@@ -11,27 +11,13 @@ redirects; permissions are checked here and again in the services.
 - ``staff_applications``: staff assign reviewers, rank, decide, enter paper forms, export
 """
 
-from babel.dates import format_datetime as babel_format_datetime
 from flask import Blueprint
 
-from wcl.applications import forms, services
+from wcl.applications import forms
 from wcl.applications.models import ApplicationStatus
 from wcl.i18n import current_locale
-from wcl.time import BISHKEK
 
 bp = Blueprint("applications", __name__)
-
-
-@bp.app_template_filter("bishkek_time")
-def bishkek_time(value):
-    """A moment in Asia/Bishkek time, whatever the viewer's zone (deadlines)."""
-    if value is None:
-        return ""
-    return babel_format_datetime(value, "d MMMM y, HH:mm", tzinfo=BISHKEK, locale=current_locale())
-
-
-bp.add_app_template_global(services.status_label, "status_label")
-bp.add_app_template_global(services.audit_label, "audit_label")
 
 
 @bp.context_processor

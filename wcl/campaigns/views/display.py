@@ -1,19 +1,18 @@
 """Campaign pages anyone may see: the listing, a campaign's page, backers, updates, comments; "my pledges"."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
 from wcl.accounts.permissions import can, require_login
 from wcl.campaigns import forms, page_cache, services
-from wcl.campaigns.errors import CampaignError
 from wcl.campaigns.views import bp
 from wcl.extensions import limiter
 from wcl.files.services import send_stored
-from wcl.forms import apply_error, safe_next
+from wcl.forms import attempt, safe_next
 from wcl.i18n import current_locale
-from wcl.reference import CREATIVE_DOMAIN_CODES, REGION_CODES, creative_domain_label, region_name
+from wcl.reference import CREATIVE_DOMAIN_CODES, REGION_CODES
 from wcl.time import utcnow
 
 # Comments: limited per person (many phones share one carrier address), by address for guests.
@@ -22,11 +21,6 @@ COMMENT_RATE_LIMIT = "5 per minute;30 per hour"
 
 def _person_or_address():
     return f"user:{current_user.id}" if current_user.is_authenticated else get_remote_address()
-
-
-@bp.app_context_processor
-def _campaign_helpers():
-    return {"region_name": region_name, "creative_domain_label": creative_domain_label}
 
 
 @bp.route("/")
@@ -103,14 +97,12 @@ def post_comment(slug):
     if campaign is None:
         abort(404)
     form = forms.CommentForm()
-    if form.validate_on_submit():
-        try:
-            services.comments.post_comment(current_user, campaign.id, form.body.data)
-        except CampaignError as exc:
-            apply_error(form, exc)
-        else:
-            flash(_("Your comment is posted."), "success")
-            return redirect(url_for("campaigns.show", slug=slug, _anchor="comments"))
+    if form.validate_on_submit() and attempt(
+        lambda: services.comments.post_comment(current_user, campaign.id, form.body.data),
+        form,
+        _("Your comment is posted."),
+    ):
+        return redirect(url_for("campaigns.show", slug=slug, _anchor="comments"))
     page = services.pages.campaign_page(slug, current_user)
     return render_template("campaigns/show.html", locale=current_locale(), comment_form=form, **page), 422
 
@@ -119,12 +111,10 @@ def post_comment(slug):
 @require_login
 def delete_comment(slug, comment_id):
     if forms.ConfirmForm().validate_on_submit():
-        try:
-            services.comments.delete_comment(current_user, comment_id, slug=slug)
-        except CampaignError as exc:
-            flash(str(exc.message), "error")
-        else:
-            flash(_("Your comment is deleted."), "success")
+        attempt(
+            lambda: services.comments.delete_comment(current_user, comment_id, slug=slug),
+            success=_("Your comment is deleted."),
+        )
     return redirect(safe_next(url_for("campaigns.show", slug=slug, _anchor="comments")))
 
 

@@ -9,9 +9,8 @@ mentors, and staff looking on) and ``management`` (staff only).
 """
 
 from flask import Blueprint
-from flask_login import current_user
 
-from wcl.cohorts import forms, services
+from wcl.cohorts import forms
 
 bp = Blueprint("cohorts", __name__, url_prefix="/cohorts")
 
@@ -28,13 +27,6 @@ def _context_labels():
 @bp.context_processor
 def _inject_labels():
     return _context_labels()
-
-
-@bp.app_template_global("cohort_enrolment_options")
-def _cohort_enrolment_options(call, application_ids):
-    """Lets the applications' decision list offer one-click enrolment without
-    the applications package importing this one."""
-    return services.enrolment_options(current_user, call, application_ids)
 
 
 # Importing the route modules registers their routes on ``bp`` (defined above).
