@@ -192,11 +192,24 @@ def create_campaign(actor, data, cover=None, now=None):
                 "You can start a campaign once your mentor signs you off as campaign-ready, or after you graduate."
             )
         )
+    campaign = _save_draft(actor, None, data, cover, now)
+    record("campaign.created", campaign, actor=actor)
+    db.session.commit()
+    return campaign
+
+
+def _save_draft(actor, campaign, data, cover, now):
+    """Write the checked fields (and a new cover) onto ``campaign``, or create it when
+    ``None``; a refusal rolls everything back (flushes only)."""
     try:
         fields = _clean_fields(data, now or utcnow())
-        campaign = Campaign(owner_id=actor.id, slug=_unique_slug(fields["title"]), **fields)
-        db.session.add(campaign)
-        db.session.flush()
+        if campaign is None:
+            campaign = Campaign(owner_id=actor.id, slug=_unique_slug(fields["title"]), **fields)
+            db.session.add(campaign)
+            db.session.flush()
+        else:
+            for name, value in fields.items():
+                setattr(campaign, name, value)
         if cover is not None and getattr(cover, "filename", ""):
             _save_cover(campaign, cover, actor)
     except UploadError as exc:
@@ -204,8 +217,6 @@ def create_campaign(actor, data, cover=None, now=None):
     except CampaignError:
         db.session.rollback()
         raise
-    record("campaign.created", campaign, actor=actor)
-    db.session.commit()
     return campaign
 
 
@@ -240,18 +251,7 @@ def _remove_part(actor, model, part_id, missing, action, key):
 
 def update_campaign(actor, campaign_id, data, cover=None, now=None):
     """Save changes to a draft (only the owner; only while it is a draft)."""
-    campaign = _editable_draft(actor, campaign_id)
-    try:
-        fields = _clean_fields(data, now or utcnow())
-        for name, value in fields.items():
-            setattr(campaign, name, value)
-        if cover is not None and getattr(cover, "filename", ""):
-            _save_cover(campaign, cover, actor)
-    except UploadError as exc:
-        _refuse(exc.message, "cover")
-    except CampaignError:
-        db.session.rollback()
-        raise
+    campaign = _save_draft(actor, _editable_draft(actor, campaign_id), data, cover, now)
     record("campaign.updated", campaign, actor=actor)
     db.session.commit()
     return campaign
