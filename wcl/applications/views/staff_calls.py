@@ -88,19 +88,9 @@ def call_setup(call_id):
 @bp.route("/staff/calls/<int:call_id>/questions", methods=["POST"])
 @require("calls.manage")
 def add_question(call_id):
-    call = get_call(call_id)
-    form = forms.QuestionForm()
-    if form.validate_on_submit() and attempt(
-        lambda: services.add_question(current_user, call, form.data), form, _("The question is added.")
-    ):
-        return redirect(url_for("applications.call_setup", call_id=call.id))
-    return render_template(
-        "applications/call_setup.html",
-        call=call,
-        question_form=form,
-        criterion_form=forms.CriterionForm(formdata=None),
-        form=forms.ActionForm(),
-    ), 422
+    return _add_item(
+        call_id, forms.QuestionForm, services.add_question, _("The question is added."), "question_form"
+    )
 
 
 @bp.route("/staff/questions/<int:question_id>/edit", methods=["GET", "POST"])
@@ -110,13 +100,9 @@ def edit_question(question_id):
     form = forms.QuestionForm()
     if request.method == "GET":
         form.fill_from(question)
-    if form.validate_on_submit() and attempt(
-        lambda: services.update_question(current_user, question, form.data), form, _("The question is saved.")
-    ):
-        return redirect(url_for("applications.call_setup", call_id=question.call_id))
-    return render_template(
-        "applications/item_form.html", form=form, call=question.call, heading=_("Edit the question")
-    ), 422 if form.errors else 200
+    return _edit_item(
+        question, form, services.update_question, _("The question is saved."), _("Edit the question")
+    )
 
 
 @bp.route("/staff/questions/<int:question_id>/delete", methods=["POST"])
@@ -139,19 +125,9 @@ def move_question(question_id, direction):
 @bp.route("/staff/calls/<int:call_id>/criteria", methods=["POST"])
 @require("calls.manage")
 def add_criterion(call_id):
-    call = get_call(call_id)
-    form = forms.CriterionForm()
-    if form.validate_on_submit() and attempt(
-        lambda: services.add_criterion(current_user, call, form.data), form, _("The criterion is added.")
-    ):
-        return redirect(url_for("applications.call_setup", call_id=call.id))
-    return render_template(
-        "applications/call_setup.html",
-        call=call,
-        question_form=forms.QuestionForm(formdata=None),
-        criterion_form=form,
-        form=forms.ActionForm(),
-    ), 422
+    return _add_item(
+        call_id, forms.CriterionForm, services.add_criterion, _("The criterion is added."), "criterion_form"
+    )
 
 
 @bp.route("/staff/criteria/<int:criterion_id>/edit", methods=["GET", "POST"])
@@ -159,15 +135,9 @@ def add_criterion(call_id):
 def edit_criterion(criterion_id):
     criterion = _call_item(RubricCriterion, criterion_id)
     form = forms.CriterionForm(obj=criterion)
-    if form.validate_on_submit() and attempt(
-        lambda: services.update_criterion(current_user, criterion, form.data),
-        form,
-        _("The criterion is saved."),
-    ):
-        return redirect(url_for("applications.call_setup", call_id=criterion.call_id))
-    return render_template(
-        "applications/item_form.html", form=form, call=criterion.call, heading=_("Edit the criterion")
-    ), 422 if form.errors else 200
+    return _edit_item(
+        criterion, form, services.update_criterion, _("The criterion is saved."), _("Edit the criterion")
+    )
 
 
 @bp.route("/staff/criteria/<int:criterion_id>/delete", methods=["POST"])
@@ -192,3 +162,29 @@ def _delete_item(model, item_id, delete, done):
     if forms.ActionForm().validate_on_submit():
         attempt(lambda: delete(current_user, item), success=done)
     return redirect(url_for("applications.call_setup", call_id=call_id))
+
+
+def _add_item(call_id, form_class, add, done, form_name):
+    """POST: add a question or criterion through ``add``; on a refusal the setup page
+    again, with this form (``form_name``) showing its errors."""
+    call = get_call(call_id)
+    form = form_class()
+    if form.validate_on_submit() and attempt(lambda: add(current_user, call, form.data), form, done):
+        return redirect(url_for("applications.call_setup", call_id=call.id))
+    setup_forms = {
+        "question_form": forms.QuestionForm(formdata=None),
+        "criterion_form": forms.CriterionForm(formdata=None),
+        form_name: form,
+    }
+    return render_template(
+        "applications/call_setup.html", call=call, form=forms.ActionForm(), **setup_forms
+    ), 422
+
+
+def _edit_item(item, form, update, done, heading):
+    """GET/POST: the edit page of a question or criterion; saved through ``update``."""
+    if form.validate_on_submit() and attempt(lambda: update(current_user, item, form.data), form, done):
+        return redirect(url_for("applications.call_setup", call_id=item.call_id))
+    return render_template(
+        "applications/item_form.html", form=form, call=item.call, heading=heading
+    ), 422 if form.errors else 200

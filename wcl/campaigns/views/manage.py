@@ -119,47 +119,57 @@ def manage(slug):
 @bp.route("/<slug>/budget", methods=["POST"])
 @require_login
 def add_budget_line(slug):
-    campaign = _campaign_or_404(slug)
-    form = forms.BudgetLineForm(prefix="budget")
-    if form.validate_on_submit() and attempt(
-        lambda: services.drafts.add_budget_line(
+    return _add_part(
+        slug,
+        "budget",
+        "budget_form",
+        lambda campaign: forms.BudgetLineForm(prefix="budget"),
+        lambda campaign, form: services.drafts.add_budget_line(
             current_user, campaign.id, form.description.data, form.amount.data
         ),
-        form,
-    ):
-        return redirect(url_for("campaigns.manage", slug=slug, _anchor="budget"))
-    return _render_manage(campaign, 422, budget_form=form)
+    )
 
 
 @bp.route("/<slug>/budget/<int:line_id>/delete", methods=["POST"])
 @require_login
 def remove_budget_line(slug, line_id):
-    _campaign_or_404(slug)
-    if forms.ConfirmForm().validate_on_submit():
-        attempt(lambda: services.drafts.remove_budget_line(current_user, line_id))
-    return redirect(url_for("campaigns.manage", slug=slug, _anchor="budget"))
+    return _remove_part(slug, "budget", lambda: services.drafts.remove_budget_line(current_user, line_id))
 
 
 @bp.route("/<slug>/tiers", methods=["POST"])
 @require_login
 def add_tier(slug):
-    campaign = _campaign_or_404(slug)
-    context = _manage_forms(campaign)
-    form = context["tier_form"]
-    if form.validate_on_submit() and attempt(
-        lambda: services.drafts.add_tier(current_user, campaign.id, form.values()), form
-    ):
-        return redirect(url_for("campaigns.manage", slug=slug, _anchor="rewards"))
-    return _render_manage(campaign, 422, tier_form=form)
+    return _add_part(
+        slug,
+        "rewards",
+        "tier_form",
+        lambda campaign: _manage_forms(campaign)["tier_form"],
+        lambda campaign, form: services.drafts.add_tier(current_user, campaign.id, form.values()),
+    )
 
 
 @bp.route("/<slug>/tiers/<int:tier_id>/delete", methods=["POST"])
 @require_login
 def remove_tier(slug, tier_id):
+    return _remove_part(slug, "rewards", lambda: services.drafts.remove_tier(current_user, tier_id))
+
+
+def _add_part(slug, anchor, form_name, make_form, add):
+    """POST: add a budget line or reward through ``add``; on a refusal the manage page
+    again with this form showing its errors."""
+    campaign = _campaign_or_404(slug)
+    form = make_form(campaign)
+    if form.validate_on_submit() and attempt(lambda: add(campaign, form), form):
+        return redirect(url_for("campaigns.manage", slug=slug, _anchor=anchor))
+    return _render_manage(campaign, 422, **{form_name: form})
+
+
+def _remove_part(slug, anchor, remove):
+    """POST (confirmed): remove a budget line or reward, back to its section."""
     _campaign_or_404(slug)
     if forms.ConfirmForm().validate_on_submit():
-        attempt(lambda: services.drafts.remove_tier(current_user, tier_id))
-    return redirect(url_for("campaigns.manage", slug=slug, _anchor="rewards"))
+        attempt(remove)
+    return redirect(url_for("campaigns.manage", slug=slug, _anchor=anchor))
 
 
 @bp.route("/<slug>/submit", methods=["POST"])
@@ -234,28 +244,22 @@ def cancel(slug):
 @bp.route("/<slug>/updates/<int:update_id>/hide", methods=["POST"])
 @require("campaigns.moderate")
 def hide_update(slug, update_id):
-    form = forms.ReasonForm()
-    if form.validate_on_submit():
-        attempt(
-            lambda: services.updates.hide_update(current_user, update_id, form.reason.data, slug=slug),
-            success=_("The update is hidden."),
-        )
-    else:
-        flash(_("Say why the update is hidden (at most 300 characters)."), "error")
+    _hide(
+        lambda reason: services.updates.hide_update(current_user, update_id, reason, slug=slug),
+        _("The update is hidden."),
+        _("Say why the update is hidden (at most 300 characters)."),
+    )
     return redirect(url_for("campaigns.show", slug=slug, _anchor="updates"))
 
 
 @bp.route("/<slug>/comments/<int:comment_id>/hide", methods=["POST"])
 @require("campaigns.moderate")
 def hide_comment(slug, comment_id):
-    form = forms.ReasonForm()
-    if form.validate_on_submit():
-        attempt(
-            lambda: services.comments.hide_comment(current_user, comment_id, form.reason.data, slug=slug),
-            success=_("The comment is hidden."),
-        )
-    else:
-        flash(_("Say why the comment is hidden (at most 300 characters)."), "error")
+    _hide(
+        lambda reason: services.comments.hide_comment(current_user, comment_id, reason, slug=slug),
+        _("The comment is hidden."),
+        _("Say why the comment is hidden (at most 300 characters)."),
+    )
     return redirect(safe_next(url_for("campaigns.show", slug=slug, _anchor="comments")))
 
 
@@ -291,3 +295,12 @@ def _pool_form(pool_id):
     return render_template(
         "campaigns/pools.html", form=form, pools=pools, pool=pool, statuses=CampaignStatus
     ), 422 if form.errors else 200
+
+
+def _hide(hide, done, missing_reason):
+    """POST: staff hide an update or comment with the reason typed in the form."""
+    form = forms.ReasonForm()
+    if form.validate_on_submit():
+        attempt(lambda: hide(form.reason.data), success=done)
+    else:
+        flash(missing_reason, "error")
