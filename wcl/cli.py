@@ -46,6 +46,7 @@ def register_cli(app):
     app.cli.add_command(create_user)
     app.cli.add_command(i18n_group)
     app.cli.add_command(jobs_group)
+    app.cli.add_command(check_ledger)
     from wcl.payments.cli import payments_group
 
     app.cli.add_command(payments_group)
@@ -59,6 +60,22 @@ def demo():
 
     for line in load_demo():
         click.echo(line)
+
+
+@click.command("check-ledger")
+@with_appcontext
+def check_ledger():
+    """Check the money invariants (receipt numbers, refunds, pools, stock) and the stored files; exit 1 on any problem."""
+    from wcl.core.ledger import check_ledger as run_checks
+
+    problems = 0
+    for name, found in run_checks().items():
+        click.echo(f"{name}: {'ok' if not found else f'{len(found)} problem(s)'}")
+        for line in found:
+            click.echo(f"  {line}")
+        problems += len(found)
+    if problems:
+        raise SystemExit(1)
 
 
 @click.group("i18n")

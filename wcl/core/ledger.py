@@ -1,0 +1,155 @@
+"""Ledger checks: the money invariants a healthy database keeps, and its stored files; read-only.
+
+Run after a restore (``scripts/restore-check.sh``), after an incident, or any
+time with ``flask check-ledger``. Each check is one SQL query that lists the
+rows breaking one rule; an empty list everywhere means the ledger is whole.
+"""
+
+import hashlib
+
+import sqlalchemy as sa
+
+from wcl.campaigns.models import MatchingPool, MatchReservation, Pledge, PledgeStatus, RewardTier
+from wcl.extensions import db
+from wcl.files.models import StoredFile
+from wcl.files.services import storage_root
+from wcl.payments.models import Refund
+from wcl.receipts.models import Receipt
+from wcl.receipts.numbering import ReceiptSequence
+
+SETTLED = (PledgeStatus.PAID, PledgeStatus.REFUNDED)
+
+
+def _receipt_numbers_are_gapless():
+    """Each year's receipts are numbered 1..N with N the sequence's last number."""
+    per_year = (
+        sa.select(
+            Receipt.year,
+            sa.func.count(Receipt.id).label("issued"),
+            sa.func.count(sa.distinct(Receipt.number)).label("distinct_numbers"),
+            sa.func.min(Receipt.number).label("first"),
+            sa.func.max(Receipt.number).label("last"),
+        )
+        .group_by(Receipt.year)
+        .subquery()
+    )
+    rows = db.session.execute(
+        sa.select(per_year, ReceiptSequence.last_number)
+        .outerjoin(ReceiptSequence, ReceiptSequence.year == per_year.c.year)
+        .where(
+            sa.or_(
+                per_year.c.first != 1,
+                per_year.c.last != per_year.c.issued,
+                per_year.c.distinct_numbers != per_year.c.issued,
+                ReceiptSequence.last_number.is_(None),
+                ReceiptSequence.last_number != per_year.c.issued,
+            )
+        )
+    ).all()
+    return [
+        f"receipts of {r.year}: {r.issued} issued, numbers {r.first}..{r.last}, sequence at {r.last_number}"
+        for r in rows
+    ]
+
+
+def _receipts_belong_to_settled_pledges():
+    """A receipt exists only for a pledge that was paid (and perhaps refunded since)."""
+    rows = db.session.execute(
+        sa.select(Receipt.id, Pledge.id, Pledge.status)
+        .join(Pledge, Pledge.id == Receipt.pledge_id)
+        .where(Pledge.status.not_in(SETTLED))
+    ).all()
+    return [f"receipt {r[0]} for pledge {r[1]}, which is {r[2]}" for r in rows]
+
+
+def _refunds_add_up():
+    """A settled pledge's refunded amount is the sum of its refunds, within its amount."""
+    refunded = (
+        sa.select(Refund.pledge_id, sa.func.sum(Refund.amount).label("total"))
+        .group_by(Refund.pledge_id)
+        .subquery()
+    )
+    total = sa.func.coalesce(refunded.c.total, 0)
+    rows = db.session.execute(
+        sa.select(Pledge.id, Pledge.amount, Pledge.refunded_amount, total)
+        .outerjoin(refunded, refunded.c.pledge_id == Pledge.id)
+        .where(
+            Pledge.status.in_(SETTLED),
+            sa.or_(
+                Pledge.refunded_amount != total,
+                Pledge.refunded_amount < 0,
+                Pledge.refunded_amount > Pledge.amount,
+                sa.and_(Pledge.status == PledgeStatus.REFUNDED, Pledge.refunded_amount != Pledge.amount),
+            ),
+        )
+    ).all()
+    return [f"pledge {r[0]}: amount {r[1]}, refunded {r[2]}, refunds sum to {r[3]}" for r in rows]
+
+
+def _pools_hold_what_they_reserved():
+    """A matching pool's reserved amount is its open reservations, within its budget."""
+    open_reservations = (
+        sa.select(MatchReservation.pool_id, sa.func.sum(MatchReservation.amount).label("total"))
+        .where(MatchReservation.released_at.is_(None))
+        .group_by(MatchReservation.pool_id)
+        .subquery()
+    )
+    total = sa.func.coalesce(open_reservations.c.total, 0)
+    rows = db.session.execute(
+        sa.select(MatchingPool.id, MatchingPool.budget, MatchingPool.reserved, total)
+        .outerjoin(open_reservations, open_reservations.c.pool_id == MatchingPool.id)
+        .where(
+            sa.or_(
+                MatchingPool.reserved != total,
+                MatchingPool.reserved < 0,
+                MatchingPool.reserved > MatchingPool.budget,
+            )
+        )
+    ).all()
+    return [f"matching pool {r[0]}: budget {r[1]}, reserved {r[2]}, open reservations {r[3]}" for r in rows]
+
+
+def _rewards_within_stock():
+    """No limited reward is held by more pledges than it has."""
+    held = (
+        sa.select(Pledge.tier_id, sa.func.count(Pledge.id).label("held"))
+        .where(Pledge.holds_stock.is_(True))
+        .group_by(Pledge.tier_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        sa.select(RewardTier.id, RewardTier.quantity, held.c.held)
+        .join(held, held.c.tier_id == RewardTier.id)
+        .where(RewardTier.quantity.is_not(None), held.c.held > RewardTier.quantity)
+    ).all()
+    return [f"reward {r[0]}: {r[2]} pledges hold {r[1]} places" for r in rows]
+
+
+def _stored_files_are_whole():
+    """Every stored file's bytes are on disk with the size and SHA-256 recorded for them."""
+    root = storage_root()
+    problems = []
+    for stored in db.session.scalars(sa.select(StoredFile).order_by(StoredFile.id)).yield_per(500):
+        path = root / stored.key
+        if not path.is_file():
+            problems.append(f"file {stored.id} ({stored.key}) is missing")
+            continue
+        data = path.read_bytes()
+        if len(data) != stored.size or hashlib.sha256(data).hexdigest() != stored.sha256:
+            problems.append(f"file {stored.id} ({stored.key}) differs from what was stored")
+    return problems
+
+
+CHECKS = {
+    "receipt numbers": _receipt_numbers_are_gapless,
+    "receipts": _receipts_belong_to_settled_pledges,
+    "refunds": _refunds_add_up,
+    "matching pools": _pools_hold_what_they_reserved,
+    "reward stock": _rewards_within_stock,
+    "stored files": _stored_files_are_whole,
+}
+
+
+def check_ledger():
+    """Run every check; returns ``{check name: [problem, …]}`` (all lists empty when whole)."""
+    return {name: check() for name, check in CHECKS.items()}
