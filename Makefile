@@ -24,7 +24,7 @@ install-dev: $(BIN)/python
 run: install
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo
-	@if [ -n "$$REDIS_URL" ]; then $(BIN)/python -m workers.worker --no-fork webhooks & $(BIN)/python -m workers.worker & $(BIN)/python -m workers.cron & fi; \
+	@if [ -n "$$REDIS_URL" ]; then $(BIN)/python -m workers.worker webhooks receipts emails & $(BIN)/python -m workers.worker default & $(BIN)/python -m workers.cron & fi; \
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
 # The test suite on PostgreSQL + Redis (see scripts/services.sh).

@@ -3,14 +3,19 @@
     python -m workers.worker                 # all queues, in priority order
     python -m workers.worker webhooks        # only some queues
     python -m workers.worker --burst         # drain the queues and exit
-    python -m workers.worker --no-fork webhooks  # run jobs in this process
+    python -m workers.worker --fork receipts  # force a work horse per job
+    python -m workers.worker --no-fork default  # force jobs in this process
 
-By default the worker forks a work horse per job; the SQLAlchemy engine
-inherited from the parent is disposed in the child (close=False) so
-connections are never shared across processes. ``--no-fork`` runs each job in
-the worker process itself (RQ's SimpleWorker), keeping its connection pool
-warm: for the many tiny jobs of the webhooks queue the fork and the fresh
-database connection cost more than the job. A job that crashes the process
+The default layout is the fast one for each queue. A worker whose queues are
+only ``webhooks``, ``receipts`` and ``emails`` runs each job in its own process
+(RQ's SimpleWorker), keeping its connection pool, catalogues and fonts warm:
+for those many short jobs a fork and a fresh database connection per job cost
+more than the job (bench/webhooks.py: 5 events/s forking against 128/s;
+bench/receipts.py: 5.6 receipts/s against 25.4/s). A worker that also takes
+``default`` (certificates, report PDFs over a whole programme: long, large
+renders) forks a work horse per job, so a render that blows up its memory dies
+alone; the SQLAlchemy engine inherited from the parent is disposed in the
+child (close=False) so connections are never shared across processes. A job that crashes the process
 takes the worker with it; its supervisor restarts it, RQ fails the abandoned
 job and the inbox sweeper re-enqueues the event. The job timeout still holds
 (SIGALRM in the main thread).
@@ -30,6 +35,16 @@ from wcl.queue import DEFAULT, QUEUES, RECEIPTS, get_queue, redis_connection, se
 
 # Queues whose jobs print PDFs (receipts; certificates and report exports on default).
 PDF_QUEUES = {RECEIPTS, DEFAULT}
+# Queues whose jobs are worth a process of their own (long, memory-hungry renders).
+ISOLATED_QUEUES = {DEFAULT}
+
+
+def forks(queue_names, fork=None):
+    """Whether a worker on ``queue_names`` forks a work horse per job: as asked
+    (``--fork`` / ``--no-fork``), else only when it takes an isolated queue."""
+    if fork is not None:
+        return fork
+    return bool(set(queue_names) & ISOLATED_QUEUES)
 
 
 def preload_jobs():
@@ -83,9 +98,15 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("queues", nargs="*", default=list(QUEUES), help=f"any of {QUEUES}")
     parser.add_argument("--burst", action="store_true", help="exit when the queues are empty")
-    parser.add_argument(
-        "--no-fork", action="store_true", help="run jobs in the worker process (no work horse per job)"
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument(
+        "--no-fork",
+        dest="fork",
+        action="store_false",
+        default=None,
+        help="run every job in the worker process",
     )
+    mode.add_argument("--fork", dest="fork", action="store_true", help="fork a work horse for every job")
     args = parser.parse_args(argv)
     unknown = set(args.queues) - set(QUEUES)
     if unknown:
@@ -100,7 +121,7 @@ def main(argv=None):
     with app.app_context():
         engine = db.engine
         os.register_at_fork(after_in_child=lambda: engine.dispose(close=False))
-        worker = build_worker(app, args.queues, fork=not args.no_fork)
+        worker = build_worker(app, args.queues, fork=forks(args.queues, args.fork))
         worker.work(with_scheduler=True, burst=args.burst)
 
 

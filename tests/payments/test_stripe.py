@@ -502,7 +502,7 @@ def test_a_worker_killed_mid_batch_is_recovered_without_double_effects(app, run_
     )
     horses = []
     worker = subprocess.Popen(
-        [sys.executable, "-m", "workers.worker", *([] if fork else ["--no-fork"]), "webhooks"],
+        [sys.executable, "-m", "workers.worker", "--fork" if fork else "--no-fork", "webhooks"],
         env=env,
         start_new_session=True,
         stdout=subprocess.DEVNULL,

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from wcl.extensions import db
-from wcl.queue import enqueue_after_commit
+from wcl.queue import QUEUES, enqueue_after_commit
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -99,3 +99,11 @@ def test_warm_up_loads_what_every_forked_job_would_reload(app):
     with app.test_request_context(), force_locale("ky"):
         # The warm catalogue is the one a job uses: real Kyrgyz, not English.
         assert get_translations().gettext("Amount donated by you") == "Сиз берген сумма"
+
+
+def test_the_default_layout_forks_only_for_the_isolated_queue():
+    from workers.worker import forks
+
+    assert not forks(["webhooks"]) and not forks(["receipts", "emails"])  # short jobs: in-process
+    assert forks(["default"]) and forks(list(QUEUES))  # long renders: a work horse each
+    assert forks(["webhooks"], fork=True) and not forks(["default"], fork=False)  # as asked
