@@ -122,7 +122,7 @@ def gunicorn_command(port, workers=2, threads=1):
 
 
 def worker_command(*queues, fork=True):
-    return [sys.executable, "-m", "workers.worker", *([] if fork else ["--no-fork"]), *queues]
+    return [sys.executable, "-m", "workers.worker", "--fork" if fork else "--no-fork", *queues]
 
 
 def wait_healthy(base_url, timeout=30):
