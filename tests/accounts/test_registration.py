@@ -158,3 +158,46 @@ def test_wrong_password_is_refused(app, client):
     )
     assert response.status_code == 422
     assert client.get("/account/").status_code == 302
+
+
+def test_two_registrations_of_one_address_at_once_answer_alike(app, run_jobs, monkeypatch):
+    """Both requests see no account, both insert: the loser must not answer 500
+    (or "already exists"); she is treated as a registration for an existing address."""
+    import threading
+
+    from wcl.accounts import services
+
+    barrier = threading.Barrier(2, timeout=10)
+    real_lookup = services.get_user_by_email
+    first_look = threading.local()
+
+    def racing_lookup(email):
+        found = real_lookup(email)
+        if not getattr(first_look, "done", False):
+            first_look.done = True
+            barrier.wait()  # both threads have looked before either inserts
+        return found
+
+    monkeypatch.setattr(services, "get_user_by_email", racing_lookup)
+    monkeypatch.setattr(services, "_email_taken", lambda email: False)
+    errors = []
+
+    def register():
+        with app.app_context():
+            try:
+                services.register_user(GOOD["email"], GOOD["password"], GOOD["full_name"])
+            except Exception as exc:  # noqa: BLE001 - the test reports any failure
+                errors.append(repr(exc))
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=register) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len(_users(app)) == 1
+    run_jobs()
+    subjects = sorted(m["X-WCL-Template"] for m in outbox_messages(app))
+    assert subjects == ["accounts/already_registered", "accounts/verify_email"]

@@ -5,6 +5,7 @@ from datetime import timedelta
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
 
 from wcl.accounts import passwords, sessions, tokens
 from wcl.accounts.errors import AccountError  # noqa: F401  (services.AccountError is the public name)
@@ -68,21 +69,37 @@ def register_user(email, password, full_name, locale=None):
         raise AccountError(problem, field="password")
     owner = get_user_by_email(email)
     if owner is None:
-        user = _new_user(email, password, full_name, locale)
-        record("user.registered", user, actor=user)
-        _queue_verification(user)
-    else:
-        passwords.hash_password(password)  # the same cost as creating an account
-        record("user.registration_for_existing_address", owner)
-        queue_email(
-            owner.email,
-            "accounts/already_registered",
-            owner.locale,
-            name=owner.public_name,
-            login_link=absolute_url("accounts.login"),
-            reset_link=absolute_url("accounts.forgot_password"),
-        )
+        user = _new_applicant_unless_taken(email, password, full_name, locale)
+        if user is not None:
+            record("user.registered", user, actor=user)
+            _queue_verification(user)
+            db.session.commit()
+            return
+        owner = get_user_by_email(email)  # another request registered it meanwhile
+    passwords.hash_password(password)  # the same cost as creating an account
+    record("user.registration_for_existing_address", owner)
+    queue_email(
+        owner.email,
+        "accounts/already_registered",
+        owner.locale,
+        name=owner.public_name,
+        login_link=absolute_url("accounts.login"),
+        reset_link=absolute_url("accounts.forgot_password"),
+    )
     db.session.commit()
+
+
+def _new_applicant_unless_taken(email, password, full_name, locale):
+    """A new applicant, or ``None`` when a concurrent registration took the address.
+
+    The insert runs in a savepoint: the unique index, not the earlier lookup,
+    decides who wins a race, and the loser's transaction stays usable.
+    """
+    try:
+        with db.session.begin_nested():
+            return _new_user(email, password, full_name, locale)
+    except (IntegrityError, AccountError):  # the password was checked: only "taken" is left
+        return None
 
 
 def _queue_verification(user):
