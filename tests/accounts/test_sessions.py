@@ -164,3 +164,27 @@ def test_a_deactivated_account_loses_its_sessions(app, client):
         db.session.scalar(db.select(User)).is_active_account = False
         db.session.commit()
     assert not _signed_in(client)
+
+
+def test_the_hourly_job_purges_sessions_that_can_no_longer_sign_in(app):
+    from wcl.accounts.jobs import purge_expired_sessions
+    from wcl.schedule import PERIODIC_JOBS
+
+    assert "wcl.accounts.jobs.purge_expired_sessions" in {job.func_path for job in PERIODIC_JOBS}
+    with app.app_context():
+        UserFactory(email="staff@example.org", roles=["staff"])
+        UserFactory(email="applicant@example.org", roles=["applicant"])
+        UserFactory(email="gone@example.org", roles=["applicant"])
+    for email in ("staff@example.org", "applicant@example.org", "gone@example.org"):
+        login(app.test_client(), email, PASSWORD)
+    idle = timedelta(seconds=app.config["STAFF_IDLE_TIMEOUT"] + 60)
+    with app.app_context():
+        rows = {row.user.email: row for row in db.session.scalars(db.select(UserSession))}
+        for row in rows.values():
+            row.last_seen_at = utcnow() - idle  # idle: ends staff only
+        rows["gone@example.org"].expires_at = utcnow() - timedelta(seconds=1)
+        db.session.commit()
+        assert purge_expired_sessions() == 2
+        left = {row.user.email for row in db.session.scalars(db.select(UserSession))}
+        assert left == {"applicant@example.org"}
+        assert purge_expired_sessions() == 0

@@ -17,7 +17,7 @@ from datetime import timedelta
 
 from flask import current_app
 
-from wcl.accounts.models import UserSession
+from wcl.accounts.models import UserRole, UserSession
 from wcl.accounts.permissions import Role
 from wcl.extensions import db, login_manager
 from wcl.time import utcnow
@@ -82,6 +82,28 @@ def end_all_sessions(user):
     """Sign ``user`` out everywhere ("sign out everywhere")."""
     close_sessions(user)
     db.session.commit()
+
+
+def purge_expired_sessions():
+    """Delete every session past its expiry, and staff and admin sessions idle too long.
+
+    Such a row can never sign anyone in again (``user_for_token`` refuses it);
+    without this periodic job it would stay until its owner signed in again,
+    which for a browser thrown away is never. Returns how many were deleted.
+    """
+    now = utcnow()
+    idle_since = now - timedelta(seconds=current_app.config["STAFF_IDLE_TIMEOUT"])
+    idle_staff = db.select(UserRole.user_id).where(UserRole.role.in_(IDLE_LIMITED_ROLES))
+    result = db.session.execute(
+        db.delete(UserSession).where(
+            db.or_(
+                UserSession.expires_at <= now,
+                db.and_(UserSession.last_seen_at < idle_since, UserSession.user_id.in_(idle_staff)),
+            )
+        )
+    )
+    db.session.commit()
+    return result.rowcount
 
 
 def _idle_limit(user):
