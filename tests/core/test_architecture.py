@@ -206,3 +206,33 @@ def test_the_graph_sees_function_level_imports(tmp_path):
     source = tmp_path / "probe.py"
     source.write_text("def f():\n    from wcl.payments import services\n    import wcl.reports.queries\n")
     assert {"wcl.payments", "wcl.payments.services", "wcl.reports.queries"} <= _imports(source)
+
+
+def _public_functions(path):
+    tree = ast.parse(path.read_text())
+    return [
+        node.name for node in tree.body if isinstance(node, ast.FunctionDef) and not node.name.startswith("_")
+    ]
+
+
+def _defined_names(package):
+    """Every top-level function name in ``package``'s services (module or package) and sessions."""
+    names = set()
+    for candidate in (
+        package / "services.py",
+        package / "sessions.py",
+        *sorted(package.glob("services/*.py")),
+    ):
+        if candidate.exists():
+            names.update(_public_functions(candidate))
+    return names
+
+
+def test_each_job_has_the_name_of_the_service_it_runs():
+    mismatched = []
+    for jobs in sorted(PACKAGE.glob("*/jobs.py")):
+        services = _defined_names(jobs.parent)
+        mismatched += [
+            f"{jobs.relative_to(PACKAGE)}:{name}" for name in _public_functions(jobs) if name not in services
+        ]
+    assert mismatched == []

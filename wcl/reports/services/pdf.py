@@ -23,7 +23,7 @@ def request_pdf(filters, user, locale):
     db.session.add(export)
     db.session.flush()
     record("reports.pdf_requested", export, actor=user)
-    enqueue_after_commit("wcl.reports.jobs.render_report_pdf", export.id, queue="default", job_timeout=300)
+    enqueue_after_commit("wcl.reports.jobs.render_export", export.id, queue="default", job_timeout=300)
     db.session.commit()
     return export
 
