@@ -62,17 +62,18 @@ def _receipts_belong_to_settled_pledges():
     return [f"receipt {r[0]} for pledge {r[1]}, which is {r[2]}" for r in rows]
 
 
+def _total_per(key, aggregate, *conditions):
+    """A subquery of ``aggregate`` (as ``total``) per value of ``key`` (as ``key``)."""
+    return sa.select(key.label("key"), aggregate.label("total")).where(*conditions).group_by(key).subquery()
+
+
 def _refunds_add_up():
     """A settled pledge's refunded amount is the sum of its refunds, within its amount."""
-    refunded = (
-        sa.select(Refund.pledge_id, sa.func.sum(Refund.amount).label("total"))
-        .group_by(Refund.pledge_id)
-        .subquery()
-    )
+    refunded = _total_per(Refund.pledge_id, sa.func.sum(Refund.amount))
     total = sa.func.coalesce(refunded.c.total, 0)
     rows = db.session.execute(
         sa.select(Pledge.id, Pledge.amount, Pledge.refunded_amount, total)
-        .outerjoin(refunded, refunded.c.pledge_id == Pledge.id)
+        .outerjoin(refunded, refunded.c.key == Pledge.id)
         .where(
             Pledge.status.in_(SETTLED),
             sa.or_(
@@ -88,16 +89,13 @@ def _refunds_add_up():
 
 def _pools_hold_what_they_reserved():
     """A matching pool's reserved amount is its open reservations, within its budget."""
-    open_reservations = (
-        sa.select(MatchReservation.pool_id, sa.func.sum(MatchReservation.amount).label("total"))
-        .where(MatchReservation.released_at.is_(None))
-        .group_by(MatchReservation.pool_id)
-        .subquery()
+    open_reservations = _total_per(
+        MatchReservation.pool_id, sa.func.sum(MatchReservation.amount), MatchReservation.released_at.is_(None)
     )
     total = sa.func.coalesce(open_reservations.c.total, 0)
     rows = db.session.execute(
         sa.select(MatchingPool.id, MatchingPool.budget, MatchingPool.reserved, total)
-        .outerjoin(open_reservations, open_reservations.c.pool_id == MatchingPool.id)
+        .outerjoin(open_reservations, open_reservations.c.key == MatchingPool.id)
         .where(
             sa.or_(
                 MatchingPool.reserved != total,
@@ -111,16 +109,11 @@ def _pools_hold_what_they_reserved():
 
 def _rewards_within_stock():
     """No limited reward is held by more pledges than it has."""
-    held = (
-        sa.select(Pledge.tier_id, sa.func.count(Pledge.id).label("held"))
-        .where(Pledge.holds_stock.is_(True))
-        .group_by(Pledge.tier_id)
-        .subquery()
-    )
+    held = _total_per(Pledge.tier_id, sa.func.count(Pledge.id), Pledge.holds_stock.is_(True))
     rows = db.session.execute(
-        sa.select(RewardTier.id, RewardTier.quantity, held.c.held)
-        .join(held, held.c.tier_id == RewardTier.id)
-        .where(RewardTier.quantity.is_not(None), held.c.held > RewardTier.quantity)
+        sa.select(RewardTier.id, RewardTier.quantity, held.c.total)
+        .join(held, held.c.key == RewardTier.id)
+        .where(RewardTier.quantity.is_not(None), held.c.total > RewardTier.quantity)
     ).all()
     return [f"reward {r[0]}: {r[2]} pledges hold {r[1]} places" for r in rows]
 
