@@ -114,6 +114,11 @@ def attempt(action, form=None, success=None):
     return Outcome(True, value)
 
 
+def page_arg():
+    """The ``page`` query argument of a paginated list (1 when absent or not a number)."""
+    return request.args.get("page", 1, type=int)
+
+
 def is_safe_next(target):
     """Only same-site relative paths are followed after login (no open redirects)."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:

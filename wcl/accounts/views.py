@@ -9,7 +9,7 @@ from wcl.accounts.models import User
 from wcl.accounts.permissions import Role, require, require_login
 from wcl.audit.services import entries_for
 from wcl.extensions import db, limiter
-from wcl.forms import apply_error, attempt, safe_next
+from wcl.forms import apply_error, attempt, page_arg, safe_next
 from wcl.i18n import remember_language
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
@@ -256,7 +256,7 @@ def request_deletion():
 @admin_bp.route("/users")
 @require("admin.users")
 def users():
-    page = request.args.get("page", 1, type=int)
+    page = page_arg()
     query = request.args.get("q", "", type=str)[:100]
     return render_template(
         "accounts/admin/users.html",

@@ -6,7 +6,7 @@ and knows no permissions; this page is the operator's shell around it, like
 """
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -14,7 +14,7 @@ from flask_login import current_user
 from wcl.accounts.permissions import ensure, require
 from wcl.audit.services import record
 from wcl.extensions import db
-from wcl.forms import apply_error
+from wcl.forms import apply_error, page_arg
 from wcl.jobs.errors import JobError
 from wcl.jobs.models import FAILED, PENDING, OutboxJob
 from wcl.jobs.services import pending_job
@@ -26,7 +26,7 @@ bp = Blueprint("jobs", __name__, url_prefix="/jobs")
 @bp.route("/failed")
 @require("jobs.manage")
 def failed():
-    pagination, waiting = failed_jobs(current_user, page=request.args.get("page", 1, type=int))
+    pagination, waiting = failed_jobs(current_user, page=page_arg())
     return render_template("jobs/failed.html", pagination=pagination, waiting=waiting)
 
 

@@ -10,7 +10,7 @@ from wcl.campaigns.forms import PledgeForm
 from wcl.campaigns.pledging import PledgeError
 from wcl.extensions import csrf, limiter
 from wcl.files.services import send_stored
-from wcl.forms import apply_error, attempt
+from wcl.forms import apply_error, attempt, page_arg
 from wcl.i18n import current_locale
 from wcl.payments import forms, services
 from wcl.payments.providers import allowed
@@ -133,9 +133,7 @@ def reconciliation(slug):
     campaign = campaigns.pages.campaign_for_manage(slug, current_user)
     if campaign is None:
         abort(404)
-    pagination, totals = services.offline.offline_pledges(
-        current_user, campaign.id, page=request.args.get("page", 1, type=int)
-    )
+    pagination, totals = services.offline.offline_pledges(current_user, campaign.id, page=page_arg())
     return render_template(
         "payments/reconciliation.html", campaign=campaign, pagination=pagination, totals=totals
     )
@@ -156,9 +154,7 @@ def refunds(slug):
     campaign = campaigns.pages.campaign_for_manage(slug, current_user)
     if campaign is None:
         abort(404)
-    pagination = services.refunds.refundable_pledges(
-        current_user, campaign.id, page=request.args.get("page", 1, type=int)
-    )
+    pagination = services.refunds.refundable_pledges(current_user, campaign.id, page=page_arg())
     forms_by_pledge = {p.id: forms.RefundForm(prefix=f"p{p.id}", formdata=None) for p in pagination.items}
     return render_template(
         "payments/refunds.html", campaign=campaign, pagination=pagination, forms_by_pledge=forms_by_pledge
@@ -188,9 +184,7 @@ def inbox():
     status = request.args.get("status", "all")
     if status not in services.webhooks.INBOX_FILTERS:
         status = "all"
-    pagination, counts, failed_jobs = services.webhooks.inbox(
-        current_user, status=status, page=request.args.get("page", 1, type=int)
-    )
+    pagination, counts, failed_jobs = services.webhooks.inbox(current_user, status=status, page=page_arg())
     return render_template(
         "payments/inbox.html", pagination=pagination, counts=counts, failed_jobs=failed_jobs, status=status
     )

@@ -8,7 +8,7 @@ from flask_login import current_user
 from wcl.accounts.permissions import require, require_login
 from wcl.extensions import limiter
 from wcl.files.services import send_stored
-from wcl.forms import attempt
+from wcl.forms import attempt, page_arg
 from wcl.receipts import services
 
 bp = Blueprint("receipts", __name__, url_prefix="/receipts")
@@ -35,7 +35,7 @@ def verify(code):
 @bp.route("/")
 @require_login
 def mine():
-    pagination = services.receipts_for_user(current_user, page=request.args.get("page", 1, type=int))
+    pagination = services.receipts_for_user(current_user, page=page_arg())
     years = services.years_for_user(current_user)
     return render_template("receipts/mine.html", pagination=pagination, years=years)
 
@@ -116,9 +116,7 @@ def _filters():
 @require("receipts.manage")
 def register():
     campaign_id, year = _filters()
-    pagination = services.register(
-        current_user, campaign_id, year, page=request.args.get("page", 1, type=int)
-    )
+    pagination = services.register(current_user, campaign_id, year, page=page_arg())
     campaigns, years = services.register_filters()
     return render_template(
         "receipts/register.html",

@@ -17,7 +17,7 @@ from wcl.applications.views import bp
 from wcl.applications.views._common import get_application
 from wcl.audit.services import entries_for
 from wcl.files.services import UploadError, send_pdf_without_metadata, send_stored
-from wcl.forms import apply_error, attempt
+from wcl.forms import apply_error, attempt, page_arg
 from wcl.i18n import current_locale
 
 
@@ -35,7 +35,7 @@ def _own_application(application_id):
 
 @bp.route("/calls/")
 def calls_index():
-    page = request.args.get("page", 1, type=int)
+    page = page_arg()
     return render_template("applications/calls.html", pages=services.list_open_calls(page))
 
 
@@ -70,7 +70,7 @@ def apply(slug):
 @bp.route("/applications/mine")
 @require_login
 def mine():
-    page = request.args.get("page", 1, type=int)
+    page = page_arg()
     return render_template(
         "applications/mine.html",
         pages=services.my_applications(current_user, page),

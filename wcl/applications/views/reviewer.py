@@ -9,12 +9,13 @@ from wcl.applications import forms, services
 from wcl.applications.queries import is_active_reviewer
 from wcl.applications.views import bp
 from wcl.applications.views._common import get_application
+from wcl.forms import page_arg
 
 
 @bp.route("/review/")
 @require("applications.review")
 def my_reviews():
-    page = request.args.get("page", 1, type=int)
+    page = page_arg()
     return render_template(
         "applications/my_reviews.html", pages=services.reviewer_assignments(current_user, page)
     )

@@ -12,14 +12,14 @@ from wcl.applications.models import QuestionKind
 from wcl.applications.views import bp
 from wcl.applications.views._common import get_application, get_call
 from wcl.extensions import db
-from wcl.forms import apply_error, attempt
+from wcl.forms import apply_error, attempt, page_arg
 
 
 @bp.route("/staff/calls/<int:call_id>/applications")
 @require("applications.view_all")
 def staff_applications(call_id):
     call = get_call(call_id, "applications.view_all")
-    page = request.args.get("page", 1, type=int)
+    page = page_arg()
     status = request.args.get("status", "")
     status = status if status in S.ALL else ""
     return render_template(

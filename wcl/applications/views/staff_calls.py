@@ -10,7 +10,7 @@ from wcl.applications.models import CallQuestion, RubricCriterion
 from wcl.applications.views import bp
 from wcl.applications.views._common import get_call
 from wcl.extensions import db
-from wcl.forms import attempt
+from wcl.forms import attempt, page_arg
 from wcl.i18n import current_locale
 from wcl.labs.services import all_labs
 from wcl.time import BISHKEK, local_to_utc
@@ -32,7 +32,7 @@ def _lab_choices():
 @bp.route("/staff/calls/")
 @require("calls.manage")
 def staff_calls():
-    page = request.args.get("page", 1, type=int)
+    page = page_arg()
     pagination = services.calls_for_staff(current_user, page)
     counts = services.application_counts([c.id for c in pagination.items])
     return render_template("applications/staff_calls.html", pages=pagination, counts=counts)

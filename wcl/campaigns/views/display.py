@@ -10,7 +10,7 @@ from wcl.campaigns import forms, page_cache, services
 from wcl.campaigns.views import bp
 from wcl.extensions import limiter
 from wcl.files.services import send_stored
-from wcl.forms import attempt, safe_next
+from wcl.forms import attempt, page_arg, safe_next
 from wcl.i18n import current_locale
 from wcl.reference import CREATIVE_DOMAIN_CODES, REGION_CODES
 from wcl.time import utcnow
@@ -30,7 +30,7 @@ def index():
     domain = request.args.get("domain", "")
     region = region if region in REGION_CODES else ""
     domain = domain if domain in CREATIVE_DOMAIN_CODES else ""
-    page = request.args.get("page", 1, type=int)
+    page = page_arg()
     pagination, totals = services.pages.list_live(region or None, domain or None, page=page)
     return render_template(
         "campaigns/index.html",
@@ -57,21 +57,25 @@ def show(slug):
     return render_template("campaigns/show.html", locale=current_locale(), comment_form=form, **page)
 
 
-@bp.route("/<slug>/backers")
-def backers(slug):
+def _visible_campaign_or_404(slug):
+    """The campaign the current visitor may see under ``slug``, or 404."""
     campaign = services.pages.get_campaign(slug, current_user)
     if campaign is None:
         abort(404)
-    pagination = services.pages.list_backers(campaign, page=request.args.get("page", 1, type=int))
+    return campaign
+
+
+@bp.route("/<slug>/backers")
+def backers(slug):
+    campaign = _visible_campaign_or_404(slug)
+    pagination = services.pages.list_backers(campaign, page=page_arg())
     return render_template("campaigns/backers.html", campaign=campaign, pagination=pagination)
 
 
 @bp.route("/<slug>/updates")
 def updates(slug):
-    campaign = services.pages.get_campaign(slug, current_user)
-    if campaign is None:
-        abort(404)
-    pagination = services.pages.list_updates(campaign, page=request.args.get("page", 1, type=int))
+    campaign = _visible_campaign_or_404(slug)
+    pagination = services.pages.list_updates(campaign, page=page_arg())
     return render_template(
         "campaigns/updates.html",
         campaign=campaign,
@@ -82,10 +86,8 @@ def updates(slug):
 
 @bp.route("/<slug>/comments")
 def comments(slug):
-    campaign = services.pages.get_campaign(slug, current_user)
-    if campaign is None:
-        abort(404)
-    pagination = services.comments.list_comments(campaign, page=request.args.get("page", 1, type=int))
+    campaign = _visible_campaign_or_404(slug)
+    pagination = services.comments.list_comments(campaign, page=page_arg())
     return render_template("campaigns/comments.html", campaign=campaign, pagination=pagination)
 
 
@@ -93,9 +95,7 @@ def comments(slug):
 @limiter.limit(COMMENT_RATE_LIMIT, key_func=_person_or_address)
 @require_login
 def post_comment(slug):
-    campaign = services.pages.get_campaign(slug, current_user)
-    if campaign is None:
-        abort(404)
+    campaign = _visible_campaign_or_404(slug)
     form = forms.CommentForm()
     if form.validate_on_submit() and attempt(
         lambda: services.comments.post_comment(current_user, campaign.id, form.body.data),
@@ -133,5 +133,5 @@ def image(slug, file_id):
 @bp.route("/my-pledges")
 @require_login
 def my_pledges():
-    pagination = services.pages.pledges_for_user(current_user, page=request.args.get("page", 1, type=int))
+    pagination = services.pages.pledges_for_user(current_user, page=page_arg())
     return render_template("campaigns/my_pledges.html", pagination=pagination)

@@ -10,7 +10,7 @@ from wcl.campaigns import forms, services
 from wcl.campaigns.errors import CampaignError
 from wcl.campaigns.models import CampaignStatus
 from wcl.campaigns.views import bp
-from wcl.forms import apply_error, attempt, safe_next
+from wcl.forms import apply_error, attempt, page_arg, safe_next
 from wcl.i18n import current_locale
 from wcl.labs.services import all_labs
 
@@ -203,7 +203,7 @@ def post_update(slug):
 @bp.route("/review")
 @require("campaigns.moderate")
 def review_queue():
-    waiting, others = services.pages.review_queue(current_user, page=request.args.get("page", 1, type=int))
+    waiting, others = services.pages.review_queue(current_user, page=page_arg())
     return render_template("campaigns/review_queue.html", waiting=waiting, others=others)
 
 

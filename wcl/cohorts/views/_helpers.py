@@ -2,18 +2,13 @@
 
 from datetime import date
 
-from flask import render_template, request
+from flask import render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from wcl.accounts.permissions import abort_unless, can
 from wcl.cohorts import forms, services
 from wcl.cohorts.models import Cohort, Enrolment, EnrolmentStatus
-
-
-def page_arg():
-    """The ``page`` query argument (1 when absent or not a number)."""
-    return request.args.get("page", 1, type=int)
 
 
 def mentor_choices(empty_label):

@@ -11,9 +11,9 @@ from wcl.cohorts import forms, services
 from wcl.cohorts.calendar import cohort_calendar
 from wcl.cohorts.models import AttendanceStatus, Cohort, CohortSession, MilestoneProgress, SessionMaterial
 from wcl.cohorts.views import bp
-from wcl.cohorts.views._helpers import load_cohort, load_enrolment, mentor_choices, page_arg, render_enrolment
+from wcl.cohorts.views._helpers import load_cohort, load_enrolment, mentor_choices, render_enrolment
 from wcl.files.services import send_stored
-from wcl.forms import attempt
+from wcl.forms import attempt, page_arg
 
 
 @bp.route("/")

@@ -11,8 +11,8 @@ from wcl.accounts.permissions import abort_unless, can, require_login
 from wcl.cohorts import forms, services
 from wcl.cohorts.models import Cohort, CohortSession, Milestone, SessionMaterial
 from wcl.cohorts.views import bp
-from wcl.cohorts.views._helpers import load_cohort, load_enrolment, mentor_choices, page_arg, render_enrolment
-from wcl.forms import attempt, safe_next
+from wcl.cohorts.views._helpers import load_cohort, load_enrolment, mentor_choices, render_enrolment
+from wcl.forms import attempt, page_arg, safe_next
 from wcl.i18n import current_locale
 from wcl.labs.services import all_labs
 from wcl.time import to_local
