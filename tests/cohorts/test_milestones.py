@@ -110,9 +110,9 @@ def test_oversized_evidence_is_refused(app_ctx, world, monkeypatch):
     from wcl.files import services as files
 
     monkeypatch.setattr(files, "DEFAULT_MAX_BYTES", 1000)
-    # Patched where submit_evidence looks it up: the milestones module.
+    # Patched where submit_evidence's save_document looks it up: the services' _common module.
     monkeypatch.setattr(
-        services.milestones, "save_upload", lambda f, **kw: files.save_upload(f, max_bytes=1000, **kw)
+        services._common, "save_upload", lambda f, **kw: files.save_upload(f, max_bytes=1000, **kw)
     )
     enrolment = db.session.get(Enrolment, world.enrolment_ids[0])
     big = FileStorage(io.BytesIO(b"%PDF-" + b"0" * 5000), "big.pdf")

@@ -7,6 +7,7 @@ from wcl.accounts.permissions import can
 from wcl.cohorts.errors import CohortError
 from wcl.cohorts.models import Attendance, AttendanceStatus, Cohort, Enrolment, EnrolmentStatus
 from wcl.extensions import db
+from wcl.files.services import DOCUMENT_TYPES, UploadError, save_upload
 from wcl.locks import lock
 
 PER_PAGE = 50
@@ -16,6 +17,14 @@ def refuse(message, field=None):
     # Undo anything flushed so far: a refusal changes nothing.
     db.session.rollback()
     raise CohortError(message, field)
+
+
+def save_document(upload, actor):
+    """Store an uploaded document (PDF, image, office file) or refuse with the upload's reason."""
+    try:
+        return save_upload(upload, allowed=DOCUMENT_TYPES, uploaded_by=actor)
+    except UploadError as exc:
+        refuse(exc.message, field="upload")
 
 
 def lock_cohort(cohort_id):

@@ -11,9 +11,9 @@ from wcl.cohorts.models import (
     MilestoneProgress,
     MilestoneStatus,
 )
-from wcl.cohorts.services._common import refuse
+from wcl.cohorts.services._common import refuse, save_document
 from wcl.extensions import db
-from wcl.files.services import DOCUMENT_TYPES, UploadError, delete_stored, save_upload
+from wcl.files.services import delete_stored
 from wcl.time import utcnow
 
 
@@ -69,12 +69,7 @@ def submit_evidence(actor, enrolment, milestone_id, text, upload=None):
         refuse(_l("This milestone is already approved."))
     if not text and not has_file and not (progress and progress.evidence_file_id):
         refuse(_l("Describe your work or add a photo or file."), field="text")
-    stored = None
-    if has_file:
-        try:
-            stored = save_upload(upload, allowed=DOCUMENT_TYPES, uploaded_by=actor)
-        except UploadError as exc:
-            refuse(exc.message, field="upload")
+    stored = save_document(upload, actor) if has_file else None
     if progress is None:
         progress = MilestoneProgress(milestone_id=milestone.id, enrolment_id=enrolment.id)
         db.session.add(progress)

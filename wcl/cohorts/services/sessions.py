@@ -11,10 +11,10 @@ from wcl.cohorts.models import (
     CohortSession,
     SessionMaterial,
 )
-from wcl.cohorts.services._common import PER_PAGE, attendance_counts, refuse
+from wcl.cohorts.services._common import PER_PAGE, attendance_counts, refuse, save_document
 from wcl.cohorts.services.attendance import attendance_rate
 from wcl.extensions import db
-from wcl.files.services import DOCUMENT_TYPES, UploadError, delete_stored, save_upload
+from wcl.files.services import delete_stored
 
 
 def _clean_url(url, field):
@@ -85,12 +85,7 @@ def add_material(actor, session, title, url=None, upload=None):
     has_file = upload is not None and getattr(upload, "filename", "")
     if bool(url) == bool(has_file):
         refuse(_l("Give either a link or a file."), field="url")
-    stored = None
-    if has_file:
-        try:
-            stored = save_upload(upload, allowed=DOCUMENT_TYPES, uploaded_by=actor)
-        except UploadError as exc:
-            refuse(exc.message, field="upload")
+    stored = save_document(upload, actor) if has_file else None
     material = SessionMaterial(
         session_id=session.id,
         title=title or (stored.original_name if stored else url),
