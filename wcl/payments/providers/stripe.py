@@ -25,6 +25,8 @@ from wcl.time import utcnow
 CHECKOUT_LOCALES = {"ru": "ru", "ky": "ru", "en": "en"}
 # Stripe allows 30 min … 24 h; the pledge sweeper's TTL (25 h) must be longer.
 SESSION_LIFETIME = timedelta(hours=23)
+# Secret and restricted keys of live mode; anything else (sk_test_, rk_test_, none) is test mode.
+LIVE_KEY_PREFIXES = ("sk_live_", "rk_live_")
 TIMEOUT_SECONDS = 10
 NETWORK_RETRIES = 2
 
@@ -62,6 +64,10 @@ class StripeProvider(Provider):
 
     def available(self):
         return bool(current_app.config.get("STRIPE_SECRET_KEY"))
+
+    def livemode(self):
+        """Live mode when ``STRIPE_SECRET_KEY`` is a live key (``sk_live_``/``rk_live_``)."""
+        return (current_app.config.get("STRIPE_SECRET_KEY") or "").startswith(LIVE_KEY_PREFIXES)
 
     def checkout_params(self, pledge):
         """The Checkout Session parameters for a pending pledge (a plain dict)."""

@@ -1,0 +1,107 @@
+"""Webhook edge cases (issue 15, point 3), with events shaped as Stripe sends them.
+
+Live/test mode mismatches, signatures from the future, completions that do not
+match their pledge, refunds made in the Stripe Dashboard (no metadata) that
+arrive before the payment, refunds whose events were all lost, and the receipt
+of a pledge refunded before its receipt job ran.
+"""
+
+import pytest
+import sqlalchemy as sa
+
+from tests.factories.campaigns import PledgeFactory
+from tests.fakes.stripe_api import FakeStripe
+from tests.fakes.stripe_signing import make_event, signed_request
+from tests.helpers import drain_queues
+from wcl.audit.models import AuditEntry
+from wcl.campaigns.models import Pledge
+from wcl.extensions import db
+from wcl.payments.models import WebhookEvent
+
+SECRET = "whsec_dev_sandbox_secret"
+
+
+@pytest.fixture
+def fake():
+    with FakeStripe() as fake:
+        yield fake
+
+
+def post_event(client, event, timestamp=None):
+    body, headers = signed_request(event, SECRET, timestamp)
+    return client.post("/webhooks/stripe", data=body, headers=headers)
+
+
+def session_obj(pledge, amount=None, currency=None, intent=None):
+    """A checkout.session object as Stripe sends it in checkout.session.completed."""
+    return {
+        "id": pledge.provider_ref,
+        "object": "checkout.session",
+        "mode": "payment",
+        "client_reference_id": str(pledge.id),
+        "metadata": {"pledge_id": str(pledge.id)},
+        "amount_subtotal": pledge.amount if amount is None else amount,
+        "amount_total": pledge.amount if amount is None else amount,
+        "currency": (currency or pledge.currency).lower(),
+        "payment_status": "paid",
+        "status": "complete",
+        "payment_intent": intent or pledge.payment_intent_id,
+        "livemode": False,
+    }
+
+
+def stripe_pledge(**fields):
+    fields.setdefault("provider", "stripe")
+    fields.setdefault("amount", 250_000)
+    pledge = PledgeFactory(**fields)
+    pledge.provider_ref = f"cs_test_{pledge.id}"
+    db.session.commit()
+    return pledge
+
+
+def audit_count(action):
+    return db.session.scalar(sa.select(sa.func.count(AuditEntry.id)).where(AuditEntry.action == action))
+
+
+def outcomes():
+    return db.session.scalars(sa.select(WebhookEvent.outcome).order_by(WebhookEvent.id)).all()
+
+
+# --- (a) livemode ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("key, livemode", [(None, True), ("sk_live_x", False), ("rk_live_x", False)])
+def test_an_event_from_the_other_mode_is_stored_rejected_and_has_no_effect(make_app, fake, key, livemode):
+    overrides = {"STRIPE_API_BASE": fake.url}
+    if key:
+        overrides["STRIPE_SECRET_KEY"] = key
+    app = make_app(**overrides)
+    with app.app_context():
+        pledge = stripe_pledge(payment_intent_id=None)
+        pledge_id = pledge.id
+        event = make_event("checkout.session.completed", session_obj(pledge, intent="pi_other_mode"))
+        event["livemode"] = livemode
+    assert post_event(app.test_client(), event).status_code == 200
+    drain_queues(app)
+    with app.app_context():
+        pledge = db.session.get(Pledge, pledge_id)
+        assert pledge.status == "pending" and pledge.payment_intent_id is None and pledge.paid_at is None
+        row = db.session.scalar(sa.select(WebhookEvent))
+        assert row.event_id == event["id"] and row.processed_at is not None
+        mode = "live" if livemode else "test"
+        assert row.outcome == f"rejected: a {mode}-mode event, but the key is in the other mode"
+        assert audit_count("pledge.paid") == 0
+
+
+def test_an_event_of_the_keys_own_mode_is_applied(make_app, fake):
+    app = make_app(STRIPE_SECRET_KEY="sk_live_x", STRIPE_API_BASE=fake.url)
+    with app.app_context():
+        pledge = stripe_pledge(payment_intent_id="pi_live_1")
+        pledge_id = pledge.id
+        event = make_event("checkout.session.completed", session_obj(pledge))
+        event["livemode"] = True
+    post_event(app.test_client(), event)
+    drain_queues(app)
+    with app.app_context():
+        assert db.session.get(Pledge, pledge_id).status == "paid"
+        assert outcomes()[0].startswith("paid")
