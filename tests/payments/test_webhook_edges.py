@@ -6,6 +6,8 @@ arrive before the payment, refunds whose events were all lost, and the receipt
 of a pledge refunded before its receipt job ran.
 """
 
+import time
+
 import pytest
 import sqlalchemy as sa
 
@@ -105,3 +107,42 @@ def test_an_event_of_the_keys_own_mode_is_applied(make_app, fake):
     with app.app_context():
         assert db.session.get(Pledge, pledge_id).status == "paid"
         assert outcomes()[0].startswith("paid")
+
+
+# --- (b) signatures from the future ----------------------------------------------------------
+
+
+def test_a_signature_dated_in_the_future_beyond_the_tolerance_is_refused(app, client, run_jobs):
+    with app.app_context():
+        pledge = stripe_pledge(payment_intent_id="pi_future")
+        pledge_id = pledge.id
+        event = make_event("checkout.session.completed", session_obj(pledge))
+    # Stripe's library only checks the age; a header dated ahead could be replayed for ever after.
+    assert post_event(client, event, timestamp=time.time() + 600).status_code == 400
+    assert post_event(client, event, timestamp=time.time() + 301).status_code == 400
+    run_jobs()
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(WebhookEvent.id))) == 0
+        assert db.session.get(Pledge, pledge_id).status == "pending"
+    # Clock skew within the tolerance, either way, is fine.
+    assert post_event(client, event, timestamp=time.time() + 200).status_code == 200
+    run_jobs()
+    with app.app_context():
+        assert db.session.get(Pledge, pledge_id).status == "paid"
+
+
+def test_the_stripe_provider_checks_with_the_projects_verifier(app_ctx):
+    from wcl.payments import signatures
+    from wcl.payments.providers import get_provider
+
+    body = b'{"id": "evt_1", "type": "x"}'
+    provider = get_provider("stripe")
+    provider.verify_webhook(body, signatures.sign(body, SECRET), SECRET)
+    for header in (
+        signatures.sign(body, SECRET, time.time() + 600),
+        signatures.sign(body, SECRET, time.time() - 600),
+        signatures.sign(body, "whsec_other"),
+        "t=abc,v1=00",
+    ):
+        with pytest.raises(signatures.SignatureError):
+            provider.verify_webhook(body, header, SECRET)

@@ -17,8 +17,9 @@ import stripe
 from flask import current_app
 
 from wcl.links import absolute_url
+from wcl.payments import signatures
 from wcl.payments.providers import Provider, ProviderError, ProviderUnavailable
-from wcl.payments.signatures import DEFAULT_TOLERANCE, SignatureError
+from wcl.payments.signatures import DEFAULT_TOLERANCE
 from wcl.time import utcnow
 
 # Stripe Checkout has no Kyrgyz; Russian is what Kyrgyz speakers read most easily.
@@ -154,9 +155,9 @@ class StripeProvider(Provider):
             return [r.to_dict() for r in page.auto_paging_iter()]
 
     def verify_webhook(self, payload, header, secret):
-        """stripe-python's own check: HMAC-SHA256 over "<t>.<raw body>", constant-time
-        compare against every v1 signature, and older than the tolerance → refused."""
-        try:
-            stripe.WebhookSignature.verify_header(payload, header, secret, tolerance=DEFAULT_TOLERANCE)
-        except (stripe.SignatureVerificationError, ValueError) as exc:
-            raise SignatureError(str(exc)) from None
+        """The project's own check (``wcl.payments.signatures.verify``): HMAC-SHA256 over
+        "<t>.<raw body>", constant-time compare against every v1 signature, and a timestamp
+        more than the tolerance in the past *or in the future* refused. stripe-python's
+        ``WebhookSignature`` only refuses old ones: a header dated ahead would stay
+        replayable until that date."""
+        signatures.verify(payload, header, secret, tolerance=DEFAULT_TOLERANCE)
