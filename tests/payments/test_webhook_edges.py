@@ -11,14 +11,15 @@ import time
 import pytest
 import sqlalchemy as sa
 
-from tests.factories.campaigns import PledgeFactory
+from tests.factories.accounts import PASSWORD, UserFactory
+from tests.factories.campaigns import CampaignFactory, PledgeFactory
 from tests.fakes.stripe_api import FakeStripe
 from tests.fakes.stripe_signing import make_event, signed_request
-from tests.helpers import drain_queues
+from tests.helpers import drain_queues, login
 from wcl.audit.models import AuditEntry
 from wcl.campaigns.models import Pledge
 from wcl.extensions import db
-from wcl.payments.models import WebhookEvent
+from wcl.payments.models import Refund, WebhookEvent
 
 SECRET = "whsec_dev_sandbox_secret"
 
@@ -59,6 +60,21 @@ def stripe_pledge(**fields):
     pledge.provider_ref = f"cs_test_{pledge.id}"
     db.session.commit()
     return pledge
+
+
+def refund_obj(intent, refund_id, amount, currency="kgs", metadata=None):
+    """A refund as Stripe sends it; one made in the Dashboard has empty metadata."""
+    return {
+        "id": refund_id,
+        "object": "refund",
+        "amount": amount,
+        "currency": currency,
+        "charge": f"ch_{intent[3:]}",
+        "payment_intent": intent,
+        "status": "succeeded",
+        "reason": "requested_by_customer",
+        "metadata": metadata or {},
+    }
 
 
 def audit_count(action):
@@ -146,3 +162,52 @@ def test_the_stripe_provider_checks_with_the_projects_verifier(app_ctx):
     ):
         with pytest.raises(signatures.SignatureError):
             provider.verify_webhook(body, header, SECRET)
+
+
+# --- (c) a completion that does not match its pledge -------------------------------------------
+
+
+def test_a_mismatched_completion_changes_nothing_then_the_genuine_payment_and_refund_apply(app, run_jobs):
+    with app.app_context():
+        UserFactory(email="staff@example.org", roles=["staff"])
+        campaign = CampaignFactory(slug="felt")
+        # Recent API versions create the payment intent only when the backer pays.
+        pledge = stripe_pledge(campaign=campaign, amount=250_000, payment_intent_id=None)
+        pledge_id, session_id = pledge.id, pledge.provider_ref
+        short = make_event("checkout.session.completed", session_obj(pledge, amount=100, intent="pi_foreign"))
+        dollars = make_event(
+            "checkout.session.completed", session_obj(pledge, currency="usd", intent="pi_usd")
+        )
+        genuine = make_event("checkout.session.completed", session_obj(pledge, intent="pi_genuine"))
+        refund = make_event("refund.created", refund_obj("pi_genuine", "re_genuine", 50_000))
+    client = app.test_client()
+    post_event(client, short)
+    post_event(client, dollars)
+    run_jobs()
+    with app.app_context():
+        pledge = db.session.get(Pledge, pledge_id)
+        assert pledge.status == "pending" and pledge.paid_at is None
+        assert pledge.payment_intent_id is None and pledge.provider_ref == session_id  # nothing written
+        assert outcomes() == ["rejected: amount or currency differs from the pledge"] * 2
+        assert audit_count("pledge.amount_mismatch") == 2
+    post_event(client, genuine)
+    run_jobs()
+    post_event(client, refund)
+    run_jobs()
+    with app.app_context():
+        pledge = db.session.get(Pledge, pledge_id)
+        assert pledge.status == "paid" and pledge.payment_intent_id == "pi_genuine"
+        assert pledge.refunded_amount == 50_000, outcomes()
+        assert db.session.scalar(sa.select(Refund.provider_ref)) == "re_genuine"
+    staff = app.test_client()
+    login(staff, "staff@example.org", PASSWORD)
+    assert "Already refunded: KGS\xa0500" in staff.get("/payments/campaigns/felt/refunds").get_data(
+        as_text=True
+    )
+    # Staff see the refused events with their reason, and only those under "Rejected".
+    everything = staff.get("/payments/inbox").get_data(as_text=True)
+    assert "Rejected: 2." in everything
+    rejected = staff.get("/payments/inbox?status=rejected").get_data(as_text=True)
+    assert short["id"] in rejected and dollars["id"] in rejected
+    assert "rejected: amount or currency differs from the pledge" in rejected
+    assert genuine["id"] not in rejected and refund["id"] not in rejected

@@ -9,7 +9,13 @@ from wcl.campaigns.models import Pledge, PledgeStatus
 from wcl.extensions import db
 from wcl.payments.models import Refund
 from wcl.payments.providers import get_provider
-from wcl.payments.services._common import _apply_closed, _apply_paid, _apply_refund, _lock_pledge
+from wcl.payments.services._common import (
+    _apply_closed,
+    _apply_paid,
+    _apply_refund,
+    _lock_pledge,
+    _payment_mismatch,
+)
 from wcl.time import utcnow
 
 
@@ -28,12 +34,17 @@ def _checkout_pledge(session):
     if pledge is None:
         return None, "ignored: unknown pledge"
     if pledge.provider_ref and session.get("id") and session["id"] != pledge.provider_ref:
-        return None, "ignored: checkout session is not the pledge's"
+        return None, "rejected: checkout session is not the pledge's"
     return pledge, None
 
 
 def _on_completed(session):
     pledge, problem = _checkout_pledge(session)
+    if problem:
+        return problem
+    # A completion that does not match the pledge is refused before anything of it
+    # (its payment intent above all) is written: the genuine one may still come.
+    problem = _payment_mismatch(pledge, session.get("amount_total"), session.get("currency"))
     if problem:
         return problem
     intent = session.get("payment_intent")

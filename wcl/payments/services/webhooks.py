@@ -133,12 +133,20 @@ def process_webhook_event(event_row_id):
         raise
 
 
-INBOX_FILTERS = ("all", "pending", "failing", "processed")
+INBOX_FILTERS = ("all", "pending", "failing", "processed", "rejected")
+
+# Outcomes of events refused on their content (wrong mode, amount, session): kept, never applied.
+REJECTED_PREFIX = "rejected:"
 
 
 def inbox(actor, status="all", page=1, per_page=50):
-    """The webhook inbox for staff: events (newest first), counts, and RQ's failed jobs."""
+    """The webhook inbox for staff: events (newest first), counts, and RQ's failed jobs.
+
+    ``status="rejected"`` lists the events refused on their content, whose
+    outcome gives the reason.
+    """
     ensure("payments.inbox", user=actor)
+    rejected = WebhookEvent.outcome.startswith(REJECTED_PREFIX, autoescape=True)
     stmt = db.select(WebhookEvent).order_by(WebhookEvent.id.desc())
     if status == "pending":
         stmt = stmt.where(WebhookEvent.processed_at.is_(None))
@@ -146,6 +154,8 @@ def inbox(actor, status="all", page=1, per_page=50):
         stmt = stmt.where(WebhookEvent.processed_at.is_(None), WebhookEvent.last_error.is_not(None))
     elif status == "processed":
         stmt = stmt.where(WebhookEvent.processed_at.is_not(None))
+    elif status == "rejected":
+        stmt = stmt.where(WebhookEvent.processed_at.is_not(None), rejected)
     pagination = db.paginate(stmt, page=page, per_page=per_page, error_out=False)
     counts = db.session.execute(
         db.select(
@@ -154,9 +164,14 @@ def inbox(actor, status="all", page=1, per_page=50):
             sa.func.count(WebhookEvent.id).filter(
                 WebhookEvent.processed_at.is_(None), WebhookEvent.last_error.is_not(None)
             ),
+            sa.func.count(WebhookEvent.id).filter(WebhookEvent.processed_at.is_not(None), rejected),
         )
     ).one()
-    return pagination, {"all": counts[0], "pending": counts[1], "failing": counts[2]}, _failed_job_count()
+    return (
+        pagination,
+        {"all": counts[0], "pending": counts[1], "failing": counts[2], "rejected": counts[3]},
+        _failed_job_count(),
+    )
 
 
 def _failed_job_count():
