@@ -211,3 +211,89 @@ def test_a_mismatched_completion_changes_nothing_then_the_genuine_payment_and_re
     assert short["id"] in rejected and dollars["id"] in rejected
     assert "rejected: amount or currency differs from the pledge" in rejected
     assert genuine["id"] not in rejected and refund["id"] not in rejected
+
+
+# --- (d) a Dashboard refund (no metadata) before the payment is known ------------------------
+
+
+@pytest.fixture
+def late_intent_app(make_app):
+    """Stripe against a fake that creates the payment intent only when the backer pays."""
+    with FakeStripe(defer_payment_intent=True) as fake:
+        yield make_app(STRIPE_SECRET_KEY="sk_test_x", STRIPE_API_BASE=fake.url), fake
+
+
+def _checkout(app, fake, amount=250_000):
+    from wcl.payments.providers import get_provider
+
+    with app.app_context():
+        pledge = PledgeFactory(provider="stripe", provider_ref=None, amount=amount)
+        get_provider("stripe").start_checkout(pledge)
+        db.session.commit()
+        assert pledge.payment_intent_id is None  # not known until checkout.session.completed
+        session = fake.complete_session(pledge.provider_ref)
+        return pledge.id, session
+
+
+def _session_event(event_type, session):
+    return make_event(event_type, {**session, "livemode": False})
+
+
+@pytest.mark.parametrize("by", ["payment_intent", "charge"])
+def test_a_dashboard_refund_arriving_before_the_payment_is_kept_and_applied(late_intent_app, by):
+    app, fake = late_intent_app
+    pledge_id, session = _checkout(app, fake)
+    refund = fake.dashboard_refund(session["payment_intent"])
+    assert refund["metadata"] == {}
+    if by == "charge":
+        refund = {**refund, "payment_intent": None}
+    client = app.test_client()
+    post_event(client, make_event("refund.created", refund))
+    post_event(client, make_event("refund.updated", refund))
+    drain_queues(app)
+    with app.app_context():
+        pledge = db.session.get(Pledge, pledge_id)
+        assert pledge.status == "pending" and pledge.refunded_amount == 0
+        assert outcomes() == ["recorded: refund before payment", "ignored: refund already recorded"]
+        assert db.session.scalar(sa.select(Refund.provider_ref)) == refund["id"]  # kept, not lost
+    post_event(client, _session_event("checkout.session.completed", session))
+    drain_queues(app)
+    with app.app_context():
+        pledge = db.session.get(Pledge, pledge_id)
+        assert pledge.status == "refunded" and pledge.refunded_amount == 250_000, outcomes()
+        assert pledge.payment_intent_id == session["payment_intent"]
+        assert audit_count("pledge.paid") == audit_count("pledge.refunded") == 1
+
+
+def test_a_refund_of_a_payment_that_is_not_ours_is_ignored(late_intent_app):
+    app, fake = late_intent_app
+    with app.app_context():
+        foreign = fake._new_intent(1000, "kgs", {})  # another product on the same Stripe account
+    client = app.test_client()
+    post_event(client, make_event("refund.created", refund_obj(foreign, "re_theirs", 1000)))
+    post_event(client, make_event("refund.created", refund_obj("pi_gone", "re_gone", 1000)))
+    drain_queues(app)
+    with app.app_context():
+        assert outcomes() == ["ignored: unknown pledge"] * 2
+        assert db.session.scalar(sa.select(sa.func.count(Refund.id))) == 0
+
+
+def test_stripe_down_keeps_the_refund_event_for_a_retry(late_intent_app):
+    from wcl.payments import services
+
+    app, fake = late_intent_app
+    pledge_id, session = _checkout(app, fake)
+    refund = fake.dashboard_refund(session["payment_intent"], amount=100_000)
+    post_event(app.test_client(), make_event("refund.created", refund))
+    fake.fail_next(50)
+    drain_queues(app)
+    with app.app_context():
+        row = db.session.scalar(sa.select(WebhookEvent))
+        assert row.processed_at is None and row.last_error  # the sweeper tries again
+        fake.fail_next(0)
+        assert services.process_webhook_event(row.id) == "recorded: refund before payment"
+    post_event(app.test_client(), _session_event("checkout.session.completed", session))
+    drain_queues(app)
+    with app.app_context():
+        pledge = db.session.get(Pledge, pledge_id)
+        assert pledge.status == "paid" and pledge.refunded_amount == 100_000

@@ -148,6 +148,11 @@ class StripeProvider(Provider):
         with _calling_stripe():
             return _client().v1.payment_intents.retrieve(intent_id).to_dict()
 
+    def retrieve_charge(self, charge_id):
+        """The charge as a plain dict."""
+        with _calling_stripe():
+            return _client().v1.charges.retrieve(charge_id).to_dict()
+
     def list_refunds(self, intent_id):
         """Every refund of a payment intent (plain dicts); webhooks are only a trigger."""
         with _calling_stripe():
