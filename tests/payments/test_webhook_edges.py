@@ -297,3 +297,46 @@ def test_stripe_down_keeps_the_refund_event_for_a_retry(late_intent_app):
     with app.app_context():
         pledge = db.session.get(Pledge, pledge_id)
         assert pledge.status == "paid" and pledge.refunded_amount == 100_000
+
+
+# --- (e) the hourly reconciliation repairs refunds whose events were all lost -----------------
+
+
+def test_hourly_reconciliation_repairs_pledges_whose_refund_events_were_all_lost(
+    late_intent_app, monkeypatch
+):
+    from wcl.payments import jobs
+    from wcl.payments.services import reconciliation
+
+    app, fake = late_intent_app
+    paid = [_checkout(app, fake, amount=100_000) for _ in range(4)]
+    client = app.test_client()
+    for _pledge_id, session in paid:
+        post_event(client, _session_event("checkout.session.completed", session))
+    drain_queues(app)
+    ids = [pledge_id for pledge_id, _session in paid]
+    with app.app_context():
+        assert [db.session.get(Pledge, i).status for i in ids] == ["paid"] * 4
+        # The last one was confirmed without its payment intent (e.g. before intents were kept).
+        db.session.get(Pledge, ids[3]).payment_intent_id = None
+        db.session.commit()
+    # Refunds made in the Dashboard; not one of their events ever arrives.
+    fake.dashboard_refund(paid[0][1]["payment_intent"])
+    fake.dashboard_refund(paid[2][1]["payment_intent"], amount=30_000)
+    fake.dashboard_refund(paid[2][1]["payment_intent"], amount=20_000)
+    fake.dashboard_refund(paid[3][1]["payment_intent"])
+    # Each hourly run looks at a batch and the next run goes on from there: every paid
+    # pledge is looked at in turn, not only the oldest batch.
+    monkeypatch.setattr(reconciliation, "RECONCILE_BATCH", 2)
+    with app.app_context():
+        found = jobs.reconcile() + jobs.reconcile()
+        pledges = [db.session.get(Pledge, i) for i in ids]
+        assert [p.status for p in pledges] == ["refunded", "paid", "paid", "refunded"], found
+        assert [p.refunded_amount for p in pledges] == [100_000, 0, 50_000, 100_000]
+        assert pledges[3].payment_intent_id == paid[3][1]["payment_intent"]
+        assert sorted(row[0] for row in found) == [ids[0], ids[2], ids[3]]
+        assert db.session.scalar(sa.select(sa.func.count(Refund.id))) == 4
+        # Nothing left to repair, and nothing applied twice.
+        assert jobs.reconcile() + jobs.reconcile() == []
+        assert db.session.scalar(sa.select(sa.func.count(Refund.id))) == 4
+        assert audit_count("pledge.refunded") == 2 and audit_count("pledge.partially_refunded") == 2
