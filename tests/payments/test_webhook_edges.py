@@ -340,3 +340,68 @@ def test_hourly_reconciliation_repairs_pledges_whose_refund_events_were_all_lost
         assert jobs.reconcile() + jobs.reconcile() == []
         assert db.session.scalar(sa.select(sa.func.count(Refund.id))) == 4
         assert audit_count("pledge.refunded") == 2 and audit_count("pledge.partially_refunded") == 2
+
+
+# --- (f) a pledge refunded in full before its receipt job ran ---------------------------------
+
+
+def _paid_then_refunded(app, run_jobs, receipt_job_first):
+    from wcl.payments import services
+
+    with app.app_context():
+        pledge = PledgeFactory(provider="sandbox", amount=120_000, backer_email="aida@example.org")
+        pledge_id = pledge.id
+        services.mark_pledge_paid(pledge_id, 120_000, "KGS")
+    if receipt_job_first:
+        run_jobs()  # issued, rendered and emailed
+    with app.app_context():
+        services.refund_pledge(pledge_id, reason="staff")
+    run_jobs()
+    return pledge_id
+
+
+def _receipt_state(pledge_id):
+    from wcl.receipts.models import Receipt
+
+    [receipt] = db.session.scalars(sa.select(Receipt).where(Receipt.pledge_id == pledge_id)).all()
+    return {
+        "number": receipt.display_number,
+        "void": receipt.voided_at is not None,
+        "void_reason": receipt.void_reason,
+        "amount": receipt.amount,
+        "refunded_amount": receipt.refunded_amount,
+        "pdf": receipt.pdf_id is not None and not receipt.needs_render,
+    }
+
+
+def test_a_full_refund_voids_the_receipt_whether_or_not_the_receipt_job_ran_first(app, run_jobs):
+    from wcl.receipts import services as receipts
+
+    before = _paid_then_refunded(app, run_jobs, receipt_job_first=True)
+    after = _paid_then_refunded(app, run_jobs, receipt_job_first=False)
+    with app.app_context():
+        assert db.session.get(Pledge, before).status == db.session.get(Pledge, after).status == "refunded"
+        first, second = _receipt_state(before), _receipt_state(after)
+        # The same rule either way: the payment happened, so it has its number; the refund voids it.
+        assert (
+            {**first, "number": None}
+            == {**second, "number": None}
+            == {
+                "number": None,
+                "void": True,
+                "void_reason": "refunded",
+                "amount": 120_000,
+                "refunded_amount": 120_000,
+                "pdf": True,
+            }
+        )
+        assert first["number"] != second["number"]
+        assert audit_count("receipt.issued") == audit_count("receipt.voided") == 2
+        # The refund hook running before the receipt job (two workers) ends the same way.
+        pledge = PledgeFactory(provider="sandbox", status="refunded", amount=5_000, refunded_amount=5_000)
+        pledge.paid_at = pledge.created_at
+        db.session.commit()
+        assert receipts.apply_refund(pledge.id) is None
+        receipt = receipts.issue_receipt(pledge.id)
+        assert receipt.is_void and receipt.refunded_amount == 5_000
+        assert receipts.issue_receipt(pledge.id).id == receipt.id  # still once
