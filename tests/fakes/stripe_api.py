@@ -5,6 +5,12 @@ The real ``stripe.StripeClient`` is pointed at it with
 objects in memory, honours ``Idempotency-Key`` (same key → same response),
 records every request, and can be told to fail the next N requests (to test
 network retries).
+
+``FakeStripe(defer_payment_intent=True)`` behaves like recent API versions:
+a Checkout Session has no payment intent until the backer pays
+(``complete_session`` creates it, with the session's
+``payment_intent_data.metadata``, and its charge). ``dashboard_refund`` makes
+a refund as staff would in the Stripe Dashboard: no metadata.
 """
 
 import json
@@ -40,9 +46,10 @@ def _lists(node):
 class FakeStripe:
     """Start with ``with FakeStripe() as fake:``; ``fake.url`` is the API base."""
 
-    def __init__(self):
-        self.sessions, self.payment_intents, self.refunds = {}, {}, {}
-        self.requests, self._idempotent = [], {}
+    def __init__(self, defer_payment_intent=False):
+        self.defer_payment_intent = defer_payment_intent
+        self.sessions, self.payment_intents, self.refunds, self.charges = {}, {}, {}, {}
+        self.requests, self._idempotent, self._intent_metadata = [], {}, {}
         self.fail_next_count, self.fail_status = 0, 500
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -61,28 +68,61 @@ class FakeStripe:
         self.fail_next_count, self.fail_status = count, status
 
     def complete_session(self, session_id):
-        """Mark a session paid, as if the backer finished checkout."""
+        """Mark a session paid, as if the backer finished checkout (its payment intent and charge now exist)."""
         session = self.sessions[session_id]
+        if session["payment_intent"] is None:
+            session["payment_intent"] = self._new_intent(
+                session["amount_total"], session["currency"], self._intent_metadata[session_id]
+            )
         session.update(status="complete", payment_status="paid")
-        self.payment_intents[session["payment_intent"]]["status"] = "succeeded"
+        intent = self.payment_intents[session["payment_intent"]]
+        intent["status"] = "succeeded"
+        charge_id = "ch_" + intent["id"][3:]
+        self.charges[charge_id] = {
+            "id": charge_id,
+            "object": "charge",
+            "amount": intent["amount"],
+            "currency": intent["currency"],
+            "payment_intent": intent["id"],
+            "metadata": dict(intent["metadata"]),
+            "paid": True,
+        }
+        intent["latest_charge"] = charge_id
         return session
+
+    def dashboard_refund(self, intent_id, amount=None):
+        """A refund made in the Stripe Dashboard: no metadata. Returns the refund (a dict)."""
+        params = {"payment_intent": intent_id}
+        if amount is not None:
+            params["amount"] = str(amount)
+        status, refund = self._create_refund(params)
+        assert status == 200, refund
+        return refund
 
     # -- API --------------------------------------------------------------
 
-    def _create_session(self, params):
-        session_id = f"cs_test_{uuid.uuid4().hex[:24]}"
+    def _new_intent(self, amount, currency, metadata):
         intent_id = f"pi_{uuid.uuid4().hex[:24]}"
-        items = params.get("line_items", [])
-        amount = sum(int(i["price_data"]["unit_amount"]) * int(i.get("quantity", 1)) for i in items)
-        currency = items[0]["price_data"]["currency"] if items else "kgs"
         self.payment_intents[intent_id] = {
             "id": intent_id,
             "object": "payment_intent",
             "amount": amount,
             "currency": currency,
             "status": "requires_payment_method",
-            "metadata": params.get("metadata", {}),
+            "latest_charge": None,
+            "metadata": dict(metadata),
         }
+        return intent_id
+
+    def _create_session(self, params):
+        session_id = f"cs_test_{uuid.uuid4().hex[:24]}"
+        items = params.get("line_items", [])
+        amount = sum(int(i["price_data"]["unit_amount"]) * int(i.get("quantity", 1)) for i in items)
+        currency = items[0]["price_data"]["currency"] if items else "kgs"
+        intent_metadata = (params.get("payment_intent_data") or {}).get("metadata") or params.get(
+            "metadata", {}
+        )
+        intent_id = None if self.defer_payment_intent else self._new_intent(amount, currency, intent_metadata)
         session = {
             "id": session_id,
             "object": "checkout.session",
@@ -103,6 +143,7 @@ class FakeStripe:
             "customer_email": params.get("customer_email"),
         }
         self.sessions[session_id] = session
+        self._intent_metadata[session_id] = intent_metadata
         return 200, session
 
     def _create_refund(self, params):
@@ -116,6 +157,7 @@ class FakeStripe:
             "amount": int(params.get("amount", intent["amount"])),
             "currency": intent["currency"],
             "payment_intent": intent["id"],
+            "charge": intent.get("latest_charge"),
             "status": "succeeded",
             "metadata": params.get("metadata", {}),
         }
@@ -132,6 +174,9 @@ class FakeStripe:
         if method == "GET" and parts[:2] == ["v1", "payment_intents"] and len(parts) == 3:
             intent = self.payment_intents.get(parts[2])
             return (200, intent) if intent else (404, {"error": {"type": "invalid_request_error"}})
+        if method == "GET" and parts[:2] == ["v1", "charges"] and len(parts) == 3:
+            charge = self.charges.get(parts[2])
+            return (200, charge) if charge else (404, {"error": {"type": "invalid_request_error"}})
         if method == "POST" and parts == ["v1", "refunds"]:
             return self._create_refund(params)
         if method == "GET" and parts == ["v1", "refunds"]:

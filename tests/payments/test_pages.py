@@ -142,7 +142,12 @@ def test_staff_payment_pages_have_no_english(app, locale):
     event = make_event("customer.created", {"id": "c"}, event_id="evt_1")
     body, headers = signed_request(event, "whsec_dev_sandbox_secret")
     client.post("/webhooks/stripe", data=body, headers=headers)
-    for path in ("/payments/campaigns/kiyiz/refunds", "/payments/inbox", "/payments/inbox?status=failing"):
+    for path in (
+        "/payments/campaigns/kiyiz/refunds",
+        "/payments/inbox",
+        "/payments/inbox?status=failing",
+        "/payments/inbox?status=rejected",
+    ):
         html = client.get(path).get_data(as_text=True)
         # Event types and ids are Stripe's identifiers, shown as code.
         assert english_words(html, exclude=["customer.created", "evt_1", "KGS"]) == [], path

@@ -234,7 +234,7 @@ def test_unknown_pledge_and_wrong_amount_change_nothing(app, client, run_jobs):
         outcomes = db.session.scalars(sa.select(WebhookEvent.outcome).order_by(WebhookEvent.id)).all()
         assert outcomes == [
             "ignored: unknown pledge",
-            "error: amount or currency differs from the pledge",
+            "rejected: amount or currency differs from the pledge",
             "ignored: unknown pledge",
             "ignored: type customer.created",
         ]

@@ -163,7 +163,7 @@ def test_amount_or_currency_disagreeing_with_the_pledge_does_not_pay_it(app, cli
     with app.app_context():
         assert db.session.get(Pledge, pledge_id).status == "pending"
         outcomes = db.session.scalars(db.select(WebhookEvent.outcome)).all()
-        assert all(o.startswith("error: amount") for o in outcomes)
+        assert all(o.startswith("rejected: amount") for o in outcomes)
         mismatches = db.session.scalar(
             db.select(db.func.count(AuditEntry.id)).where(AuditEntry.action == "pledge.amount_mismatch")
         )
@@ -187,7 +187,7 @@ def test_unknown_pledges_and_types_are_recorded_and_ignored(app, client, run_job
         assert db.session.get(Pledge, pledge_id).status == "pending"
         outcomes = db.session.scalars(db.select(WebhookEvent.outcome).order_by(WebhookEvent.id)).all()
         assert outcomes == [
-            "ignored: checkout session is not the pledge's",
+            "rejected: checkout session is not the pledge's",
             "ignored: unknown pledge",
             "ignored: type customer.created",
         ]

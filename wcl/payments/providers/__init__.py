@@ -60,6 +60,11 @@ class Provider(ABC):
         deterministic idempotency key (the same key must never refund twice).
         Returns the provider's refund reference (or ``None``)."""
 
+    def livemode(self):
+        """Whether this install takes real money through the provider (its events must say
+        ``livemode: true``); test-mode events are refused then, and live ones otherwise."""
+        return False
+
     def verify_webhook(self, payload, header, secret):
         """Check a webhook's signature ``header`` on the raw ``payload``; raises
         ``wcl.payments.signatures.SignatureError`` when it does not hold. A provider

@@ -17,14 +17,17 @@ import stripe
 from flask import current_app
 
 from wcl.links import absolute_url
+from wcl.payments import signatures
 from wcl.payments.providers import Provider, ProviderError, ProviderUnavailable
-from wcl.payments.signatures import DEFAULT_TOLERANCE, SignatureError
+from wcl.payments.signatures import DEFAULT_TOLERANCE
 from wcl.time import utcnow
 
 # Stripe Checkout has no Kyrgyz; Russian is what Kyrgyz speakers read most easily.
 CHECKOUT_LOCALES = {"ru": "ru", "ky": "ru", "en": "en"}
 # Stripe allows 30 min … 24 h; the pledge sweeper's TTL (25 h) must be longer.
 SESSION_LIFETIME = timedelta(hours=23)
+# Secret and restricted keys of live mode; anything else (sk_test_, rk_test_, none) is test mode.
+LIVE_KEY_PREFIXES = ("sk_live_", "rk_live_")
 TIMEOUT_SECONDS = 10
 NETWORK_RETRIES = 2
 
@@ -62,6 +65,10 @@ class StripeProvider(Provider):
 
     def available(self):
         return bool(current_app.config.get("STRIPE_SECRET_KEY"))
+
+    def livemode(self):
+        """Live mode when ``STRIPE_SECRET_KEY`` is a live key (``sk_live_``/``rk_live_``)."""
+        return (current_app.config.get("STRIPE_SECRET_KEY") or "").startswith(LIVE_KEY_PREFIXES)
 
     def checkout_params(self, pledge):
         """The Checkout Session parameters for a pending pledge (a plain dict)."""
@@ -141,6 +148,11 @@ class StripeProvider(Provider):
         with _calling_stripe():
             return _client().v1.payment_intents.retrieve(intent_id).to_dict()
 
+    def retrieve_charge(self, charge_id):
+        """The charge as a plain dict."""
+        with _calling_stripe():
+            return _client().v1.charges.retrieve(charge_id).to_dict()
+
     def list_refunds(self, intent_id):
         """Every refund of a payment intent (plain dicts); webhooks are only a trigger."""
         with _calling_stripe():
@@ -148,9 +160,9 @@ class StripeProvider(Provider):
             return [r.to_dict() for r in page.auto_paging_iter()]
 
     def verify_webhook(self, payload, header, secret):
-        """stripe-python's own check: HMAC-SHA256 over "<t>.<raw body>", constant-time
-        compare against every v1 signature, and older than the tolerance → refused."""
-        try:
-            stripe.WebhookSignature.verify_header(payload, header, secret, tolerance=DEFAULT_TOLERANCE)
-        except (stripe.SignatureVerificationError, ValueError) as exc:
-            raise SignatureError(str(exc)) from None
+        """The project's own check (``wcl.payments.signatures.verify``): HMAC-SHA256 over
+        "<t>.<raw body>", constant-time compare against every v1 signature, and a timestamp
+        more than the tolerance in the past *or in the future* refused. stripe-python's
+        ``WebhookSignature`` only refuses old ones: a header dated ahead would stay
+        replayable until that date."""
+        signatures.verify(payload, header, secret, tolerance=DEFAULT_TOLERANCE)

@@ -68,6 +68,24 @@ def _enqueue_hooks(hooks, pledge_id):
         enqueue_after_commit(path, pledge_id, queue=queue, job_timeout=120)
 
 
+AMOUNT_MISMATCH = "rejected: amount or currency differs from the pledge"
+
+
+def _payment_mismatch(pledge, amount, currency, actor=None):
+    """``AMOUNT_MISMATCH`` (audited) when a payment's amount or currency is not the pledge's, else ``None``."""
+    if amount == pledge.amount and (currency or "").upper() == pledge.currency:
+        return None
+    record(
+        "pledge.amount_mismatch",
+        pledge,
+        actor=actor,
+        expected=pledge.amount,
+        got=amount,
+        currency=(currency or "").upper(),
+    )
+    return AMOUNT_MISMATCH
+
+
 def _apply_paid(pledge, amount, currency, provider_ref=None, actor=None, source="webhook"):
     """pending → paid (once): reserve the match, thank the backer, run the hooks."""
     if pledge.status in (PledgeStatus.EXPIRED, PledgeStatus.FAILED):
@@ -77,16 +95,9 @@ def _apply_paid(pledge, amount, currency, provider_ref=None, actor=None, source=
         return f"error: payment for a {pledge.status} pledge needs a refund"
     if pledge.status != PledgeStatus.PENDING:
         return f"ignored: pledge already {pledge.status}"
-    if amount != pledge.amount or (currency or "").upper() != pledge.currency:
-        record(
-            "pledge.amount_mismatch",
-            pledge,
-            actor=actor,
-            expected=pledge.amount,
-            got=amount,
-            currency=(currency or "").upper(),
-        )
-        return "error: amount or currency differs from the pledge"
+    mismatch = _payment_mismatch(pledge, amount, currency, actor=actor)
+    if mismatch:
+        return mismatch
     if provider_ref and not pledge.provider_ref:
         pledge.provider_ref = provider_ref
     pledge.paid_at = utcnow()

@@ -8,8 +8,14 @@ from wcl.audit.services import record
 from wcl.campaigns.models import Pledge, PledgeStatus
 from wcl.extensions import db
 from wcl.payments.models import Refund
-from wcl.payments.providers import get_provider
-from wcl.payments.services._common import _apply_closed, _apply_paid, _apply_refund, _lock_pledge
+from wcl.payments.providers import ProviderError, ProviderUnavailable, get_provider
+from wcl.payments.services._common import (
+    _apply_closed,
+    _apply_paid,
+    _apply_refund,
+    _lock_pledge,
+    _payment_mismatch,
+)
 from wcl.time import utcnow
 
 
@@ -28,12 +34,17 @@ def _checkout_pledge(session):
     if pledge is None:
         return None, "ignored: unknown pledge"
     if pledge.provider_ref and session.get("id") and session["id"] != pledge.provider_ref:
-        return None, "ignored: checkout session is not the pledge's"
+        return None, "rejected: checkout session is not the pledge's"
     return pledge, None
 
 
 def _on_completed(session):
     pledge, problem = _checkout_pledge(session)
+    if problem:
+        return problem
+    # A completion that does not match the pledge is refused before anything of it
+    # (its payment intent above all) is written: the genuine one may still come.
+    problem = _payment_mismatch(pledge, session.get("amount_total"), session.get("currency"))
     if problem:
         return problem
     intent = session.get("payment_intent")
@@ -54,14 +65,55 @@ def _on_failed(session):
     return problem or _apply_closed(pledge, PledgeStatus.FAILED)
 
 
+# The provider whose API answers for an event's payment (the webhook inbox is Stripe's).
+EVENT_PROVIDER = "stripe"
+
+
+def _id_of(value):
+    return value.get("id") if isinstance(value, dict) else value
+
+
+def _ask_provider(intent, charge):
+    """``(pledge id, payment intent)`` from the provider's own payment intent (or charge), or
+    ``(None, intent)``.
+
+    For an object we cannot place ourselves: a refund made in the Stripe
+    Dashboard carries no metadata, and until checkout.session.completed is
+    processed we do not know the payment intent. The intent (and its charge)
+    carry the pledge id we gave Checkout. An object Stripe does not know, or no
+    Stripe key, means it is not ours; any other failure raises, so the event
+    is retried (RQ, then the inbox sweeper) rather than lost.
+    """
+    try:
+        provider = get_provider(EVENT_PROVIDER)
+    except ProviderUnavailable:
+        return None, intent
+    if not getattr(provider, "available", lambda: False)():
+        return None, intent
+    try:
+        if isinstance(intent, str):
+            found = provider.retrieve_payment_intent(intent)
+        elif isinstance(charge, str):
+            found = provider.retrieve_charge(charge)
+            intent = _id_of(found.get("payment_intent"))
+        else:
+            return None, intent
+    except ProviderError as exc:
+        if exc.kind == "InvalidRequestError":  # no such object at Stripe
+            return None, intent
+        raise
+    return _pledge_id_of({"metadata": found.get("metadata")}), intent
+
+
 def _payment_pledge(obj):
     """The locked pledge behind a charge, refund, dispute or payment intent object."""
-    intent = obj.get("id") if obj.get("object") == "payment_intent" else obj.get("payment_intent")
-    if isinstance(intent, dict):
-        intent = intent.get("id")
+    intent = obj.get("id") if obj.get("object") == "payment_intent" else _id_of(obj.get("payment_intent"))
+    charge = obj.get("id") if obj.get("object") == "charge" else _id_of(obj.get("charge"))
     pledge_id = _pledge_id_of({"metadata": obj.get("metadata")})
     if pledge_id is None and isinstance(intent, str):
         pledge_id = db.session.scalar(db.select(Pledge.id).where(Pledge.payment_intent_id == intent))
+    if pledge_id is None:
+        pledge_id, intent = _ask_provider(intent, charge)
     pledge = _lock_pledge(pledge_id) if pledge_id else None
     if pledge is None:
         return None, "ignored: unknown pledge"

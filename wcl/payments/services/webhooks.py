@@ -1,6 +1,7 @@
 """The webhook inbox: verify, store, commit, enqueue; process one stored event once; the staff inbox page."""
 
 import json
+import logging
 
 import sqlalchemy as sa
 from flask import current_app
@@ -13,6 +14,8 @@ from wcl.payments.services.events import EVENT_HANDLERS
 from wcl.payments.signatures import SignatureError
 from wcl.queue import WEBHOOKS, enqueue_after_commit, redis_connection
 from wcl.time import utcnow
+
+log = logging.getLogger(__name__)
 
 WEBHOOK_PROVIDER = "stripe"  # the inbox is Stripe's; the sandbox speaks the same language
 
@@ -73,8 +76,24 @@ def receive_webhook(raw_body, signature_header, provider=WEBHOOK_PROVIDER):
     return row_id, row_id is not None
 
 
+def _mode_refusal(provider, payload):
+    """Why an event of the other mode (live vs test) than the configured key is refused, or ``None``.
+
+    A test-mode event reaching a live install (or a live one a test install)
+    is stored and marked rejected: it never touches a pledge.
+    """
+    live = bool(payload.get("livemode"))
+    if live == get_provider(provider).livemode():
+        return None
+    return f"rejected: a {'live' if live else 'test'}-mode event, but the key is in the other mode"
+
+
 def process_webhook_event(event_row_id):
-    """Apply one stored event, once (the inbox row is locked; processed rows are skipped)."""
+    """Apply one stored event, once (the inbox row is locked; processed rows are skipped).
+
+    An event refused before its handler runs (``rejected: …``, e.g. the wrong
+    live/test mode) is marked processed with that outcome and changes nothing.
+    """
     event = db.session.scalar(
         db.select(WebhookEvent)
         .where(WebhookEvent.id == event_row_id)
@@ -91,7 +110,11 @@ def process_webhook_event(event_row_id):
         payload = json.loads(event.payload)
         obj = ((payload.get("data") or {}).get("object")) or {}
         handler = EVENT_HANDLERS.get(event.type)
-        outcome = handler(obj) if handler else f"ignored: type {event.type}"
+        outcome = _mode_refusal(event.provider, payload)
+        if outcome:
+            log.warning("webhook event %s %s", event.event_id, outcome)
+        else:
+            outcome = handler(obj) if handler else f"ignored: type {event.type}"
         event.attempts += 1
         event.processed_at = utcnow()
         event.outcome = outcome[:200]
@@ -110,12 +133,20 @@ def process_webhook_event(event_row_id):
         raise
 
 
-INBOX_FILTERS = ("all", "pending", "failing", "processed")
+INBOX_FILTERS = ("all", "pending", "failing", "processed", "rejected")
+
+# Outcomes of events refused on their content (wrong mode, amount, session): kept, never applied.
+REJECTED_PREFIX = "rejected:"
 
 
 def inbox(actor, status="all", page=1, per_page=50):
-    """The webhook inbox for staff: events (newest first), counts, and RQ's failed jobs."""
+    """The webhook inbox for staff: events (newest first), counts, and RQ's failed jobs.
+
+    ``status="rejected"`` lists the events refused on their content, whose
+    outcome gives the reason.
+    """
     ensure("payments.inbox", user=actor)
+    rejected = WebhookEvent.outcome.startswith(REJECTED_PREFIX, autoescape=True)
     stmt = db.select(WebhookEvent).order_by(WebhookEvent.id.desc())
     if status == "pending":
         stmt = stmt.where(WebhookEvent.processed_at.is_(None))
@@ -123,6 +154,8 @@ def inbox(actor, status="all", page=1, per_page=50):
         stmt = stmt.where(WebhookEvent.processed_at.is_(None), WebhookEvent.last_error.is_not(None))
     elif status == "processed":
         stmt = stmt.where(WebhookEvent.processed_at.is_not(None))
+    elif status == "rejected":
+        stmt = stmt.where(WebhookEvent.processed_at.is_not(None), rejected)
     pagination = db.paginate(stmt, page=page, per_page=per_page, error_out=False)
     counts = db.session.execute(
         db.select(
@@ -131,9 +164,14 @@ def inbox(actor, status="all", page=1, per_page=50):
             sa.func.count(WebhookEvent.id).filter(
                 WebhookEvent.processed_at.is_(None), WebhookEvent.last_error.is_not(None)
             ),
+            sa.func.count(WebhookEvent.id).filter(WebhookEvent.processed_at.is_not(None), rejected),
         )
     ).one()
-    return pagination, {"all": counts[0], "pending": counts[1], "failing": counts[2]}, _failed_job_count()
+    return (
+        pagination,
+        {"all": counts[0], "pending": counts[1], "failing": counts[2], "rejected": counts[3]},
+        _failed_job_count(),
+    )
 
 
 def _failed_job_count():

@@ -23,9 +23,17 @@ from wcl.receipts.services._common import (
 )
 from wcl.time import utcnow
 
+# Every pledge that was paid has its receipt: one refunded in full (even before its
+# receipt was issued) has it voided. The number is taken either way, so the register
+# does not depend on whether the refund or the receipt job came first.
+ISSUED_FOR = (PledgeStatus.PAID, PledgeStatus.REFUNDED)
+
 
 def issue_receipt(pledge_id):
-    """Issue the receipt of a paid pledge and queue its PDF; returns the ``Receipt``.
+    """Issue the receipt of a paid (or fully refunded) pledge and queue its PDF; returns the ``Receipt``.
+
+    A pledge refunded in full before this ran gets its receipt issued and voided
+    in the same transaction: the same end as when the refund comes after.
 
     Idempotent: a pledge that already has a receipt gets that one back (never a
     second number). The pledge row is locked, so concurrent issuers of the same
@@ -38,7 +46,7 @@ def issue_receipt(pledge_id):
     if existing is not None:
         db.session.rollback()
         return existing
-    if pledge is None or pledge.status != PledgeStatus.PAID or pledge.paid_at is None:
+    if pledge is None or pledge.status not in ISSUED_FOR or pledge.paid_at is None:
         db.session.rollback()
         raise ReceiptError(_l("A receipt is only issued for a paid pledge."))
     campaign = db.session.get(Campaign, pledge.campaign_id)
@@ -73,9 +81,21 @@ def issue_receipt(pledge_id):
         db.session.rollback()
         return receipt_for_pledge_id(pledge_id)
     record("receipt.issued", receipt, pledge_id=pledge.id, number=receipt.display_number)
+    if pledge.status == PledgeStatus.REFUNDED:
+        # Refunded in full before this job ran: numbered and voided at once, exactly as
+        # if the job had run first and the refund had voided it (the VOID PDF is not emailed).
+        _void(receipt, "refunded")
     _enqueue_render(receipt)
     db.session.commit()
     return receipt
+
+
+def _void(receipt, reason):
+    receipt.voided_at = utcnow()
+    receipt.void_reason = reason[:200]
+    receipt.refunded_amount = receipt.amount
+    receipt.needs_render = True
+    record("receipt.voided", receipt, pledge_id=receipt.pledge_id, reason=receipt.void_reason)
 
 
 def void_receipt(pledge_id, reason="refunded"):
@@ -93,11 +113,7 @@ def void_receipt(pledge_id, reason="refunded"):
     if receipt.voided_at is not None:
         db.session.rollback()
         return receipt
-    receipt.voided_at = utcnow()
-    receipt.void_reason = reason[:200]
-    receipt.refunded_amount = receipt.amount
-    receipt.needs_render = True
-    record("receipt.voided", receipt, pledge_id=pledge_id, reason=receipt.void_reason)
+    _void(receipt, reason)
     _enqueue_render(receipt)
     db.session.commit()
     return receipt
