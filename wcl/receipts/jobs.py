@@ -15,8 +15,10 @@ log = logging.getLogger(__name__)
 def issue_receipt(pledge_id):
     """Payment hook: give a paid pledge its numbered receipt and queue the PDF.
 
-    Re-running returns the same receipt and number. A pledge that is not (or no
-    longer) paid gets no receipt; that is not an error worth retrying.
+    Re-running returns the same receipt and number. A pledge refunded in full
+    before this ran still gets its number, voided at once (the same result as a
+    refund after the receipt). A pledge never paid gets no receipt; that is not
+    an error worth retrying.
     """
     try:
         receipt = services.issue_receipt(pledge_id)
