@@ -9,7 +9,9 @@ Whose attributes:
 
 * applied / shortlisted / accepted: the application's ``snapshot_*`` columns,
   copied at submission, so later edits do not rewrite past reports; one row per
-  application.
+  application. "Shortlisted" is every application ever shortlisted (from its status
+  history in the audit log, so those later waitlisted, rejected or withdrawn stay
+  counted) plus every accepted one.
 * enrolled / attended / graduated: the snapshot of the application the
   enrolment came from; a participant enrolled without an application (paper,
   invited) is described by her current ``Demographics`` row.
@@ -26,6 +28,7 @@ import sqlalchemy as sa
 
 from wcl.accounts.models import Demographics, User
 from wcl.applications.models import Application, ApplicationStatus, Call, ReviewAssignment
+from wcl.audit.models import AuditEntry
 from wcl.campaigns.models import Campaign, CampaignStatus, MatchReservation, Pledge, PledgeStatus
 from wcl.cohorts.models import Attendance, AttendanceStatus, Cohort, Enrolment, EnrolmentStatus
 from wcl.reference import CREATIVE_DOMAIN_CODES, REGION_CODES
@@ -118,6 +121,16 @@ def _row(stage, attrs, event_at, lab_id, call_id, cohort_id, campaign_id, owner_
     ]
 
 
+def ever_shortlisted():
+    """Ids of the applications whose status history (the audit log the shortlisting
+    service writes) shows them shortlisted at some time, whatever came after."""
+    return sa.select(AuditEntry.target_id).where(
+        AuditEntry.action == "application.status_changed",
+        AuditEntry.target_type == Application.__tablename__,
+        AuditEntry.data["new"].as_string() == ApplicationStatus.SHORTLISTED,
+    )
+
+
 def _application_stages():
     a = sa.orm.aliased(Application)
     c = sa.orm.aliased(Call)
@@ -125,7 +138,12 @@ def _application_stages():
     base = sa.select().select_from(a).join(c, c.id == a.call_id).where(a.submitted_at.isnot(None))
     stages = {
         "applied": None,
-        "shortlisted": a.status.in_((ApplicationStatus.SHORTLISTED, ApplicationStatus.ACCEPTED)),
+        # Ever shortlisted (later waitlisted, rejected or withdrawn too), or accepted: an
+        # acceptance passed the shortlist even when the decision skipped that step.
+        "shortlisted": sa.or_(
+            a.status.in_((ApplicationStatus.SHORTLISTED, ApplicationStatus.ACCEPTED)),
+            a.id.in_(ever_shortlisted()),
+        ),
         "accepted": a.status == ApplicationStatus.ACCEPTED,
     }
     selects = []
