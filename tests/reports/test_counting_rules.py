@@ -68,3 +68,38 @@ def test_the_shortlisted_rule_is_stated_on_the_page(client, staff):
     html = client.get("/reports/").get_data(as_text=True)
     assert "ever shortlisted" in html
     assert "later waitlisted or rejected" in html
+
+
+@pytest.mark.parametrize(
+    ("by", "expected"),
+    [
+        # Kyrgyz youth (Law No. 157 "On youth", 2023): 14–35 at the event's year, both ends in.
+        ("youth", {"youth": 4, "not_youth": 2, "not_stated": 1}),
+        # The UN statistical youth band: 15–24.
+        ("youth_un", {"youth_un": 2, "not_youth_un": 4, "not_stated": 1}),
+    ],
+)
+def test_youth_bands_at_their_edges(staff, by, expected):
+    call = CallFactory(lab=LabFactory())
+    # Ages in 2026 (the submission year) from the birth year: 13, 14, 15, 24, 35, 36, unknown.
+    for birth_year in (2013, 2012, 2011, 2002, 1991, 1990, None):
+        ApplicationFactory(
+            call=call,
+            applicant=UserFactory(roles=["applicant"]),
+            status="submitted",
+            submitted_at=SUBMITTED,
+            snapshot_gender="woman",
+            snapshot_birth_year=birth_year,
+        )
+    db.session.commit()
+    assert queries.DIMENSIONS[by] == tuple(expected)
+    # 13 is not youth in either band; 14 and 35 only in Kyrgyz youth; 15 and 24 in both.
+    assert _true("applied", by) == expected
+
+
+def test_age_bands_are_explained_on_the_page(client, staff):
+    login(client, staff.email, PASSWORD)
+    html = client.get("/reports/?by=youth_un").get_data(as_text=True)
+    assert "Law No. 157" in html and "15–24" in html
+    assert "Age is worked out from the year of birth" in html
+    assert '<option value="youth_un" selected>' in html

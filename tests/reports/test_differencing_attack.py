@@ -106,8 +106,9 @@ def _category(dimension, app):
         domain = app.snapshot_creative_domain
         return domain if domain in CREATIVE_DOMAIN_CODES else queries.NOT_STATED
     age = app.submitted_at.year - app.snapshot_birth_year
-    if dimension == "youth":
-        return "youth" if 14 <= age <= 35 else "not_youth"
+    if dimension in queries.YOUTH_BANDS:
+        low, high = queries.YOUTH_BANDS[dimension]
+        return dimension if low <= age <= high else f"not_{dimension}"
     bands = ((17, "under_18"), (24, "18_24"), (35, "25_35"), (45, "36_45"), (60, "46_60"))
     return next((band for top, band in bands if age <= top), "over_60")
 

@@ -21,7 +21,8 @@ Whose attributes:
   one row per person.
 
 Ages are computed from the birth year and the year of the event (only the year
-of birth is stored).
+of birth is stored). Youth is 14–35 (Kyrgyz Law No. 157 "On youth", 2023, which raised
+the upper limit from 28); the UN statistical youth band 15–24 is a second breakdown.
 """
 
 import sqlalchemy as sa
@@ -50,12 +51,17 @@ NOT_STATED = "not_stated"
 DIMENSIONS = {
     "gender": ("woman", "man", "other"),
     "age": ("under_18", "18_24", "25_35", "36_45", "46_60", "over_60", NOT_STATED),
+    # Youth as Kyrgyzstan defines it (Law No. 157 "On youth", 2023: 14–35), and the UN
+    # statistical youth band (15–24) for international comparison.
     "youth": ("youth", "not_youth", NOT_STATED),
+    "youth_un": ("youth_un", "not_youth_un", NOT_STATED),
     "region": (*REGION_CODES, NOT_STATED),
     "settlement": ("urban", "rural", NOT_STATED),
     "disability": ("yes", "no", NOT_STATED),
     "domain": (*CREATIVE_DOMAIN_CODES, NOT_STATED),
 }
+# The youth breakdowns' age ranges, both ends included.
+YOUTH_BANDS = {"youth": (14, 35), "youth_un": (15, 24)}
 # Categories counted with the stricter threshold (10): disability and the
 # merged "another way or not stated" gender group.
 SENSITIVE = {("gender", "other"), ("disability", "yes")}
@@ -306,13 +312,14 @@ def dimension_expr(name, col):
     """The CASE expression mapping a row of ``events`` (columns ``col``) to a category."""
     if name == "gender":
         return sa.case((col.gender == "woman", "woman"), (col.gender == "man", "man"), else_="other")
-    if name in ("age", "youth"):
+    if name in ("age", "youth", "youth_un"):
         age = sa.cast(sa.extract("year", col.event_at), sa.Integer) - col.birth_year
-        if name == "youth":
+        if name in YOUTH_BANDS:
+            low, high = YOUTH_BANDS[name]
             return sa.case(
                 (col.birth_year.is_(None), NOT_STATED),
-                (age.between(14, 35), "youth"),
-                else_="not_youth",
+                (age.between(low, high), name),
+                else_=f"not_{name}",
             )
         return sa.case(
             (col.birth_year.is_(None), NOT_STATED),
