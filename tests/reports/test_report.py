@@ -180,6 +180,15 @@ def test_youth_breakdown(data, staff):
     assert rows["applied"] == (24, 11, 5, 42)
 
 
+def test_un_youth_breakdown(data, staff):
+    report = _report(staff, by="youth_un")
+    assert report.category_labels == ["Aged 15–24", "Not aged 15–24", "Not stated"]
+    assert _true_rows(staff, "youth_un")["applied"] == (6, 30, 6, 42)
+    rows = _check_report(staff, by="youth_un")
+    # 15–24: the 6 C1 women born 2005; not: 18 women born 2000, 4 born 1980, 8 men; not stated: 6.
+    assert rows["applied"][0] != "c" and rows["applied"][1] != "c"
+
+
 def test_funnel_by_disability(data, staff):
     report = _report(staff, by="disability")
     assert report.categories == ["yes", "no", "not_stated"]

@@ -68,6 +68,13 @@ EXTRA_APPLICANTS = (
         ((2, 2, 2), (3, 2, 2)),
     ),
 )
+PARTICIPANT_DEMOGRAPHICS = {
+    "gender": "woman",
+    "birth_year": 1996,
+    "region": "KG-O",
+    "settlement": "urban",
+    "creative_domain": "V_ARTS",
+}
 PARTICIPANT_ANSWERS = (
     "Embroidery (kurak)",
     "Open a shop for patchwork goods in Osh bazaar.",
@@ -197,6 +204,8 @@ def load():
             save_demographics(user, demographics)
         scores[_apply(user, call, answers).id] = review_scores
     participant = demo_user("participant@wcl.example")
+    if participant.demographics is None:
+        save_demographics(participant, PARTICIPANT_DEMOGRAPHICS)
     accepted = _apply(participant, call, PARTICIPANT_ANSWERS)
     scores[accepted.id] = ((5, 5, 4), (5, 4, 5))
     # The demo applicant has a draft half done, to show resuming.

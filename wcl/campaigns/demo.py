@@ -14,9 +14,10 @@ from werkzeug.datastructures import FileStorage
 
 from wcl.accounts.demo import DEMO_PASSWORD, demo_user
 from wcl.accounts.permissions import Role
-from wcl.accounts.services import create_user
+from wcl.accounts.services import create_user, save_demographics
 from wcl.campaigns import services
 from wcl.campaigns.models import Campaign, CampaignComment, MatchingPool
+from wcl.cohorts.demo import accepted_application
 from wcl.cohorts.models import Cohort, Enrolment
 from wcl.cohorts.services import is_campaign_ready
 from wcl.extensions import db
@@ -29,6 +30,13 @@ CREATORS = (
     ("kanykei@wcl.example", "Kanykei Demo Creator", "kochkor"),
 )
 DEMO_COHORT = "Demo cohort (campaign-ready)"
+CREATOR_DEMOGRAPHICS = {
+    "gender": "woman",
+    "birth_year": 1994,
+    "region": "KG-O",
+    "settlement": "urban",
+    "creative_domain": "V_ARTS",
+}
 
 CAMPAIGNS = [
     {
@@ -109,6 +117,19 @@ def _creator(email, name, lab_slug):
     if user is None:
         user = create_user(email, DEMO_PASSWORD, name, [Role.APPLICANT, Role.PARTICIPANT])
     if not is_campaign_ready(user.id):
+        enrolled = db.session.scalar(
+            db.select(Enrolment).where(Enrolment.participant_id == user.id).order_by(Enrolment.id).limit(1)
+        )
+        if enrolled is not None:
+            # Already a participant (the cohorts demo's Kanykei): her mentor signs her off.
+            enrolled.campaign_ready_at = utcnow()
+            db.session.commit()
+            return user
+        if user.demographics is None:
+            save_demographics(user, CREATOR_DEMOGRAPHICS)
+        # Enrolled from an accepted application like every participant, so the
+        # participation report never shows more enrolled than accepted.
+        application = accepted_application(user)
         lab = db.session.scalar(db.select(Lab).where(Lab.slug == (lab_slug or "osh")))
         cohort = db.session.scalar(db.select(Cohort).where(Cohort.name == DEMO_COHORT))
         if cohort is None:
@@ -120,7 +141,11 @@ def _creator(email, name, lab_slug):
             db.session.flush()
         db.session.add(
             Enrolment(
-                cohort_id=cohort.id, participant_id=user.id, campaign_ready_at=utcnow(), status="active"
+                cohort_id=cohort.id,
+                participant_id=user.id,
+                application_id=application.id,
+                campaign_ready_at=utcnow(),
+                status="active",
             )
         )
         db.session.commit()

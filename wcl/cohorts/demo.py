@@ -3,6 +3,11 @@ sessions (some past, with attendance), milestones with progress, check-ins
 (one participant at risk), and participant@wcl.example signed off as
 campaign-ready (the campaigns demo relies on it).
 
+The cohort came from a closed call ("Osh creative incubator 2026") that 24 more
+women applied to: 8 were shortlisted (6 later rejected, 2 waitlisted), the rest
+rejected; every participant was enrolled from her accepted application, so the
+participation report reads as a real intake (figures, not a page of "c").
+
 Built through the services, so the demo also exercises the real rules.
 """
 
@@ -10,8 +15,10 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from wcl.accounts.demo import DEMO_PASSWORD, demo_user
 from wcl.accounts.permissions import Role
-from wcl.accounts.services import create_user
+from wcl.accounts.services import create_user, save_demographics
+from wcl.applications import services as applications
 from wcl.applications.models import Application, ApplicationStatus, Call
+from wcl.applications.services._submission import snapshot_demographics
 from wcl.cohorts import services
 from wcl.cohorts.models import Cohort, Enrolment
 from wcl.extensions import db
@@ -28,6 +35,24 @@ MORE_PARTICIPANTS = (
     ("saikal@wcl.example", "Saikal Osmonova"),
     ("kanykei@wcl.example", "Kanykei Mamatova"),
 )
+# Demographics for the participants who gave none in the applications demo (Meerim
+# deliberately answers nothing: the report's "not stated").
+PARTICIPANT_DEMOGRAPHICS = {
+    "participant@wcl.example": ("woman", 1996, "KG-O", "urban", "V_ARTS"),
+    "nurzhan@wcl.example": ("woman", 1992, "KG-O", "rural", "PERF"),
+    "saikal@wcl.example": ("woman", 2001, "KG-J", "rural", "DESIGN"),
+    "kanykei@wcl.example": ("woman", 1985, "KG-N", "rural", "V_ARTS"),
+}
+# The other applicants to the closed call: women of several ages, regions and crafts.
+PAST_APPLICANTS = (
+    "Aida Bekova", "Aliya Joldosheva", "Ainura Kasymova", "Bermet Toktogulova", "Burul Asanova",
+    "Gulzat Momunova", "Dinara Sydykova", "Elnura Imanalieva", "Jibek Osmonova", "Kalima Turdubaeva",
+    "Mahabat Jumabaeva", "Nargiza Ergesheva", "Rahat Sultanova", "Sabina Abdrakhmanova",
+    "Tolgonai Bakirova", "Umut Isakova", "Venera Kadyrova", "Zamira Mambetova", "Aizhan Nurlanova",
+    "Cholpon Orozova", "Gulmira Satybaldieva", "Nurjamal Tashieva", "Perizat Usubalieva", "Asylgul Zhakypova",
+)  # fmt: skip
+REGIONS = ("KG-O", "KG-J", "KG-B", "KG-GO")
+DOMAINS = ("V_ARTS", "PERF", "DESIGN", "CULT_NH")
 MILESTONES = (
     ("Business idea", "One page: what you make, for whom, why it matters.", -28, True),
     ("Prototype", "A photo of your first product or a short description of your service.", -10, True),
@@ -51,7 +76,44 @@ def _user(email, name, roles):
     return user
 
 
-def _accepted_application(call, person):
+def _answers(person, gender, birth_year, region, settlement, domain, **more):
+    if person.demographics is None:
+        answers = {"gender": gender, "birth_year": birth_year, "region": region}
+        answers |= {"settlement": settlement, "creative_domain": domain, **more}
+        save_demographics(person, answers)
+
+
+def _past_applications(staff, call):
+    """The closed call's other applicants (created through the selection services, so
+    their status history is real): 8 shortlisted, of whom 6 were later rejected and 2
+    waitlisted, and 16 rejected without a shortlist."""
+    ids = []
+    for i, name in enumerate(PAST_APPLICANTS):
+        person = _user(f"applicant{i + 1:02d}@wcl.example", name, [Role.APPLICANT])
+        walking = {"wg_walking": "a_lot"} if i % 8 == 5 else {}
+        settlement = "urban" if i % 3 == 0 else "rural"
+        _answers(person, "woman", 1984 + (i * 7) % 22, REGIONS[i % 4], settlement, DOMAINS[i % 4], **walking)
+        application = Application(
+            call_id=call.id,
+            applicant_id=person.id,
+            status=ApplicationStatus.SUBMITTED,
+            submitted_at=call.opens_at + timedelta(days=3 + i % 20),
+        )
+        snapshot_demographics(application, person)
+        db.session.add(application)
+        db.session.commit()
+        ids.append(application.id)
+    applications.shortlist(staff, ids[:8])
+    applications.decide(staff, ids[:6], ApplicationStatus.REJECTED, "Thank you for applying.")
+    applications.decide(staff, ids[6:8], ApplicationStatus.WAITLISTED, "You are on the waiting list.")
+    applications.decide(staff, ids[8:], ApplicationStatus.REJECTED, "Thank you for applying.")
+
+
+def accepted_application(person, call=None):
+    """``person``'s accepted application in the Osh lab, made (accepted in the closed
+    demo call, with her answers as its snapshot) if she has none; the campaigns demo
+    enrols its creators from it."""
+    call = call or _call(db.session.scalar(db.select(Lab).where(Lab.slug == "osh")))
     existing = db.session.scalar(
         db.select(Application)
         .join(Call, Call.id == Application.call_id)
@@ -70,6 +132,7 @@ def _accepted_application(call, person):
         submitted_at=call.opens_at + timedelta(days=5),
         decided_at=call.closes_at + timedelta(days=7),
     )
+    snapshot_demographics(application, person)
     db.session.add(application)
     db.session.commit()
     return application
@@ -125,7 +188,7 @@ def _mentor_of(index, mentor, mentor2):
 def _enrol_everyone(staff, cohort, call, people, mentor, mentor2):
     enrolments = []
     for index, person in enumerate(people):
-        application = _accepted_application(call, person)
+        application = accepted_application(person, call)
         enrolments.append(
             services.enrol(staff, cohort, application.id, _mentor_of(index, mentor, mentor2).id)
         )
@@ -226,6 +289,10 @@ def load():
     participant = demo_user("participant@wcl.example")
     others = [_user(email, name, [Role.APPLICANT]) for email, name in MORE_PARTICIPANTS]
     call = _call(osh)
+    for person in [participant, *others]:
+        if person.email in PARTICIPANT_DEMOGRAPHICS:
+            _answers(person, *PARTICIPANT_DEMOGRAPHICS[person.email])
+    _past_applications(staff, call)
 
     cohort = _create_cohort(staff, osh)
     people = [participant, *others]

@@ -9,7 +9,9 @@ Whose attributes:
 
 * applied / shortlisted / accepted: the application's ``snapshot_*`` columns,
   copied at submission, so later edits do not rewrite past reports; one row per
-  application.
+  application. "Shortlisted" is every application ever shortlisted (from its status
+  history in the audit log, so those later waitlisted, rejected or withdrawn stay
+  counted) plus every accepted one.
 * enrolled / attended / graduated: the snapshot of the application the
   enrolment came from; a participant enrolled without an application (paper,
   invited) is described by her current ``Demographics`` row.
@@ -19,13 +21,15 @@ Whose attributes:
   one row per person.
 
 Ages are computed from the birth year and the year of the event (only the year
-of birth is stored).
+of birth is stored). Youth is 14–35 (Kyrgyz Law No. 157 "On youth", 2023, which raised
+the upper limit from 28); the UN statistical youth band 15–24 is a second breakdown.
 """
 
 import sqlalchemy as sa
 
 from wcl.accounts.models import Demographics, User
 from wcl.applications.models import Application, ApplicationStatus, Call, ReviewAssignment
+from wcl.audit.models import AuditEntry
 from wcl.campaigns.models import Campaign, CampaignStatus, MatchReservation, Pledge, PledgeStatus
 from wcl.cohorts.models import Attendance, AttendanceStatus, Cohort, Enrolment, EnrolmentStatus
 from wcl.reference import CREATIVE_DOMAIN_CODES, REGION_CODES
@@ -47,12 +51,17 @@ NOT_STATED = "not_stated"
 DIMENSIONS = {
     "gender": ("woman", "man", "other"),
     "age": ("under_18", "18_24", "25_35", "36_45", "46_60", "over_60", NOT_STATED),
+    # Youth as Kyrgyzstan defines it (Law No. 157 "On youth", 2023: 14–35), and the UN
+    # statistical youth band (15–24) for international comparison.
     "youth": ("youth", "not_youth", NOT_STATED),
+    "youth_un": ("youth_un", "not_youth_un", NOT_STATED),
     "region": (*REGION_CODES, NOT_STATED),
     "settlement": ("urban", "rural", NOT_STATED),
     "disability": ("yes", "no", NOT_STATED),
     "domain": (*CREATIVE_DOMAIN_CODES, NOT_STATED),
 }
+# The youth breakdowns' age ranges, both ends included.
+YOUTH_BANDS = {"youth": (14, 35), "youth_un": (15, 24)}
 # Categories counted with the stricter threshold (10): disability and the
 # merged "another way or not stated" gender group.
 SENSITIVE = {("gender", "other"), ("disability", "yes")}
@@ -118,6 +127,16 @@ def _row(stage, attrs, event_at, lab_id, call_id, cohort_id, campaign_id, owner_
     ]
 
 
+def ever_shortlisted():
+    """Ids of the applications whose status history (the audit log the shortlisting
+    service writes) shows them shortlisted at some time, whatever came after."""
+    return sa.select(AuditEntry.target_id).where(
+        AuditEntry.action == "application.status_changed",
+        AuditEntry.target_type == Application.__tablename__,
+        AuditEntry.data["new"].as_string() == ApplicationStatus.SHORTLISTED,
+    )
+
+
 def _application_stages():
     a = sa.orm.aliased(Application)
     c = sa.orm.aliased(Call)
@@ -125,7 +144,12 @@ def _application_stages():
     base = sa.select().select_from(a).join(c, c.id == a.call_id).where(a.submitted_at.isnot(None))
     stages = {
         "applied": None,
-        "shortlisted": a.status.in_((ApplicationStatus.SHORTLISTED, ApplicationStatus.ACCEPTED)),
+        # Ever shortlisted (later waitlisted, rejected or withdrawn too), or accepted: an
+        # acceptance passed the shortlist even when the decision skipped that step.
+        "shortlisted": sa.or_(
+            a.status.in_((ApplicationStatus.SHORTLISTED, ApplicationStatus.ACCEPTED)),
+            a.id.in_(ever_shortlisted()),
+        ),
         "accepted": a.status == ApplicationStatus.ACCEPTED,
     }
     selects = []
@@ -288,13 +312,14 @@ def dimension_expr(name, col):
     """The CASE expression mapping a row of ``events`` (columns ``col``) to a category."""
     if name == "gender":
         return sa.case((col.gender == "woman", "woman"), (col.gender == "man", "man"), else_="other")
-    if name in ("age", "youth"):
+    if name in ("age", "youth", "youth_un"):
         age = sa.cast(sa.extract("year", col.event_at), sa.Integer) - col.birth_year
-        if name == "youth":
+        if name in YOUTH_BANDS:
+            low, high = YOUTH_BANDS[name]
             return sa.case(
                 (col.birth_year.is_(None), NOT_STATED),
-                (age.between(14, 35), "youth"),
-                else_="not_youth",
+                (age.between(low, high), name),
+                else_=f"not_{name}",
             )
         return sa.case(
             (col.birth_year.is_(None), NOT_STATED),
