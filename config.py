@@ -105,9 +105,14 @@ class Config:
     STRIPE_WEBHOOK_SECRET = _env("STRIPE_WEBHOOK_SECRET", DEV_WEBHOOK_SECRET)
     STRIPE_API_BASE = _env("STRIPE_API_BASE")
 
-    # The organisation named on receipts and certificates.
-    ORG_NAME = _env("WCL_ORG_NAME", "Women's Creative Lab")
-    ORG_ADDRESS = _env("WCL_ORG_ADDRESS", "Osh, Kyrgyz Republic")
+    # The organisation named on receipts, per language (defaults: wcl/data/organisation.json;
+    # a language left unset falls back to the English setting when that is set).
+    ORG_NAME = _env("WCL_ORG_NAME")
+    ORG_NAME_RU = _env("WCL_ORG_NAME_RU")
+    ORG_NAME_KY = _env("WCL_ORG_NAME_KY")
+    ORG_ADDRESS = _env("WCL_ORG_ADDRESS")
+    ORG_ADDRESS_RU = _env("WCL_ORG_ADDRESS_RU")
+    ORG_ADDRESS_KY = _env("WCL_ORG_ADDRESS_KY")
     ORG_REGISTRATION = _env("WCL_ORG_REGISTRATION", "")
 
     # Jobs run inline exactly when no REDIS_URL is configured: decided in

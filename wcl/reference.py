@@ -1,6 +1,7 @@
-"""Reference lists: Kyrgyz regions (ISO 3166-2:KG) and UNESCO creative domains."""
+"""Reference lists: Kyrgyz regions (ISO 3166-2:KG), UNESCO creative domains, the organisation."""
 
 import csv
+import json
 from functools import cache
 from pathlib import Path
 
@@ -19,6 +20,13 @@ def creative_domains():
     """Rows of ``creative_domains.csv`` (UNESCO FCS 2009)."""
     with (DATA_DIR / "creative_domains.csv").open(encoding="utf-8") as handle:
         return tuple(csv.DictReader(handle))
+
+
+@cache
+def organisation():
+    """``organisation.json``: the organisation's name and address in en/ru/ky (receipts)."""
+    with (DATA_DIR / "organisation.json").open(encoding="utf-8") as handle:
+        return json.load(handle)
 
 
 REGION_CODES = tuple(row["code"] for row in regions())

@@ -9,8 +9,9 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
-from flask_babel import format_date, format_datetime, get_timezone
+from flask_babel import get_timezone, gettext
 
 from wcl.i18n import current_locale
 
@@ -72,27 +73,47 @@ def local_to_utc(naive_local, zone=None):
     return naive_local.replace(tzinfo=zone).astimezone(UTC)
 
 
-def datetime_filter(value, fmt="medium"):
-    """Jinja filter: a datetime in the viewer's zone and locale."""
+# The one way a date and a moment are written for people, per language: the
+# month in words (CLDR's long date), a 24-hour clock, never seconds. Other
+# languages fall back to English.
+DATE_PATTERNS = {"en": "d MMMM y", "ru": "d MMMM y 'г.'", "ky": "y-'ж'., d-MMMM"}
+CLOCK_PATTERN = "HH:mm"
+
+
+def _pattern(with_clock):
+    day = DATE_PATTERNS.get(current_locale(), DATE_PATTERNS["en"])
+    return f"{day}, {CLOCK_PATTERN}" if with_clock else day
+
+
+def datetime_filter(value):
+    """Jinja filter ``|datetime``: a moment in the viewer's zone ("2 December 2026, 07:02")."""
     if value is None:
         return ""
-    return format_datetime(value, fmt)
+    return babel_format_datetime(value, _pattern(True), tzinfo=local_zone(), locale=current_locale())
 
 
 def bishkek_time_filter(value):
-    """Jinja filter: a moment in Asia/Bishkek time, whatever the viewer's zone (deadlines)."""
+    """Jinja filter ``|bishkek_time``: a moment in Asia/Bishkek time, whatever the viewer's
+    zone, with the one label for it ("1 May 2030, 23:59 (Bishkek time)"): deadlines,
+    sessions, and times in emails, whose reader's zone is unknown."""
     if value is None:
         return ""
-    return babel_format_datetime(value, "d MMMM y, HH:mm", tzinfo=BISHKEK, locale=current_locale())
+    moment = babel_format_datetime(value, _pattern(True), tzinfo=BISHKEK, locale=current_locale())
+    return f"{moment} ({bishkek_time_label()})"
 
 
-def date_filter(value, fmt="medium"):
-    """Jinja filter: a date (or the date part of a datetime) per locale."""
+def bishkek_time_label():
+    """The one name for Bishkek time in the current language."""
+    return gettext("Bishkek time")
+
+
+def date_filter(value):
+    """Jinja filter ``|date``: a date, or the local date of a moment ("2 December 2026")."""
     if value is None:
         return ""
     if isinstance(value, datetime):
         value = to_local(value).date()
-    return format_date(value, fmt)
+    return babel_format_date(value, _pattern(False), locale=current_locale())
 
 
 def local_today(zone=None):

@@ -273,7 +273,7 @@ def test_rewards_show_how_they_are_delivered_and_when(app, client):
         "Either way",
     ]
     posted, picked, either = cards
-    assert "Estimated delivery: Sep 1, 2026" in posted and "Sent by post" in posted
+    assert "Estimated delivery: 1 September 2026" in posted and "Sent by post" in posted
     assert "Pick up at the lab" not in posted
     assert "Pick up at the lab (Naryn lab)" in picked and "Estimated delivery" not in picked
     assert "Pick up at the lab or sent by post" in either and "Estimated delivery" not in either

@@ -197,7 +197,7 @@ def test_exports_are_headed_by_the_rule_and_filters(client, data):
         ["Rule", str(RULE)],
         ["Breakdown", "Gender"],
         ["Lab", data["l1"].name_en],
-        ["To", "2026-12-31"],
+        ["To", "31 December 2026"],
     ]
     assert head == expected and sheet[1:5] == expected
 
@@ -368,7 +368,7 @@ PDF_TEXT = {
         "has a small fixed noise added (at most 2 people; for money a share of the largest "
         "campaign), the same in every report, so rows and columns may not add up exactly to their "
         "totals.",
-        "filters": "Breakdown: Gender From: 2026-01-01",
+        "filters": "Breakdown: Gender From: 1 January 2026",
         "header": "Stage Women Men Another way or not stated Total",
         "money": [
             "Campaigns with money 6 c 0 5",
@@ -384,7 +384,7 @@ PDF_TEXT = {
         "добавлен небольшой постоянный шум (не более 2 человек; для денег — доля самой крупной "
         "кампании), одинаковый во всех отчётах, поэтому строки и столбцы могут не совпадать с "
         "итогами в точности.",
-        "filters": "Разбивка: Пол С: 2026-01-01",
+        "filters": "Разбивка: Пол С: 1 января 2026 г.",
         "header": "Этап Женщины Мужчины Иначе или не указано Всего",
         "money": [
             "Кампании со сборами 6 c 0 5",
@@ -400,7 +400,7 @@ PDF_TEXT = {
         "санга, жыйынтыктарды кошо алганда, кичинекей туруктуу ызы-чуу кошулат (2 адамдан ашпайт; "
         "акча үчүн эң ири кампаниянын үлүшү), ал бардык отчёттордо бирдей, ошондуктан саптар менен "
         "мамычалар жыйынтыктарга так дал келбеши мүмкүн.",
-        "filters": "Бөлүштүрүү: Жынысы Башталышы: 2026-01-01",
+        "filters": "Бөлүштүрүү: Жынысы Башталышы: 2026-ж., 1-январь",
         "header": "Этап Аялдар Эркектер Башкача же көрсөтүлгөн эмес Бардыгы",
         "money": [
             "Каражат чогулткан кампаниялар 6 c 0 5",

@@ -93,7 +93,7 @@ def _photo():
 CALL_TEXTS = {
     "title_en": "Osh Creative Lab — spring 2026",
     "title_ru": "Творческая лаборатория Ош — весна 2026",
-    "title_ky": "Ош чыгармачыл лабораториясы — 2026-жылдын жазы",
+    "title_ky": "Ош чыгармачылык лабораториясы — 2026-жылдын жазы",
     "description_en": "Four months of workshops, a personal mentor and help to prepare a "
     "crowdfunding campaign for your creative business.",
     "description_ru": "Четыре месяца мастер-классов, личный наставник и помощь в подготовке "

@@ -27,7 +27,7 @@ def verify(code):
     receipt = services.receipt_by_code(code)
     if receipt is None:
         return _not_found()
-    response = Response(render_template("receipts/verify.html", receipt=receipt))
+    response = Response(render_template("receipts/verify.html", receipt=receipt, org=services.org_details()))
     response.headers["X-Robots-Tag"] = "noindex"
     return response
 

@@ -6,8 +6,10 @@ from flask import current_app
 from wcl.audit.services import record
 from wcl.extensions import db
 from wcl.files.services import delete_stored, store_bytes
+from wcl.i18n import current_locale
 from wcl.links import absolute_url
 from wcl.receipts.services._common import _enqueue_email, _lock_receipt
+from wcl.reference import organisation
 from wcl.time import utcnow
 
 
@@ -20,11 +22,24 @@ def qr_data_uri(url):
     return segno.make(url, error="m").png_data_uri(scale=4, border=2)
 
 
-def org_details():
+def org_details(locale=None):
+    """The organisation on receipts in ``locale`` (default: the current language).
+
+    Defaults come from ``wcl/data/organisation.json``; ``ORG_NAME``/``ORG_ADDRESS``
+    (English) and ``ORG_NAME_RU``… override them, and a language left unset falls back
+    to the English setting, so another organisation's name is never replaced by the lab's.
+    """
+    locale = locale if locale in ("en", "ru", "ky") else current_locale()
     config = current_app.config
+    defaults = organisation()
+
+    def pick(key):
+        own = config.get(f"ORG_{key.upper()}_{locale.upper()}") if locale != "en" else None
+        return own or config.get(f"ORG_{key.upper()}") or defaults[key].get(locale) or defaults[key]["en"]
+
     return {
-        "name": config.get("ORG_NAME") or "Women's Creative Lab",
-        "address": config.get("ORG_ADDRESS") or "",
+        "name": pick("name"),
+        "address": pick("address"),
         "registration": config.get("ORG_REGISTRATION") or "",
     }
 
@@ -38,7 +53,7 @@ def render_receipt_pdf(receipt):
         "receipts/pdf/receipt.html",
         receipt.locale,
         receipt=receipt,
-        org=org_details(),
+        org=org_details(receipt.locale),
         verify_url=url,
         qr=qr_data_uri(url),
     )

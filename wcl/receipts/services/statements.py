@@ -43,7 +43,7 @@ def annual_statement(user, year, locale=None):
         year=year,
         donor_name=user.full_name,
         totals=sorted(totals.items()),
-        org=org_details(),
+        org=org_details(locale),
         issued_on=utcnow(),
     )
 

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wcl.reports.protection import MARK
 from wcl.reports.services.labels import DIMENSION_LABELS, IATI_NAMES, IATI_VALUES
 from wcl.spreadsheets import safe_cell
-from wcl.time import DEFAULT_ZONE as BISHKEK
+from wcl.time import bishkek_time_filter
 
 
 def table_rows(report, locale="en"):
@@ -14,7 +14,7 @@ def table_rows(report, locale="en"):
     rows = [
         [
             str(_l("Participation report")),
-            report.generated_at.astimezone(BISHKEK).isoformat(timespec="minutes"),
+            bishkek_time_filter(report.generated_at),
         ]
     ]
     rows.append([str(_l("Rule")), report.rule])

@@ -16,6 +16,7 @@ from wcl.reports import queries
 from wcl.reports.errors import ReportError
 from wcl.reports.services.labels import DIMENSION_LABELS, STAGE_LABELS
 from wcl.time import DEFAULT_ZONE as BISHKEK
+from wcl.time import date_filter
 
 
 @dataclass
@@ -76,9 +77,9 @@ class Filters:
             if getattr(self, key):
                 rows.append((label, self.names.get(key, getattr(self, key))))
         if self.date_from:
-            rows.append((_l("From"), self.date_from.isoformat()))
+            rows.append((_l("From"), date_filter(self.date_from)))
         if self.date_to:
-            rows.append((_l("To"), self.date_to.isoformat()))
+            rows.append((_l("To"), date_filter(self.date_to)))
         return [(str(a), str(b)) for a, b in rows]
 
 
