@@ -10,6 +10,7 @@ import logging
 import smtplib
 import time
 import uuid
+from email.header import Header
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
@@ -50,7 +51,7 @@ def build_message(message, attachments=()):
     msg = EmailMessage()
     msg["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
     msg["To"] = message["to"]
-    msg["Subject"] = message["subject"]
+    set_subject(msg, message["subject"])
     msg["Date"] = formatdate(localtime=False)
     msg["Message-ID"] = make_msgid(domain="wcl.local")
     if message.get("template"):
@@ -60,6 +61,22 @@ def build_message(message, attachments=()):
         maintype, subtype = mimetype.split("/", 1)
         msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
     return msg
+
+
+def set_subject(msg, subject):
+    """Set the Subject header so that every reader decodes exactly ``subject``.
+
+    The standard library's default policy drops the space between two words
+    when it folds a long non-ASCII header into several encoded words (a
+    Kyrgyz subject read "Ошаймагындагы"). A non-ASCII subject is therefore
+    encoded here, by ``email.header.Header``, into encoded words of at most 76
+    characters whose spaces sit inside the encoded text, and stored as it is,
+    so the policy does not fold it again.
+    """
+    if subject.isascii():
+        msg["Subject"] = subject
+        return
+    msg.set_raw("Subject", Header(subject, "utf-8", header_name="Subject").encode(linesep="\n"))
 
 
 def send(message, attachments=()):
