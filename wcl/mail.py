@@ -7,6 +7,7 @@ written to the outbox folder (and echoed on the console in development).
 """
 
 import logging
+import re
 import smtplib
 import time
 import uuid
@@ -22,6 +23,11 @@ from wcl.queue import EMAILS, enqueue_after_commit
 
 log = logging.getLogger(__name__)
 
+# Direction marks, embeddings, overrides and isolates: invisible in HTML, they
+# show up in plain text (some clients draw them as boxes or "?"), and an
+# override could reorder a sentence. Plain-text emails carry none of them.
+DIRECTION_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
 
 def email_template_path(template):
     """``"cohorts/session_reminder"`` → ``"cohorts/email/session_reminder"`` (without suffix)."""
@@ -30,12 +36,16 @@ def email_template_path(template):
 
 
 def render_email(template, locale, **context):
-    """Render subject and text body of ``template`` (``"<domain>/<name>"``) in ``locale``."""
+    """Render subject and text body of ``template`` (``"<domain>/<name>"``) in ``locale``.
+
+    Both are plain text: direction controls (``DIRECTION_CONTROLS``) are removed.
+    """
     path = email_template_path(template)
     with force_locale(locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
         subject = render_template(f"{path}.subject.txt", **context).strip()
         body = render_template(f"{path}.txt", **context)
-    return {"subject": " ".join(subject.split()), "text": body}
+    subject = DIRECTION_CONTROLS.sub("", subject)
+    return {"subject": " ".join(subject.split()), "text": DIRECTION_CONTROLS.sub("", body)}
 
 
 def queue_email(to, template, locale=None, **context):
