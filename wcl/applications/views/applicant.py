@@ -172,11 +172,26 @@ def step_questions(application_id):
 
 
 def _upload_form(application):
+    """The upload form; what the file is for defaults to the question it was opened
+    from (``?question=<id>``), else the first file question still unanswered
+    (required ones first), and only then to the portfolio."""
     form = forms.UploadForm()
     file_questions = [q for q in application.call.questions if q.kind == QuestionKind.FILE]
-    form.question_id.choices = [(0, _("Portfolio (photos of your work)"))] + [
-        (q.id, q.label(current_locale())) for q in file_questions
+    form.question_id.choices = [(q.id, q.label(current_locale())) for q in file_questions] + [
+        (0, _("Portfolio (photos of your work)"))
     ]
+    if not form.is_submitted():
+        answered = {a.question_id for a in application.attachments}
+        asked = request.args.get("question", type=int)
+        unanswered = sorted(
+            (q for q in file_questions if q.id not in answered), key=lambda q: (not q.required, q.position)
+        )
+        if asked in {q.id for q in file_questions}:
+            form.question_id.data = asked
+        elif unanswered:
+            form.question_id.data = unanswered[0].id
+        else:
+            form.question_id.data = 0
     return form
 
 
