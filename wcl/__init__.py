@@ -7,7 +7,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config as wcl_config
-from wcl import forms, i18n, queue
+from wcl import forms, i18n, queue, schedule
 from wcl.core import input as core_input
 from wcl.extensions import babel, csrf, db, limiter, login_manager, migrate
 
@@ -53,6 +53,7 @@ def create_app(config=None, overrides=None):
     errors.register(app)
     security.register(app)
     register_cli(app)
+    schedule.init_app(app)  # no Redis: the periodic jobs run in this process
     logging.basicConfig(level=logging.INFO)
     return app
 

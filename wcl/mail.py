@@ -7,9 +7,11 @@ written to the outbox folder (and echoed on the console in development).
 """
 
 import logging
+import re
 import smtplib
 import time
 import uuid
+from email.header import Header
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
@@ -21,6 +23,11 @@ from wcl.queue import EMAILS, enqueue_after_commit
 
 log = logging.getLogger(__name__)
 
+# Direction marks, embeddings, overrides and isolates: invisible in HTML, they
+# show up in plain text (some clients draw them as boxes or "?"), and an
+# override could reorder a sentence. Plain-text emails carry none of them.
+DIRECTION_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
 
 def email_template_path(template):
     """``"cohorts/session_reminder"`` → ``"cohorts/email/session_reminder"`` (without suffix)."""
@@ -29,12 +36,16 @@ def email_template_path(template):
 
 
 def render_email(template, locale, **context):
-    """Render subject and text body of ``template`` (``"<domain>/<name>"``) in ``locale``."""
+    """Render subject and text body of ``template`` (``"<domain>/<name>"``) in ``locale``.
+
+    Both are plain text: direction controls (``DIRECTION_CONTROLS``) are removed.
+    """
     path = email_template_path(template)
     with force_locale(locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
         subject = render_template(f"{path}.subject.txt", **context).strip()
         body = render_template(f"{path}.txt", **context)
-    return {"subject": " ".join(subject.split()), "text": body}
+    subject = DIRECTION_CONTROLS.sub("", subject)
+    return {"subject": " ".join(subject.split()), "text": DIRECTION_CONTROLS.sub("", body)}
 
 
 def queue_email(to, template, locale=None, **context):
@@ -50,7 +61,7 @@ def build_message(message, attachments=()):
     msg = EmailMessage()
     msg["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
     msg["To"] = message["to"]
-    msg["Subject"] = message["subject"]
+    set_subject(msg, message["subject"])
     msg["Date"] = formatdate(localtime=False)
     msg["Message-ID"] = make_msgid(domain="wcl.local")
     if message.get("template"):
@@ -60,6 +71,22 @@ def build_message(message, attachments=()):
         maintype, subtype = mimetype.split("/", 1)
         msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
     return msg
+
+
+def set_subject(msg, subject):
+    """Set the Subject header so that every reader decodes exactly ``subject``.
+
+    The standard library's default policy drops the space between two words
+    when it folds a long non-ASCII header into several encoded words (a
+    Kyrgyz subject read "Ошаймагындагы"). A non-ASCII subject is therefore
+    encoded here, by ``email.header.Header``, into encoded words of at most 76
+    characters whose spaces sit inside the encoded text, and stored as it is,
+    so the policy does not fold it again.
+    """
+    if subject.isascii():
+        msg["Subject"] = subject
+        return
+    msg.set_raw("Subject", Header(subject, "utf-8", header_name="Subject").encode(linesep="\n"))
 
 
 def send(message, attachments=()):

@@ -2,7 +2,8 @@
 
     python -m workers.cron
 
-The jobs are listed in ``wcl/schedule.py``. Running two schedulers is safe
+The jobs are listed in ``wcl/schedule.py``. Without Redis there is no cron
+process: the web process runs the same schedule (``wcl.schedule.init_app``). Running two schedulers is safe
 (every periodic job is idempotent) but wasteful; run one.
 """
 
@@ -32,7 +33,10 @@ def build_scheduler(app):
 def main():
     app = create_app()
     if redis_connection(app) is None:
-        sys.exit("REDIS_URL is not set: run `flask --app wcl jobs run-periodic` instead.")
+        sys.exit(
+            "REDIS_URL is not set: the web process runs the periodic jobs itself "
+            "(wcl.schedule.InProcessSchedule), or run `flask --app wcl jobs run-periodic`."
+        )
     with app.app_context():
         build_scheduler(app).start()
 

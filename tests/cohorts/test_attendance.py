@@ -119,3 +119,49 @@ def test_attendance_rate_rounding():
     assert services.attendance_rate(1, 2) == 33
     assert services.attendance_rate(2, 1) == 67
     assert services.attendance_rate(3, 0) == 100
+
+
+def test_attendance_for_a_future_session_is_refused(app, client, world):
+    from datetime import timedelta
+
+    from wcl.time import utcnow
+
+    with app.app_context():
+        cohort = db.session.get(Cohort, world.cohort_id)
+        future_id = CohortSessionFactory(cohort=cohort, starts_at=utcnow() + timedelta(days=3)).id
+    login(client, "staff@example.org", PASSWORD)
+    path = f"/cohorts/sessions/{future_id}/attendance"
+    html = client.get(path).get_data(as_text=True)
+    assert "has not started yet" in html and 'type="radio"' not in html
+    e1 = world.enrolment_ids[0]
+    response = post_form(
+        client, path, {f"a-{e1}": "present"}, get_path=f"/cohorts/sessions/{world.session_id}/attendance"
+    )
+    assert response.status_code == 422
+    with app.app_context():
+        assert _marks(future_id) == {}
+        staff = db.session.get(User, world.staff_id)
+        with pytest.raises(services.CohortError, match="has not started yet"):
+            services.record_attendance(staff, db.session.get(CohortSession, future_id), {e1: "present"})
+
+
+def test_marks_on_future_sessions_stay_out_of_the_rates(app_ctx, world):
+    """A mark left on a session that is (again) in the future, e.g. moved to a later date,
+    counts for nobody until the session has started."""
+    from datetime import timedelta
+
+    from wcl.time import utcnow
+
+    cohort = db.session.get(Cohort, world.cohort_id)
+    e1 = world.enrolment_ids[0]
+    future = CohortSessionFactory(cohort=cohort, starts_at=utcnow() + timedelta(days=3))
+    AttendanceFactory(session_id=future.id, enrolment_id=e1, status="present")
+    progress = services.progress_of(db.session.get(Enrolment, e1))
+    assert (progress["present"], progress["rate"]) == (0, None)  # not 100 % for attending nothing
+    assert future.id not in services.session_rates(cohort)
+    [row] = [
+        r
+        for r in services.progress_grid(db.session.get(User, world.staff_id), cohort).page.items
+        if r.enrolment.id == e1
+    ]
+    assert row.present == 0 and row.attendance is None

@@ -305,9 +305,10 @@ def revoke_role(actor, user, role):
     return False
 
 
-def create_user(email, password, full_name, roles, verified=True):
-    """Create an account with roles (CLI and demo data)."""
-    user = _new_user(email, password, full_name, roles=roles)
+def create_user(email, password, full_name, roles, verified=True, locale=None):
+    """Create an account with roles (CLI and demo data); ``locale`` is the language
+    of her emails and certificates (English when ``None``)."""
+    user = _new_user(email, password, full_name, locale=locale, roles=roles)
     if verified:
         user.email_verified_at = utcnow()
     record("user.created", user, via="cli", roles=sorted(str(r) for r in roles))

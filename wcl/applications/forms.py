@@ -22,6 +22,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Numbe
 
 from wcl.accounts.forms import DemographicsForm
 from wcl.forms import REQUIRED
+from wcl.i18n import LANGUAGE_NAMES
 
 LANG_SUFFIX = {"en": _l("English"), "ru": _l("Russian"), "ky": _l("Kyrgyz")}
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -201,6 +202,12 @@ class PaperForm(FlaskForm):
         ],
     )
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=32)])
+    locale = SelectField(
+        _l("Language for her letters"),
+        choices=lambda: list(LANGUAGE_NAMES.items()),
+        validators=[Optional()],
+        description=_l("Emails and certificates are sent to her in this language."),
+    )
     locality = StringField(_l("Town or village"), validators=[Optional(), Length(max=120)])
     scan = FileField(_l("Scan or photo of the signed paper form"))
     consent = BooleanField(

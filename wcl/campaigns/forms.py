@@ -80,7 +80,7 @@ class CampaignForm(FlaskForm):
         validators=[Optional(), Length(max=20000)],
         description=_l(
             "What you make, who you are, what the money will change. "
-            "You can use Markdown: **bold**, *italic*, lists and links."
+            "Formatting: **bold**, *italic*, lists (lines starting with -) and links."
         ),
         render_kw={"rows": 12},
     )

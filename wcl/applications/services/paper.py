@@ -20,6 +20,7 @@ from wcl.applications.services.applying import find_application
 from wcl.audit.services import record
 from wcl.extensions import db
 from wcl.files.services import DOCUMENT_TYPES, UploadError, save_upload
+from wcl.i18n import LANGUAGE_NAMES
 from wcl.time import utcnow
 
 
@@ -27,22 +28,28 @@ def _placeholder_email():
     return f"paper-{secrets.token_hex(8)}@{PLACEHOLDER_EMAIL_DOMAIN}"
 
 
-def _paper_applicant(actor, full_name, email, phone):
+def _paper_applicant(actor, full_name, email, phone, locale=None):
     """The applicant's account: found by email, or created without a usable password.
 
     A woman without email gets a placeholder address (``.invalid``, never
     mailed); with an email she can later set a password with "forgot password".
+    ``locale`` (chosen by staff) is the language of her letters and
+    certificates; an existing account keeps the language she chose herself.
     """
     email = normalise_email(email)
+    locale = locale if locale in LANGUAGE_NAMES else None
     if email:
         user = get_user_by_email(email)
         if user is not None:
+            if not user.locale and locale:
+                user.locale = locale
             return user
     user = User(
         email=email or _placeholder_email(),
         password_hash=hash_password(secrets.token_urlsafe(32)),
         full_name=full_name,
         phone=phone or None,
+        locale=locale,
         lab_id=None,
     )
     user.roles = [UserRole(role=str(Role.APPLICANT), granted_by_id=actor.id)]
@@ -72,7 +79,7 @@ def _paper_contact(data):
 def enter_paper_application(actor, call, data, scan, raw_answers):
     """Staff type in a paper application, with the scanned form and consent.
 
-    ``data`` holds full_name, email, phone, locality and consent. The
+    ``data`` holds full_name, email, phone, locale, locality and consent. The
     application is stored as submitted, records who entered it and when, and
     keeps the scan as a ``paper_scan`` attachment. Paper forms collected
     before the deadline may be typed in after it; required answers are not
@@ -84,7 +91,7 @@ def enter_paper_application(actor, call, data, scan, raw_answers):
     if errors:
         fail(_l("Please correct the answers marked below."), errors=errors)
     with db.session.no_autoflush:
-        user = _paper_applicant(actor, full_name, data.get("email"), phone)
+        user = _paper_applicant(actor, full_name, data.get("email"), phone, data.get("locale"))
         if find_application(user, call) is not None:
             fail(_l("This person has already applied to this call."), field="email")
         try:

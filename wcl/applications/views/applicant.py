@@ -5,7 +5,7 @@ applicant, staff of its lab, an assigned reviewer); what it shows depends on
 ``services.viewer_role``.
 """
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -18,7 +18,7 @@ from wcl.applications.views._common import get_application
 from wcl.audit.services import entries_for
 from wcl.files.services import UploadError, send_pdf_without_metadata, send_stored
 from wcl.forms import apply_error, attempt, page_arg
-from wcl.i18n import current_locale
+from wcl.i18n import current_locale, remember_language
 
 
 def _own_application(application_id):
@@ -96,6 +96,22 @@ def _draft_or_detail(application):
     return None
 
 
+# The id of a step's form: base.html then turns the language links into buttons
+# that submit it (``form=``), so switching language saves the draft first.
+DRAFT_FORM_ID = "draft-form"
+
+
+def _language_switch():
+    """The language asked for by the header's buttons on a draft form, if any."""
+    code = request.form.get("switch_language")
+    return code if code in current_app.config["LANGUAGES"] else None
+
+
+def _switched(code, endpoint, application):
+    """After the draft is saved: the same step again, in the language ``code``."""
+    return remember_language(redirect(url_for(endpoint, application_id=application.id)), code)
+
+
 def _step_context(application, step):
     return {
         "application": application,
@@ -128,6 +144,8 @@ def step_about(application_id):
         except services.ApplicationError as exc:
             apply_error(form, exc)
         else:
+            if switch := _language_switch():
+                return _switched(switch, "applications.step_about", application)
             flash(_("Saved."), "success")
             return redirect(url_for("applications.step_questions", application_id=application.id))
     status = 422 if (form.errors or demo.errors) else 200
@@ -136,6 +154,7 @@ def step_about(application_id):
         form=form,
         demo=demo,
         has_demographics=saved is not None,
+        draft_form=DRAFT_FORM_ID,
         **_step_context(application, 1),
     ), status
 
@@ -157,6 +176,8 @@ def step_questions(application_id):
             flash(str(exc.message), "error")
             values, errors = raw, exc.errors
         else:
+            if switch := _language_switch():
+                return _switched(switch, "applications.step_questions", application)
             flash(_("Your answers are saved."), "success")
             if request.form.get("stay"):
                 return redirect(url_for("applications.step_questions", application_id=application.id))
@@ -167,16 +188,32 @@ def step_questions(application_id):
         questions=questions,
         values=values,
         errors=errors,
+        draft_form=DRAFT_FORM_ID,
         **_step_context(application, 2),
     ), 422 if errors else 200
 
 
 def _upload_form(application):
+    """The upload form; what the file is for defaults to the question it was opened
+    from (``?question=<id>``), else the first file question still unanswered
+    (required ones first), and only then to the portfolio."""
     form = forms.UploadForm()
     file_questions = [q for q in application.call.questions if q.kind == QuestionKind.FILE]
-    form.question_id.choices = [(0, _("Portfolio (photos of your work)"))] + [
-        (q.id, q.label(current_locale())) for q in file_questions
+    form.question_id.choices = [(q.id, q.label(current_locale())) for q in file_questions] + [
+        (0, _("Portfolio (photos of your work)"))
     ]
+    if not form.is_submitted():
+        answered = {a.question_id for a in application.attachments}
+        asked = request.args.get("question", type=int)
+        unanswered = sorted(
+            (q for q in file_questions if q.id not in answered), key=lambda q: (not q.required, q.position)
+        )
+        if asked in {q.id for q in file_questions}:
+            form.question_id.data = asked
+        elif unanswered:
+            form.question_id.data = unanswered[0].id
+        else:
+            form.question_id.data = 0
     return form
 
 

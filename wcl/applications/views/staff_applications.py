@@ -13,6 +13,7 @@ from wcl.applications.views import bp
 from wcl.applications.views._common import get_application, get_call
 from wcl.extensions import db
 from wcl.forms import apply_error, attempt, page_arg
+from wcl.i18n import current_locale
 
 
 @bp.route("/staff/calls/<int:call_id>/applications")
@@ -134,12 +135,15 @@ def shortlist(application_id):
 def paper(call_id):
     call = get_call(call_id, "applications.enter_paper")
     form = forms.PaperForm()
+    if not form.is_submitted():
+        form.locale.data = current_locale()  # the staff member's language, until she picks the applicant's
     questions = [q for q in call.questions if q.kind != QuestionKind.FILE]
     values, errors = {}, {}
     if form.validate_on_submit():
         raw = forms.question_values(request.form, questions)
         data = {
-            name: getattr(form, name).data for name in ("full_name", "email", "phone", "locality", "consent")
+            name: getattr(form, name).data
+            for name in ("full_name", "email", "phone", "locale", "locality", "consent")
         }
         try:
             application = services.enter_paper_application(current_user, call, data, form.scan.data, raw)

@@ -14,7 +14,7 @@ session back, so bad input changes nothing.
 
 from wcl.cohorts.errors import CohortError
 from wcl.cohorts.queries import is_campaign_ready, is_enrolled, mentors_in_cohort
-from wcl.cohorts.services.attendance import attendance_rate, record_attendance, roster
+from wcl.cohorts.services.attendance import attendance_rate, record_attendance, roster, session_started
 from wcl.cohorts.services.certificates import (
     CERTIFICATE_JOB,
     certificate_number,
@@ -85,6 +85,7 @@ __all__ = [
     "progress_grid",
     "progress_of",
     "record_attendance",
+    "session_started",
     "record_checkin",
     "remove_material",
     "request_certificate",

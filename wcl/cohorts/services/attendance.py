@@ -3,7 +3,9 @@
 Attendance rate: present ÷ (present + absent) over the sessions marked for
 the participant. Excused absences are left out of both numerator and
 denominator (an excused absence neither helps nor hurts), and sessions not
-marked yet do not count. With nothing counted the rate is ``None``.
+marked yet do not count. Sessions that have not started cannot be marked, and
+a mark left on one (a session moved to a later date) is not counted until it
+starts. With nothing counted the rate is ``None``.
 """
 
 import math
@@ -18,6 +20,7 @@ from wcl.audit.services import record
 from wcl.cohorts.models import (
     Attendance,
     AttendanceStatus,
+    CohortSession,
     Enrolment,
     EnrolmentStatus,
 )
@@ -35,6 +38,16 @@ def attendance_rate(present, absent):
     if counted == 0:
         return None
     return math.floor(100 * (present or 0) / counted + 0.5)
+
+
+def session_started(session, now=None):
+    """Whether ``session`` has begun (only then can attendance be marked)."""
+    return session.starts_at <= (now or utcnow())
+
+
+def held_sessions(now=None):
+    """SQL condition: the session has started (its marks count in the rates)."""
+    return CohortSession.starts_at <= (now or utcnow())
 
 
 def roster(actor, session):
@@ -62,6 +75,8 @@ def record_attendance(actor, session, marks):
     saved) if any participant is not in this session's cohort, or not the
     mentor's own."""
     ensure("cohorts.attendance", session, user=actor)
+    if not session_started(session):
+        refuse(_l("This session has not started yet: attendance can be marked once it begins."))
     if not marks:
         refuse(_l("Mark at least one participant."))
     allowed = {row[0].id for row in roster(actor, session)}

@@ -26,7 +26,7 @@ from wcl.cohorts.services._common import (
     attendance_counts,
     sees_whole_cohort,
 )
-from wcl.cohorts.services.attendance import attendance_rate
+from wcl.cohorts.services.attendance import attendance_rate, held_sessions
 from wcl.extensions import db
 
 
@@ -100,7 +100,7 @@ def _attendance_by_participant(cohort):
     return (
         db.select(Attendance.enrolment_id, *attendance_counts())
         .join(CohortSession, CohortSession.id == Attendance.session_id)
-        .where(CohortSession.cohort_id == cohort.id)
+        .where(CohortSession.cohort_id == cohort.id, held_sessions())
         .group_by(Attendance.enrolment_id)
         .subquery()
     )
@@ -243,7 +243,11 @@ def progress_of(enrolment):
     att = db.session.execute(
         db.select(*attendance_counts())
         .join(CohortSession, CohortSession.id == Attendance.session_id)
-        .where(Attendance.enrolment_id == enrolment.id, CohortSession.cohort_id == enrolment.cohort_id)
+        .where(
+            Attendance.enrolment_id == enrolment.id,
+            CohortSession.cohort_id == enrolment.cohort_id,
+            held_sessions(),
+        )
     ).one()
     milestones = db.session.execute(
         db.select(Milestone, MilestoneProgress)

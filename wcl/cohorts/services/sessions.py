@@ -12,7 +12,7 @@ from wcl.cohorts.models import (
     SessionMaterial,
 )
 from wcl.cohorts.services._common import PER_PAGE, attendance_counts, refuse, save_document
-from wcl.cohorts.services.attendance import attendance_rate
+from wcl.cohorts.services.attendance import attendance_rate, held_sessions
 from wcl.extensions import db
 from wcl.files.services import delete_stored
 
@@ -68,7 +68,7 @@ def session_rates(cohort):
     stmt = (
         db.select(Attendance.session_id, *attendance_counts())
         .join(CohortSession, CohortSession.id == Attendance.session_id)
-        .where(CohortSession.cohort_id == cohort.id)
+        .where(CohortSession.cohort_id == cohort.id, held_sessions())
         .group_by(Attendance.session_id)
     )
     return {

@@ -187,6 +187,7 @@ def schedule(cohort_id):
         rates=services.session_rates(cohort) if can("cohorts.attendance", cohort) else {},
         staff=can("cohorts.manage", cohort),
         can_mark=can("cohorts.attendance", cohort),
+        started=services.session_started,
         material_form=forms.MaterialForm(),
         confirm=forms.ConfirmForm(),
     )
@@ -240,6 +241,7 @@ def attendance(session_id):
         roster=services.roster(current_user, session),
         statuses=AttendanceStatus.ALL,
         form=form,
+        started=services.session_started(session),
         rate=services.session_rates(session.cohort).get(session.id),
     ), status
 

@@ -11,13 +11,6 @@ from wcl.receipts.services.rendering import verify_url
 from wcl.time import utcnow
 
 
-def _isolated(text):
-    """``text`` between FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE: in plain
-    text (emails) a right-to-left name, or one carrying a bidi override, cannot
-    reorder the number and amount around it (HTML and PDFs use ``<bdi>``)."""
-    return f"\u2068{text}\u2069"
-
-
 def guest_link(receipt):
     """A signed download link for the donor's email (works without an account)."""
     return absolute_url("receipts.guest_download", token=make_token(GUEST_LINK, {"receipt": receipt.id}))
@@ -37,9 +30,9 @@ def email_receipt(receipt_id):
     message = render_email(
         "receipts/receipt",
         receipt.locale,
-        name=_isolated(receipt.donor_name),
+        name=receipt.donor_name,
         number=receipt.display_number,
-        title=_isolated(receipt.campaign_title),
+        title=receipt.campaign_title,
         # The donation the PDF states: net of a partial refund made before it was issued.
         amount=receipt.donated_amount,
         paid=receipt.amount,
