@@ -255,7 +255,7 @@ PERMISSIONS = {
     "campaigns.post_update": (set(), _, _own_campaign),
     "campaigns.comment": (set(), _, _may_comment),
     "campaigns.delete_comment": (set(), _, _own_comment),
-    "matching.manage": ({S}, _, _),
+    "matching.manage": ({S}, _campaign_staff, _),
     # payments: staff act on their lab's campaigns
     "payments.record_offline": ({S}, _campaign_staff, _),
     "payments.refund": ({S}, _campaign_staff, _),
