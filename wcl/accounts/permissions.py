@@ -261,8 +261,8 @@ PERMISSIONS = {
     "payments.refund": ({S}, _campaign_staff, _),
     "payments.inbox": ({S}, _, _),
     # receipts and reports
-    "receipts.manage": ({S}, _, _),
-    "receipts.view": ({S}, _, _own_receipt),
+    "receipts.manage": ({S}, _campaign_staff, _),
+    "receipts.view": ({S}, _campaign_staff, _own_receipt),
     "reports.view": ({S}, _, _),
 }
 del _

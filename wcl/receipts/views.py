@@ -119,7 +119,7 @@ def register():
     pagination = services.register(
         current_user, campaign_id, year, page=request.args.get("page", 1, type=int)
     )
-    campaigns, years = services.register_filters()
+    campaigns, years = services.register_filters(current_user)
     return render_template(
         "receipts/register.html",
         pagination=pagination,
@@ -127,7 +127,7 @@ def register():
         years=years,
         campaign_id=campaign_id,
         year=year,
-        failed_jobs=services.failed_render_jobs(),
+        failed_jobs=services.failed_render_jobs(current_user),
     )
 
 
