@@ -234,6 +234,7 @@ PERMISSIONS = {
     "applications.review": ({R}, _active_reviewer, _),
     "applications.decide": ({S}, _staff_in_lab, _),
     "applications.export": ({S}, _staff_in_lab, _),
+    "applications.edit_templates": ({S}, _, _),  # unscoped only (below): the letters go to every lab
     "applications.view": ({S, R}, _any_of(_staff_in_lab, _active_reviewer), _own_application),
     "applications.edit": (set(), _, _own_draft),
     "applications.withdraw": (set(), _, _own_application),
@@ -267,6 +268,11 @@ PERMISSIONS = {
 }
 del _
 
+# Permissions whose pages show or act on every lab at once (nothing in them
+# belongs to one lab): staff scoped to a lab do not hold them, whatever the table
+# says. Decision letters are one text for every lab's applicants.
+UNSCOPED_ONLY = frozenset({"applications.edit_templates"})
+
 # Derived views of the table, for callers that ask one question.
 ROLE_PERMISSIONS = {name: roles for name, (roles, _rule, _owner) in PERMISSIONS.items()}
 OBJECT_RULES = {name: rule for name, (_roles, rule, _owner) in PERMISSIONS.items() if rule}
@@ -281,6 +287,8 @@ def has_permission(user, permission):
         return False
     if is_admin(user):
         return True
+    if permission in UNSCOPED_ONLY and not is_unscoped(user):
+        return False
     return bool(user.role_names & {str(r) for r in ROLE_PERMISSIONS[permission]})
 
 
