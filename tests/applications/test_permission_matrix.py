@@ -54,6 +54,7 @@ ACTIONS = {
     "paper": ("GET", "/staff/calls/{call}/paper", None, STAFF, 200),
     "edit_call": ("GET", "/staff/calls/{call}/edit", None, STAFF, 200),
     "templates": ("GET", "/staff/decision-templates", None, STAFF | {"staff_other_lab"}, 200),
+    "edit_template": ("GET", "/staff/decision-templates/rejected/en", None, {"staff_all", "admin"}, 200),
     "decide": ("POST", "/applications/{sub}/decide", {"outcome": "rejected", "note": ""}, STAFF, 302),
     "shortlist": ("POST", "/applications/{sub}/shortlist", {}, STAFF, 302),
     "assign": ("POST", "/applications/{sub}/assign", {"reviewer_id": "{reviewer_unassigned}"}, STAFF, 302),
@@ -98,7 +99,7 @@ ACTIONS = {
         "POST",
         "/staff/decision-templates/rejected/en",
         {"subject": "About your application", "body": "Thank you for applying."},
-        STAFF | {"staff_other_lab"},
+        {"staff_all", "admin"},  # the letters go to every lab: unscoped staff only
         302,
     ),
 }

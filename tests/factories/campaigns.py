@@ -6,7 +6,7 @@ from datetime import timedelta
 import factory
 
 from tests.factories.accounts import BaseFactory, UserFactory
-from tests.factories.programme import EnrolmentFactory
+from tests.factories.programme import CohortFactory, EnrolmentFactory
 from wcl.campaigns.models import (
     BudgetLine,
     Campaign,
@@ -46,6 +46,12 @@ class CampaignFactory(BaseFactory):
     region = "KG-N"
     creative_domain = "V_ARTS"
     creator_name = factory.Sequence(lambda n: f"Creator {n}")
+
+
+def campaign_in_lab(lab, **fields):
+    """A campaign of ``lab``: its creator is enrolled in a cohort of that lab."""
+    owner = EnrolmentFactory(cohort=CohortFactory(lab=lab)).participant
+    return CampaignFactory(owner=owner, **fields)
 
 
 class BudgetLineFactory(BaseFactory):

@@ -14,9 +14,11 @@ import sqlalchemy as sa
 from flask import abort
 from flask_login import current_user
 
+from wcl.accounts.models import User
 from wcl.applications.queries import is_active_reviewer
+from wcl.campaigns.queries import campaign_lab_id
 from wcl.cohorts.queries import is_enrolled, mentors_in_cohort
-from wcl.extensions import login_manager
+from wcl.extensions import db, login_manager
 
 
 class Role(StrEnum):
@@ -70,6 +72,13 @@ def lab_condition(user, column):
 def lab_scope(query, user, column):
     """``query`` narrowed to the labs ``user`` may see (``column`` holds the lab id)."""
     return query if is_unscoped(user) else query.where(column == user.lab_id)
+
+
+def in_own_lab(user, lab_id):
+    """Money and letters: staff scoped to a lab act only on rows of that lab; a row
+    of no lab (a campaign whose creator is in no cohort) is for unscoped staff only,
+    as ``lab_condition`` keeps it out of her lists."""
+    return is_unscoped(user) or (lab_id is not None and lab_id == user.lab_id)
 
 
 # --- object rules ------------------------------------------------------------------
@@ -150,6 +159,32 @@ def _staff_in_lab(user, obj):
     return has_role(user, S) and in_lab_scope(user, _call_lab_id(obj))
 
 
+def _campaign_id_of(obj):
+    # campaigns themselves; pledges and receipts through their campaign
+    return obj.id if obj.__tablename__ == "campaigns" else obj.campaign_id
+
+
+def _pool_in_lab(user, pool):
+    # A pool belongs to the lab of the campaigns it matches (all of them); one
+    # matching none yet, to its creator's lab.
+    if pool.campaigns:
+        return all(in_own_lab(user, campaign_lab_id(c.id)) for c in pool.campaigns)
+    creator = db.session.get(User, pool.created_by_id) if pool.created_by_id else None
+    return creator is not None and in_own_lab(user, creator.lab_id)
+
+
+def _campaign_staff(user, obj):
+    # Staff act on the money of their lab's campaigns (a campaign's lab is its
+    # owner's cohort's lab): pledges, refunds, offline payments, receipts, pools.
+    if not has_role(user, S):
+        return False
+    if is_unscoped(user):
+        return True
+    if obj.__tablename__ == "matching_pools":
+        return _pool_in_lab(user, obj)
+    return in_own_lab(user, campaign_lab_id(_campaign_id_of(obj)))
+
+
 def _active_reviewer(user, application):
     # Assigned to the application and no conflict declared.
     return has_role(user, R) and is_active_reviewer(user.id, application.id)
@@ -199,6 +234,7 @@ PERMISSIONS = {
     "applications.review": ({R}, _active_reviewer, _),
     "applications.decide": ({S}, _staff_in_lab, _),
     "applications.export": ({S}, _staff_in_lab, _),
+    "applications.edit_templates": ({S}, _, _),  # unscoped only (below): the letters go to every lab
     "applications.view": ({S, R}, _any_of(_staff_in_lab, _active_reviewer), _own_application),
     "applications.edit": (set(), _, _own_draft),
     "applications.withdraw": (set(), _, _own_application),
@@ -220,17 +256,22 @@ PERMISSIONS = {
     "campaigns.post_update": (set(), _, _own_campaign),
     "campaigns.comment": (set(), _, _may_comment),
     "campaigns.delete_comment": (set(), _, _own_comment),
-    "matching.manage": ({S}, _, _),
-    # payments
-    "payments.record_offline": ({S}, _, _),
-    "payments.refund": ({S}, _, _),
+    "matching.manage": ({S}, _campaign_staff, _),
+    # payments: staff act on their lab's campaigns
+    "payments.record_offline": ({S}, _campaign_staff, _),
+    "payments.refund": ({S}, _campaign_staff, _),
     "payments.inbox": ({S}, _, _),
     # receipts and reports
-    "receipts.manage": ({S}, _, _),
-    "receipts.view": ({S}, _, _own_receipt),
+    "receipts.manage": ({S}, _campaign_staff, _),
+    "receipts.view": ({S}, _campaign_staff, _own_receipt),
     "reports.view": ({S}, _, _),
 }
 del _
+
+# Permissions whose pages show or act on every lab at once (nothing in them
+# belongs to one lab): staff scoped to a lab do not hold them, whatever the table
+# says. Decision letters are one text for every lab's applicants.
+UNSCOPED_ONLY = frozenset({"applications.edit_templates"})
 
 # Derived views of the table, for callers that ask one question.
 ROLE_PERMISSIONS = {name: roles for name, (roles, _rule, _owner) in PERMISSIONS.items()}
@@ -246,6 +287,8 @@ def has_permission(user, permission):
         return False
     if is_admin(user):
         return True
+    if permission in UNSCOPED_ONLY and not is_unscoped(user):
+        return False
     return bool(user.role_names & {str(r) for r in ROLE_PERMISSIONS[permission]})
 
 

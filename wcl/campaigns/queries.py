@@ -5,8 +5,32 @@ Imports only models: never services, never permissions.
 
 import sqlalchemy as sa
 
-from wcl.campaigns.models import MatchReservation, Pledge, PledgeStatus
+from wcl.campaigns.models import Campaign, MatchReservation, Pledge, PledgeStatus
+from wcl.cohorts.models import Cohort, Enrolment
 from wcl.extensions import db
+
+
+def campaign_lab(campaign_id):
+    """The lab a campaign belongs to, as a correlated SQL expression: its owner's
+    cohort's lab (her latest enrolment, as the reports count it), NULL when she is
+    in no cohort. ``campaign_id`` is a column (``Campaign.id``, ``Pledge.campaign_id``,
+    ``Receipt.campaign_id``) or a value. The one statement of "a campaign's lab"."""
+    owned = sa.orm.aliased(Campaign)
+    return (
+        sa.select(Cohort.lab_id)
+        .select_from(Enrolment)
+        .join(Cohort, Cohort.id == Enrolment.cohort_id)
+        .join(owned, owned.owner_id == Enrolment.participant_id)
+        .where(owned.id == campaign_id)
+        .order_by(Enrolment.enrolled_at.desc(), Enrolment.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def campaign_lab_id(campaign_id):
+    """The id of the lab ``campaign_id`` belongs to (``None``: no lab)."""
+    return db.session.scalar(sa.select(campaign_lab(campaign_id)))
 
 
 def pledges_of(user):

@@ -4,7 +4,7 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from wcl.accounts.permissions import require
+from wcl.accounts.permissions import abort_unless, require
 from wcl.campaigns import services as campaigns
 from wcl.campaigns.forms import PledgeForm
 from wcl.campaigns.pledging import PledgeError
@@ -98,6 +98,7 @@ def record_offline(slug):
     if page is None:
         abort(404)
     campaign = page["campaign"]
+    abort_unless("payments.record_offline", campaign)
     form = forms.OfflinePaymentForm()
     form.tier.choices = [("", _("No reward"))] + [(str(t.id), t.title) for t in page["tiers"]]
     if request.method == "GET":
@@ -133,6 +134,7 @@ def reconciliation(slug):
     campaign = campaigns.pages.campaign_for_manage(slug, current_user)
     if campaign is None:
         abort(404)
+    abort_unless("payments.record_offline", campaign)
     pagination, totals = services.offline.offline_pledges(current_user, campaign.id, page=page_arg())
     return render_template(
         "payments/reconciliation.html", campaign=campaign, pagination=pagination, totals=totals
@@ -154,6 +156,7 @@ def refunds(slug):
     campaign = campaigns.pages.campaign_for_manage(slug, current_user)
     if campaign is None:
         abort(404)
+    abort_unless("payments.refund", campaign)
     pagination = services.refunds.refundable_pledges(current_user, campaign.id, page=page_arg())
     forms_by_pledge = {p.id: forms.RefundForm(prefix=f"p{p.id}", formdata=None) for p in pagination.items}
     return render_template(
@@ -167,6 +170,7 @@ def refund(slug, pledge_id):
     campaign = campaigns.pages.campaign_for_manage(slug, current_user)
     if campaign is None:
         abort(404)
+    abort_unless("payments.refund", campaign)
     form = forms.RefundForm(prefix=f"p{pledge_id}")
     if not form.validate_on_submit():
         flash(" ".join(form.amount.errors) or _("The form has expired. Please try again."), "error")

@@ -117,7 +117,7 @@ def _filters():
 def register():
     campaign_id, year = _filters()
     pagination = services.register(current_user, campaign_id, year, page=page_arg())
-    campaigns, years = services.register_filters()
+    campaigns, years = services.register_filters(current_user)
     return render_template(
         "receipts/register.html",
         pagination=pagination,
@@ -125,7 +125,7 @@ def register():
         years=years,
         campaign_id=campaign_id,
         year=year,
-        failed_jobs=services.failed_render_jobs(),
+        failed_jobs=services.failed_render_jobs(current_user),
     )
 
 

@@ -130,8 +130,12 @@ def _checked_texts(subject, body):
 
 
 def save_decision_template(actor, outcome, locale, subject, body):
-    """Staff edit the decision email for an outcome and language."""
-    ensure("applications.decide", user=actor)
+    """Staff edit the decision email for an outcome and language.
+
+    The texts go to every lab's applicants, so only unscoped staff may
+    (``applications.edit_templates``).
+    """
+    ensure("applications.edit_templates", user=actor)
     if outcome not in OUTCOMES or locale not in LOCALES:
         fail(_l("Unknown template."))
     subject, body = _checked_texts(subject, body)

@@ -185,7 +185,7 @@ def decision_templates():
 
 
 @bp.route("/staff/decision-templates/<outcome>/<lang>", methods=["GET", "POST"])
-@require("applications.decide")
+@require("applications.edit_templates")
 def edit_decision_template(outcome, lang):
     if outcome not in services.OUTCOMES or lang not in ("en", "ru", "ky"):
         abort(404)

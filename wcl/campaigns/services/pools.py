@@ -3,22 +3,29 @@
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from wcl.accounts.permissions import ensure
+from wcl.accounts.permissions import can, ensure, lab_scope
 from wcl.audit.services import record
 from wcl.campaigns.errors import CampaignError
 from wcl.campaigns.models import Campaign, CampaignStatus, MatchingPool
 from wcl.campaigns.pledging import max_amount
+from wcl.campaigns.queries import campaign_lab
 from wcl.campaigns.services._common import _refuse
 from wcl.extensions import db
 from wcl.money import CURRENCIES
 
 
 def save_pool(actor, data, pool_id=None):
-    """Create or edit a matching pool (staff)."""
+    """Create or edit a matching pool (staff).
+
+    Staff scoped to a lab edit only their lab's pools (every campaign a pool
+    matches is of their lab) and attach only their lab's campaigns.
+    """
     ensure("matching.manage", user=actor)
     pool = db.session.get(MatchingPool, pool_id) if pool_id else MatchingPool(created_by_id=actor.id)
     if pool is None:
         raise CampaignError(_l("This matching pool does not exist."))
+    if pool_id:
+        ensure("matching.manage", pool, user=actor)
     sponsor = " ".join(str(data.get("sponsor_name") or "").split())
     if not sponsor or len(sponsor) > 120:
         _refuse(_l("This field is required."), "sponsor_name")
@@ -45,6 +52,8 @@ def save_pool(actor, data, pool_id=None):
     campaigns = db.session.scalars(
         db.select(Campaign).where(Campaign.id.in_(data.get("campaign_ids") or []))
     ).all()
+    for campaign in campaigns:
+        ensure("matching.manage", campaign, user=actor)
     pool.sponsor_name = sponsor
     pool.currency = currency
     pool.budget = budget
@@ -61,19 +70,22 @@ def save_pool(actor, data, pool_id=None):
 
 
 def list_pools(actor):
-    """Every matching pool with what it has reserved (staff)."""
+    """The matching pools ``actor`` may manage (staff scoped to a lab: their lab's),
+    with what they have reserved."""
     ensure("matching.manage", user=actor)
-    return db.session.scalars(
+    pools = db.session.scalars(
         db.select(MatchingPool)
         .options(sa.orm.selectinload(MatchingPool.campaigns))
         .order_by(MatchingPool.starts_at.desc(), MatchingPool.id.desc())
     ).all()
+    return [pool for pool in pools if can("matching.manage", pool, actor)]
 
 
-def pool_choices():
-    """Campaigns a pool may match: not ended or cancelled, by title."""
-    return db.session.execute(
+def pool_choices(actor):
+    """Campaigns ``actor``'s pools may match: not ended or cancelled, of her lab, by title."""
+    stmt = (
         db.select(Campaign.id, Campaign.title)
         .where(Campaign.status.not_in(CampaignStatus.ENDED))
         .order_by(Campaign.title)
-    ).all()
+    )
+    return db.session.execute(lab_scope(stmt, actor, campaign_lab(Campaign.id))).all()

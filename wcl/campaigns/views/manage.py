@@ -281,7 +281,7 @@ def _pool_form(pool_id):
     if pool_id is not None and pool is None:
         abort(404)
     form = forms.PoolForm(obj=pool)
-    form.campaigns.choices = [(cid, title) for cid, title in services.pools.pool_choices()]
+    form.campaigns.choices = [(cid, title) for cid, title in services.pools.pool_choices(current_user)]
     if pool is not None and request.method == "GET":
         form.campaigns.data = [c.id for c in pool.campaigns]
         form.starts_on.data = _local_date(pool.starts_at)

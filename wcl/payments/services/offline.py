@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 
 from wcl.accounts.permissions import ensure
 from wcl.audit.services import record
-from wcl.campaigns.models import Pledge
+from wcl.campaigns.models import Campaign, Pledge
 from wcl.campaigns.pledging import PledgeError, new_pledge
 from wcl.extensions import db
 from wcl.files.services import DOCUMENT_TYPES, UploadError, save_upload
@@ -57,7 +57,8 @@ def record_offline_payment(
     Who recorded it, how and when the money came, the reference and a photo
     or scan of the proof are kept; both transitions are audited.
     """
-    ensure("payments.record_offline", user=actor)
+    # Staff scoped to a lab record payments on their lab's campaigns only.
+    ensure("payments.record_offline", db.session.get(Campaign, campaign_id), user=actor)
     try:
         reference = _checked_reference(method, received_on, reference)
         pledge = new_pledge(
@@ -93,7 +94,7 @@ def record_offline_payment(
 
 def offline_pledges(actor, campaign_id, page=1, per_page=50):
     """Reconciliation: a campaign's offline pledges (newest first) and totals per method."""
-    ensure("payments.record_offline", user=actor)
+    ensure("payments.record_offline", db.session.get(Campaign, campaign_id), user=actor)
     stmt = (
         db.select(Pledge)
         .where(Pledge.campaign_id == campaign_id, Pledge.provider == "offline")
@@ -114,4 +115,7 @@ def proof_for(actor, pledge_id):
     """The stored proof of an offline pledge, for staff."""
     ensure("payments.record_offline", user=actor)
     pledge = db.session.get(Pledge, pledge_id)
-    return pledge.proof if pledge is not None else None
+    if pledge is None:
+        return None
+    ensure("payments.record_offline", pledge, user=actor)
+    return pledge.proof

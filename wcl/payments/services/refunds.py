@@ -3,7 +3,7 @@
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from wcl.accounts.permissions import ensure
+from wcl.accounts.permissions import PermissionDenied, can, ensure
 from wcl.campaigns.models import Campaign, CampaignStatus, Pledge, PledgeStatus
 from wcl.extensions import db
 from wcl.payments.errors import PaymentError
@@ -23,6 +23,9 @@ def refund_pledge(pledge_id, amount=None, actor=None, reason="requested"):
     if actor is not None:
         ensure("payments.refund", user=actor)
     pledge = _lock_pledge(pledge_id)
+    if actor is not None and pledge is not None and not can("payments.refund", pledge, actor):
+        db.session.rollback()  # staff scoped to another lab: the pledge's campaign is not hers
+        raise PermissionDenied("payments.refund")
     if pledge is None or pledge.status != PledgeStatus.PAID:
         db.session.rollback()
         return None
@@ -95,7 +98,7 @@ def refund_campaign(campaign_id):
 
 def refundable_pledges(actor, campaign_id, page=1, per_page=50):
     """A campaign's paid pledges (any provider), newest first, for the staff refund page."""
-    ensure("payments.refund", user=actor)
+    ensure("payments.refund", db.session.get(Campaign, campaign_id), user=actor)
     stmt = (
         db.select(Pledge)
         .where(Pledge.campaign_id == campaign_id, Pledge.status == PledgeStatus.PAID)
@@ -106,7 +109,7 @@ def refundable_pledges(actor, campaign_id, page=1, per_page=50):
 
 def staff_refund(actor, campaign_id, pledge_id, amount=None):
     """Staff refund ``amount`` (``None``: all that is left) of a paid pledge of the campaign."""
-    ensure("payments.refund", user=actor)
+    ensure("payments.refund", db.session.get(Campaign, campaign_id), user=actor)
     pledge = db.session.get(Pledge, pledge_id)
     if pledge is None or pledge.campaign_id != campaign_id or pledge.status != PledgeStatus.PAID:
         db.session.rollback()

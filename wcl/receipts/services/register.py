@@ -1,4 +1,8 @@
-"""The staff receipt register: listing, CSV, re-sending and re-rendering."""
+"""The staff receipt register: listing, CSV, re-sending and re-rendering.
+
+Staff scoped to a lab see and act on their lab's campaigns' receipts only
+(a receipt's lab is its campaign's: ``campaigns.queries.campaign_lab``).
+"""
 
 import csv
 import io
@@ -6,8 +10,9 @@ import io
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from wcl.accounts.permissions import ensure
+from wcl.accounts.permissions import PermissionDenied, can, ensure, has_permission, lab_condition
 from wcl.audit.services import record
+from wcl.campaigns.queries import campaign_lab
 from wcl.extensions import db
 from wcl.queue import RECEIPTS, enqueue_after_commit
 from wcl.receipts.errors import ReceiptError
@@ -22,8 +27,13 @@ from wcl.receipts.services._common import (
 from wcl.spreadsheets import safe_cell
 
 
-def _register_query(campaign_id=None, year=None):
-    stmt = db.select(Receipt)
+def _in_scope(actor):
+    """The receipts ``actor`` may see, as a SQL condition (her lab's, or all)."""
+    return lab_condition(actor, campaign_lab(Receipt.campaign_id))
+
+
+def _register_query(actor, campaign_id=None, year=None):
+    stmt = db.select(Receipt).where(_in_scope(actor))
     if campaign_id:
         stmt = stmt.where(Receipt.campaign_id == campaign_id)
     if year:
@@ -34,15 +44,22 @@ def _register_query(campaign_id=None, year=None):
 def register(actor, campaign_id=None, year=None, page=1):
     """The staff receipt register, filtered by campaign and/or year; paginated."""
     ensure("receipts.manage", user=actor)
-    return db.paginate(_register_query(campaign_id, year), page=page, per_page=PER_PAGE, error_out=False)
+    return db.paginate(
+        _register_query(actor, campaign_id, year), page=page, per_page=PER_PAGE, error_out=False
+    )
 
 
-def register_filters():
-    """Campaigns and years that have receipts (for the register's filter form)."""
+def register_filters(actor):
+    """Campaigns and years that have receipts ``actor`` may see (for the register's filter form)."""
     campaigns = db.session.execute(
-        db.select(Receipt.campaign_id, Receipt.campaign_title).distinct().order_by(Receipt.campaign_title)
+        db.select(Receipt.campaign_id, Receipt.campaign_title)
+        .where(_in_scope(actor))
+        .distinct()
+        .order_by(Receipt.campaign_title)
     ).all()
-    years = db.session.scalars(db.select(Receipt.year).distinct().order_by(Receipt.year.desc())).all()
+    years = db.session.scalars(
+        db.select(Receipt.year).where(_in_scope(actor)).distinct().order_by(Receipt.year.desc())
+    ).all()
     return campaigns, years
 
 
@@ -73,7 +90,7 @@ def register_csv(actor, campaign_id=None, year=None):
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
-    for receipt in db.session.scalars(_register_query(campaign_id, year)).yield_per(500):
+    for receipt in db.session.scalars(_register_query(actor, campaign_id, year)).yield_per(500):
         writer.writerow(
             [
                 _csv_cell(v)
@@ -104,6 +121,9 @@ def resend_receipt(actor, receipt_id):
     if receipt is None:
         db.session.rollback()
         raise ReceiptError(_l("This receipt does not exist."))
+    if not can("receipts.manage", receipt, actor):
+        db.session.rollback()
+        raise PermissionDenied("receipts.manage")
     if not receipt.donor_email:
         db.session.rollback()
         raise ReceiptError(_l("This donor left no email address."))
@@ -123,7 +143,7 @@ def regenerate_receipts(actor, campaign_id=None, year=None):
     Numbers, codes and emails are untouched. Returns how many were queued.
     """
     ensure("receipts.manage", user=actor)
-    stmt = sa.update(Receipt).values(needs_render=True)
+    stmt = sa.update(Receipt).values(needs_render=True).where(_in_scope(actor))
     if campaign_id:
         stmt = stmt.where(Receipt.campaign_id == campaign_id)
     if year:
@@ -137,13 +157,17 @@ def regenerate_receipts(actor, campaign_id=None, year=None):
     return len(ids)
 
 
-def failed_render_jobs():
-    """Render/email jobs that exhausted their retries (RQ's failed registry), newest first."""
+def failed_render_jobs(actor):
+    """Render/email jobs that exhausted their retries (RQ's failed registry), newest first.
+
+    Their arguments and errors may belong to any lab: only for those who may
+    manage background jobs (unscoped staff).
+    """
     from rq.registry import FailedJobRegistry
 
     from wcl.queue import get_queue, is_inline
 
-    if is_inline():
+    if is_inline() or not has_permission(actor, "jobs.manage"):
         return []
     queue = get_queue(RECEIPTS)
     registry = FailedJobRegistry(queue=queue)
