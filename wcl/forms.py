@@ -194,6 +194,12 @@ def wtforms_catalogue(locale):
     return catalogue
 
 
+# WTForms' "Field cannot be longer than %(max)d characters." says neither which field
+# nor by how much: ours tells her how long her text is (Length fills in ``length``).
+WTFORMS_TOO_LONG = "Field cannot be longer than %(max)d character."
+TOO_LONG = _l("At most %(max)d characters fit here; this text has %(length)d. Please shorten it.")
+
+
 class FormTranslations:
     """WTForms translations object: messages in the current Flask-Babel locale."""
 
@@ -204,6 +210,8 @@ class FormTranslations:
         return self._catalogue().ugettext(string)
 
     def ngettext(self, singular, plural, n):
+        if singular == WTFORMS_TOO_LONG:
+            return str(TOO_LONG)
         return self._catalogue().ungettext(singular, plural, n)
 
 

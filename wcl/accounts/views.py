@@ -25,8 +25,11 @@ def _load_session_first():
 
 def _sign_in(user, remember=False):
     """Start the browser's session afresh (nothing set before sign-in is kept)
-    with the new server-side session the service opened for ``user``."""
-    next_url = safe_next(url_for("core.index"))
+    with the new server-side session the service opened for ``user``; returns where
+    she goes next: the page she asked for, else her own work."""
+    from wcl.core.landing import landing_url
+
+    next_url = safe_next(landing_url(user))
     session.clear()
     # Flask-WTF keeps this request's CSRF token in g; it belonged to the session
     # just cleared, so a form rendered after sign-in must get a new one.
@@ -122,7 +125,9 @@ def resend_verification():
 @limiter.limit(_login_account_limit, methods=["POST"], key_func=_posted_email, deduct_when=_failed)
 def login():
     if current_user.is_authenticated:
-        return redirect(safe_next(url_for("core.index")))
+        from wcl.core.landing import landing_url
+
+        return redirect(safe_next(landing_url(current_user)))
     form = forms.LoginForm()
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data, remember=form.remember.data)

@@ -38,3 +38,24 @@ def is_enrolled(cohort_id, user_id):
         Enrolment.status != EnrolmentStatus.WITHDRAWN,
     )
     return db.session.scalar(stmt.limit(1)) is not None
+
+
+def mentored_cohort_ids(user_id):
+    """Ids of the cohorts in which ``user_id`` mentors someone, newest first."""
+    stmt = (
+        db.select(Enrolment.cohort_id)
+        .where(Enrolment.mentor_id == user_id)
+        .group_by(Enrolment.cohort_id)
+        .order_by(Enrolment.cohort_id.desc())
+    )
+    return list(db.session.scalars(stmt))
+
+
+def current_enrolment_ids(user_id):
+    """Ids of ``user_id``'s enrolments that are not withdrawn, newest first."""
+    stmt = (
+        db.select(Enrolment.id)
+        .where(Enrolment.participant_id == user_id, Enrolment.status != EnrolmentStatus.WITHDRAWN)
+        .order_by(Enrolment.id.desc())
+    )
+    return list(db.session.scalars(stmt))
