@@ -264,7 +264,7 @@ PERMISSIONS = {
     # receipts and reports
     "receipts.manage": ({S}, _campaign_staff, _),
     "receipts.view": ({S}, _campaign_staff, _own_receipt),
-    "reports.view": ({S}, _, _),
+    "reports.view": ({S}, _campaign_staff, _),  # on a campaign: filter a report by it
 }
 del _
 
