@@ -292,6 +292,26 @@ def test_lab_scoped_staff_chooses_only_from_her_lab(client, data):
     assert [value for value, _ in _options(html, "cohort")] == ["", str(data["k2"].id)]
 
 
+def test_lab_scoped_staff_lists_and_filters_only_her_labs_campaigns(client, data):
+    # Issue 15, point 8: the campaigns (all by lab 1's cohort) are lab 1's; lab 2's staff
+    # neither see their titles in the filter nor pass a crafted id of one.
+    campaign = data["campaign"]
+    _staff_client(client, lab_id=data["l2"].id)
+    html = client.get("/reports/").get_data(as_text=True)
+    assert [value for value, _ in _options(html, "campaign")] == [""]
+    assert campaign.title not in html
+    for path in ("/reports/", "/reports/export.csv", "/reports/data.json"):
+        response = client.get(f"{path}?campaign={campaign.id}")
+        assert response.status_code == 400 and campaign.title not in response.get_data(as_text=True), path
+
+
+def test_staff_of_the_campaigns_lab_filter_by_them(client, data):
+    _staff_client(client, lab_id=data["l1"].id)
+    html = client.get("/reports/").get_data(as_text=True)
+    assert len(_options(html, "campaign")) == 1 + 7
+    assert client.get(f"/reports/?campaign={data['campaign'].id}").status_code == 200
+
+
 PAGES = ["/reports/", "/reports/export.csv", "/reports/export.xlsx", "/reports/data.json"]
 
 

@@ -224,7 +224,7 @@ PERMISSIONS = {
     "admin.users": (set(), _, _),
     "demographics.read_raw": (set(), _, _own_demographics),
     "audit.view": ({S}, _, _),
-    "jobs.manage": ({S}, _, _),  # failed background jobs: the error, and a retry
+    "jobs.manage": ({S}, _, _),  # failed background jobs: the error, and a retry (unscoped only)
     # applications: staff act on their lab's calls; a reviewer on what she is assigned
     "calls.manage": ({S}, _staff_in_lab, _),
     "applications.apply": ({A, P, M, R, S}, _, _),
@@ -260,18 +260,20 @@ PERMISSIONS = {
     # payments: staff act on their lab's campaigns
     "payments.record_offline": ({S}, _campaign_staff, _),
     "payments.refund": ({S}, _campaign_staff, _),
-    "payments.inbox": ({S}, _, _),
+    "payments.inbox": ({S}, _, _),  # unscoped only: every lab's events
     # receipts and reports
     "receipts.manage": ({S}, _campaign_staff, _),
     "receipts.view": ({S}, _campaign_staff, _own_receipt),
-    "reports.view": ({S}, _, _),
+    "reports.view": ({S}, _campaign_staff, _),  # on a campaign: filter a report by it
 }
 del _
 
 # Permissions whose pages show or act on every lab at once (nothing in them
 # belongs to one lab): staff scoped to a lab do not hold them, whatever the table
-# says. Decision letters are one text for every lab's applicants.
-UNSCOPED_ONLY = frozenset({"applications.edit_templates"})
+# says. Decision letters are one text for every lab's applicants; the failed-jobs
+# page shows any job's arguments and errors (email addresses, names) and reruns
+# it; the webhook inbox lists every lab's payment events.
+UNSCOPED_ONLY = frozenset({"applications.edit_templates", "jobs.manage", "payments.inbox"})
 
 # Derived views of the table, for callers that ask one question.
 ROLE_PERMISSIONS = {name: roles for name, (roles, _rule, _owner) in PERMISSIONS.items()}

@@ -7,8 +7,10 @@ from datetime import date, datetime, time, timedelta
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
+from wcl.accounts.permissions import can, lab_scope
 from wcl.applications.models import Call
 from wcl.campaigns.models import Campaign, CampaignStatus
+from wcl.campaigns.queries import campaign_lab
 from wcl.cohorts.models import Cohort
 from wcl.extensions import db
 from wcl.labs.models import Lab
@@ -144,7 +146,11 @@ def parse_filters(args, user):
             continue
         obj = db.session.get(model, value)
         lab_id = getattr(obj, "lab_id", None)
-        if obj is None or (user.lab_id and key in ("call", "cohort") and lab_id != user.lab_id):
+        if (
+            obj is None
+            or (user.lab_id and key in ("call", "cohort") and lab_id != user.lab_id)
+            or (key == "campaign" and not can("reports.view", obj, user))
+        ):
             raise ReportError(_l("Unknown value for the filter “%(name)s”.", name=key))
         setattr(filters, key, value)
         filters.names[key] = _name(obj, key) or value
@@ -158,7 +164,7 @@ def parse_filters(args, user):
 def filter_choices(user, locale="en"):
     """The labs, calls, cohorts and campaigns a report can be filtered by, as
     ``{key: [(id, name)]}`` for the filter form's selects; staff scoped to a lab
-    see only that lab's calls and cohorts. Draft campaigns are left out."""
+    see only that lab's calls, cohorts and campaigns. Draft campaigns are left out."""
 
     labs = db.select(Lab).order_by(Lab.name_en)
     calls = db.select(Call).order_by(Call.opens_at.desc(), Call.id.desc())
@@ -167,10 +173,12 @@ def filter_choices(user, locale="en"):
         labs = labs.where(Lab.id == user.lab_id)
         calls = calls.where(Call.lab_id == user.lab_id)
         cohorts = cohorts.where(Cohort.lab_id == user.lab_id)
-    campaigns = (
+    campaigns = lab_scope(
         db.select(Campaign.id, Campaign.title)
         .where(Campaign.status != CampaignStatus.DRAFT)
-        .order_by(Campaign.title, Campaign.id)
+        .order_by(Campaign.title, Campaign.id),
+        user,
+        campaign_lab(Campaign.id),
     )
     return {
         "lab": [(lab.id, lab.name(locale)) for lab in db.session.scalars(labs)],
