@@ -93,7 +93,7 @@ ACTIONS = {
         STAFF,
         302,
     ),
-    "delete_criterion": ("POST", "/staff/criteria/{c1}/delete", {}, STAFF, 302),
+    "delete_criterion": ("POST", "/staff/criteria/{c1}/delete", {"confirm": "yes"}, STAFF, 302),
     "save_template": (
         "POST",
         "/staff/decision-templates/rejected/en",
