@@ -131,6 +131,8 @@ def safe_next(default):
 REQUIRED = _l("This field is required.")
 NOT_CONFIRMED = _l("Tick the box to confirm. Nothing was changed.")
 CONFIRM_FIELD = "confirm"
+INVALID_CHOICE = _l("This choice is not valid. Please reload the page and try again.")
+NUMBER_TOO_LARGE = _l("This number is too large.")
 
 
 def confirmed():
@@ -143,8 +145,6 @@ def confirmed():
         return True
     flash(str(NOT_CONFIRMED), "error")
     return False
-INVALID_CHOICE = _l("This choice is not valid. Please reload the page and try again.")
-NUMBER_TOO_LARGE = _l("This number is too large.")
 
 
 # --- One normalisation for every text field -------------------------------------
