@@ -134,8 +134,22 @@ def safe_next(default):
 
 
 REQUIRED = _l("This field is required.")
+NOT_CONFIRMED = _l("Tick the box to confirm. Nothing was changed.")
+CONFIRM_FIELD = "confirm"
 INVALID_CHOICE = _l("This choice is not valid. Please reload the page and try again.")
 NUMBER_TOO_LARGE = _l("This number is too large.")
+
+
+def confirmed():
+    """Whether an irreversible action's POST carries its ticked "I understand" box
+    (``confirm_button`` in ``_macros.html``); flashes ``NOT_CONFIRMED`` when not.
+
+    The box is ``required``, so browsers stop the form without JavaScript; this
+    is the server's side of the same rule."""
+    if request.form.get(CONFIRM_FIELD) == "yes":
+        return True
+    flash(str(NOT_CONFIRMED), "error")
+    return False
 
 
 # --- One normalisation for every text field -------------------------------------

@@ -69,5 +69,10 @@ def test_withdrawing_consent_deletes_the_answers(app, client):
     login(client, "a@example.org", PASSWORD)
     post_form(client, "/account/about-me", dict(ANSWERS, consent="y"))
     assert len(_rows(app)) == 1
+    # Deleting needs the "I understand" box (the profile page shows it as required).
+    page = client.get("/account/about-me").get_data(as_text=True)
+    assert 'name="confirm" value="yes" required' in page
     post_form(client, "/account/about-me/delete", {}, get_path="/account/about-me")
+    assert len(_rows(app)) == 1
+    post_form(client, "/account/about-me/delete", {"confirm": "yes"}, get_path="/account/about-me")
     assert _rows(app) == []

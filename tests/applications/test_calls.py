@@ -175,13 +175,19 @@ def test_questions_added_moved_and_protected_once_answered(app, world):
     with app.app_context():
         answered_id = world["questions"][0]
         before = db_state()
-    response = post_form(client, f"/staff/questions/{answered_id}/delete", {}, get_path=setup)
+    response = post_form(client, f"/staff/questions/{answered_id}/delete", {"confirm": "yes"}, get_path=setup)
     assert response.status_code == 302
     assert "already answered this question" in client.get(setup).get_data(as_text=True)
     with app.app_context():
         assert db_state() == before
-    # An unanswered one can.
+    # An unanswered one can, with the "I understand" box ticked.
     assert post_form(client, f"/staff/questions/{qid}/delete", {}, get_path=setup).status_code == 302
+    with app.app_context():
+        assert db.session.get(CallQuestion, qid) is not None
+    assert (
+        post_form(client, f"/staff/questions/{qid}/delete", {"confirm": "yes"}, get_path=setup).status_code
+        == 302
+    )
     with app.app_context():
         assert db.session.get(CallQuestion, qid) is None
 

@@ -113,7 +113,7 @@ def test_applicant_withdraws_and_it_is_recorded(app, world):
     client = app.test_client()
     login(client, "applicant@example.org", PASSWORD)
     response = post_form(
-        client, f"/applications/{application_id}/withdraw", {}, get_path="/applications/mine"
+        client, f"/applications/{application_id}/withdraw", {"confirm": "yes"}, get_path="/applications/mine"
     )
     assert response.status_code == 302
     with app.app_context():
@@ -131,7 +131,9 @@ def test_applicant_withdraws_and_it_is_recorded(app, world):
         assert services.ranked_applications(application.call) == []
         before = db_state()
     # Withdrawing twice changes nothing.
-    post_form(client, f"/applications/{application_id}/withdraw", {}, get_path="/applications/mine")
+    post_form(
+        client, f"/applications/{application_id}/withdraw", {"confirm": "yes"}, get_path="/applications/mine"
+    )
     with app.app_context():
         assert db_state() == before
 

@@ -138,7 +138,7 @@ def test_whole_path(app, world, run_jobs):
 
     # Reviewer one knows her: a conflict; reviewer three replaces her.
     reviewer = _client(app, world["emails"]["reviewer"])
-    response = post_form(reviewer, f"{base}/conflict", {}, get_path=base)
+    response = post_form(reviewer, f"{base}/conflict", {"confirm": "yes"}, get_path=base)
     assert response.status_code == 302
     with app.app_context():
         rows = {r.reviewer_id: r.status for r in db.session.scalars(db.select(ReviewAssignment))}

@@ -58,7 +58,7 @@ ACTIONS = {
     "decide": ("POST", "/applications/{sub}/decide", {"outcome": "rejected", "note": ""}, STAFF, 302),
     "shortlist": ("POST", "/applications/{sub}/shortlist", {}, STAFF, 302),
     "assign": ("POST", "/applications/{sub}/assign", {"reviewer_id": "{reviewer_unassigned}"}, STAFF, 302),
-    "withdraw": ("POST", "/applications/{sub}/withdraw", {}, {"owner"}, 302),
+    "withdraw": ("POST", "/applications/{sub}/withdraw", {"confirm": "yes"}, {"owner"}, 302),
     "save_draft": ("POST", "/applications/{draft}/step/2", {}, {"owner"}, 302),
     "score": (
         "POST",
@@ -67,7 +67,7 @@ ACTIONS = {
         {"reviewer_assigned"},
         302,
     ),
-    "conflict": ("POST", "/applications/{sub}/conflict", {}, {"reviewer_assigned"}, 302),
+    "conflict": ("POST", "/applications/{sub}/conflict", {"confirm": "yes"}, {"reviewer_assigned"}, 302),
     "remove_file": ("POST", "/applications/{draft}/files/{datt}/delete", {}, {"owner"}, 302),
     "export_xlsx": ("GET", "/staff/calls/{call}/export.xlsx", None, STAFF, 200),
     "new_call": ("GET", "/staff/calls/new", None, STAFF | {"staff_other_lab"}, 200),
@@ -94,7 +94,7 @@ ACTIONS = {
         STAFF,
         302,
     ),
-    "delete_criterion": ("POST", "/staff/criteria/{c1}/delete", {}, STAFF, 302),
+    "delete_criterion": ("POST", "/staff/criteria/{c1}/delete", {"confirm": "yes"}, STAFF, 302),
     "save_template": (
         "POST",
         "/staff/decision-templates/rejected/en",

@@ -196,10 +196,10 @@ def test_the_author_deletes_her_own_comment(app, world, client):
     )
 
     other = _signed_in(app, "creator@example.org")
-    assert post_form(other, path, {}, get_path="/campaigns/felt").status_code == 403
+    assert post_form(other, path, {"confirm": "yes"}, get_path="/campaigns/felt").status_code == 403
     assert _comments(app)[0].hidden_at is None
 
-    response = post_form(aida, path, {}, get_path="/campaigns/felt")
+    response = post_form(aida, path, {"confirm": "yes"}, get_path="/campaigns/felt")
     assert response.status_code == 302 and response.headers["Location"] == "/campaigns/felt#comments"
     [comment] = _comments(app)
     assert comment.hidden_at is not None and comment.hidden_by_id == comment.author_id
@@ -337,7 +337,9 @@ def test_a_comment_reached_through_another_campaigns_address_is_not_there(app, w
     )
     assert "This comment does not exist." in staff.get("/campaigns/rugs").get_data(as_text=True)
     aida = _signed_in(app, "aida@example.org")
-    post_form(aida, f"/campaigns/rugs/comments/{comment_id}/delete", {}, get_path="/campaigns/rugs")
+    post_form(
+        aida, f"/campaigns/rugs/comments/{comment_id}/delete", {"confirm": "yes"}, get_path="/campaigns/rugs"
+    )
     assert "This comment does not exist." in aida.get("/campaigns/rugs").get_data(as_text=True)
     assert _comments(app)[0].hidden_at is None
     assert _audit(app, "campaign.comment_hidden") == _audit(app, "campaign.comment_deleted") == []

@@ -139,7 +139,7 @@ ACTIONS = [
     ("approve", "/campaigns/inreview/review", {"review-approve": "1"}, STAFF, lambda app, w: _status(app, "inreview") == "live"),
     ("return", "/campaigns/inreview/review", {"review-send_back": "1", "review-comment": "Add photos"}, STAFF,
      lambda app, w: _status(app, "inreview") == "draft"),
-    ("cancel", "/campaigns/live/cancel", {"cancel-reason": "Asked by the creator"}, STAFF,
+    ("cancel", "/campaigns/live/cancel", {"cancel-reason": "Asked by the creator", "cancel-confirm": "y"}, STAFF,
      lambda app, w: _status(app, "live") == "cancelled"),
     ("hide_update", "/campaigns/live/updates/UPDATE/hide", {"reason": "x"}, STAFF,
      lambda app, w: _hidden(app, w["update"])),
@@ -150,7 +150,7 @@ ACTIONS = [
     ("post_comment", "/campaigns/live/comments", {"body": "Lovely felt"}, LOGGED_IN, lambda app, w: _comments(app) == 2),
     ("hide_comment", "/campaigns/live/comments/COMMENT/hide", {"reason": "Spam"}, STAFF,
      lambda app, w: _comment_hidden(app, w["comment"])),
-    ("delete_comment", "/campaigns/live/comments/COMMENT/delete", {}, {"applicant", "admin"},
+    ("delete_comment", "/campaigns/live/comments/COMMENT/delete", {"confirm": "yes"}, {"applicant", "admin"},
      lambda app, w: _comment_hidden(app, w["comment"])),
 ]  # fmt: skip
 

@@ -98,7 +98,10 @@ def test_materials_link_and_file(app, client, world):
     login(outsider, "staff2@example.org", PASSWORD)
     assert outsider.get(f"/cohorts/materials/{file_id}").status_code == 403
     # Staff remove a material and its file.
-    post_form(client, f"/cohorts/materials/{file_id}/delete", {}, get_path=schedule)
+    post_form(client, f"/cohorts/materials/{file_id}/delete", {}, get_path=schedule)  # box not ticked
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(StoredFile.id))) == 1
+    post_form(client, f"/cohorts/materials/{file_id}/delete", {"confirm": "yes"}, get_path=schedule)
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count(StoredFile.id))) == 0
 

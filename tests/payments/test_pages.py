@@ -41,7 +41,12 @@ def _refund(client, pledge_id, amount="", slug="live"):
     token = csrf_token(client, "/campaigns/live/pledge")
     return client.post(
         f"/payments/campaigns/{slug}/refunds/{pledge_id}",
-        data={"csrf_token": token, f"p{pledge_id}-csrf_token": token, f"p{pledge_id}-amount": amount},
+        data={
+            "csrf_token": token,
+            f"p{pledge_id}-csrf_token": token,
+            f"p{pledge_id}-amount": amount,
+            f"p{pledge_id}-confirm": "y",
+        },
     )
 
 

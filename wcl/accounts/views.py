@@ -9,7 +9,7 @@ from wcl.accounts.models import User
 from wcl.accounts.permissions import Role, require, require_login
 from wcl.audit.services import entries_for
 from wcl.extensions import db, limiter
-from wcl.forms import apply_error, attempt, page_arg, safe_next
+from wcl.forms import apply_error, attempt, confirmed, page_arg, safe_next
 from wcl.i18n import remember_language
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
@@ -241,7 +241,7 @@ def demographics():
 @bp.route("/about-me/delete", methods=["POST"])
 @require_login
 def withdraw_demographics():
-    if forms.ConfirmForm().validate_on_submit():
+    if forms.ConfirmForm().validate_on_submit() and confirmed():
         services.withdraw_demographics(current_user)
         flash(_("Your answers are deleted."), "success")
     return redirect(url_for("accounts.profile"))

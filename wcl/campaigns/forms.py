@@ -244,6 +244,15 @@ class ConfirmForm(FlaskForm):
     submit = SubmitField(_l("Confirm"))
 
 
+class CancelForm(ReasonForm):
+    """Staff cancel a campaign: a reason and the "I understand" box (it cannot be undone)."""
+
+    confirm = BooleanField(
+        _l("I understand: the campaign ends now and every paid pledge is refunded. This cannot be undone."),
+        validators=[DataRequired(_l("Tick the box to confirm. Nothing was changed."))],
+    )
+
+
 class PoolForm(FlaskForm):
     sponsor_name = StringField(_l("Sponsor"), validators=[DataRequired(REQUIRED), Length(max=120)])
     budget = MoneyField(_l("Budget"), validators=[InputRequired(REQUIRED)])

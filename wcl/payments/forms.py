@@ -72,4 +72,8 @@ class RefundForm(FlaskForm):
         validators=[Optional()],
         description=_l("Leave empty to refund everything that is left."),
     )
+    confirm = BooleanField(
+        _l("I understand: the money goes back to the backer and cannot be taken back."),
+        validators=[DataRequired(_l("Tick the box to confirm. Nothing was changed."))],
+    )
     submit = SubmitField(_l("Refund"))

@@ -173,7 +173,8 @@ def refund(slug, pledge_id):
     abort_unless("payments.refund", campaign)
     form = forms.RefundForm(prefix=f"p{pledge_id}")
     if not form.validate_on_submit():
-        flash(" ".join(form.amount.errors) or _("The form has expired. Please try again."), "error")
+        errors = [*form.amount.errors, *form.confirm.errors]
+        flash(" ".join(map(str, errors)) or _("The form has expired. Please try again."), "error")
         return redirect(url_for("payments.refunds", slug=slug))
     attempt(
         lambda: services.refunds.staff_refund(current_user, campaign.id, pledge_id, form.amount.data),

@@ -30,7 +30,13 @@ from wcl.time import utcnow
 
 MAX_ATTACHMENTS = 10
 STEPS = (1, 2, 3, 4)
-WITHDRAWABLE = (S.DRAFT, S.SUBMITTED, S.UNDER_REVIEW, S.SHORTLISTED, S.WAITLISTED, S.ACCEPTED)
+# Not once accepted: she may already have a place in a group (an enrolment,
+# which this package cannot end); the Lab team frees it with her.
+WITHDRAWABLE = (S.DRAFT, S.SUBMITTED, S.UNDER_REVIEW, S.SHORTLISTED, S.WAITLISTED)
+ACCEPTED_WITHDRAWAL = _l(
+    "Your application was accepted, so it cannot be withdrawn here. If you can no longer take part, "
+    "please contact the Lab team: they will free your place in the group for another woman."
+)
 
 
 def _ensure_own_draft(actor, application):
@@ -259,10 +265,13 @@ def submit_application(actor, application):
 
 
 def withdraw_application(actor, application):
-    """The applicant takes her application back (any time before a rejection)."""
+    """The applicant takes her application back (any time before a decision;
+    once accepted she is asked to contact the Lab team, who end her enrolment)."""
     ensure("applications.withdraw", application, user=actor)
     if application.applicant_id != actor.id:
         fail(_l("Only the applicant can withdraw her application."))
+    if application.status == S.ACCEPTED:
+        fail(ACCEPTED_WITHDRAWAL)
     if application.status not in WITHDRAWABLE:
         fail(_l("This application cannot be withdrawn now."))
     previous = application.status

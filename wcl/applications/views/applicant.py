@@ -17,7 +17,7 @@ from wcl.applications.views import bp
 from wcl.applications.views._common import get_application
 from wcl.audit.services import entries_for
 from wcl.files.services import UploadError, send_pdf_without_metadata, send_stored
-from wcl.forms import apply_error, attempt, page_arg
+from wcl.forms import apply_error, attempt, confirmed, page_arg
 from wcl.i18n import current_locale, remember_language
 
 
@@ -321,11 +321,16 @@ def submit(application_id):
 @require_login
 def withdraw(application_id):
     application = _own_application(application_id)
-    if forms.ActionForm().validate_on_submit():
-        attempt(
-            lambda: services.withdraw_application(current_user, application),
-            success=_("Your application is withdrawn."),
-        )
+    if not forms.ActionForm().validate_on_submit():
+        return redirect(url_for("applications.mine"))
+    if not confirmed():
+        return redirect(url_for("applications.detail", application_id=application.id))
+    outcome = attempt(
+        lambda: services.withdraw_application(current_user, application),
+        success=_("Your application is withdrawn."),
+    )
+    if not outcome.ok:
+        return redirect(url_for("applications.detail", application_id=application.id))
     return redirect(url_for("applications.mine"))
 
 

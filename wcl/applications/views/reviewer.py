@@ -9,7 +9,7 @@ from wcl.applications import forms, services
 from wcl.applications.queries import is_active_reviewer
 from wcl.applications.views import bp
 from wcl.applications.views._common import get_application
-from wcl.forms import page_arg
+from wcl.forms import confirmed, page_arg
 
 
 @bp.route("/review/")
@@ -59,7 +59,7 @@ def review(application_id):
 @require("applications.review")
 def conflict(application_id):
     application = get_application(application_id)
-    if forms.ActionForm().validate_on_submit():
+    if forms.ActionForm().validate_on_submit() and confirmed():
         try:
             services.declare_conflict(current_user, application)
         except services.ApplicationError as exc:

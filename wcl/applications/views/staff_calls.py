@@ -10,7 +10,7 @@ from wcl.applications.models import CallQuestion, RubricCriterion
 from wcl.applications.views import bp
 from wcl.applications.views._common import get_call
 from wcl.extensions import db
-from wcl.forms import attempt, page_arg
+from wcl.forms import attempt, confirmed, page_arg
 from wcl.i18n import current_locale
 from wcl.labs.services import all_labs
 from wcl.time import BISHKEK, local_to_utc
@@ -159,7 +159,7 @@ def _delete_item(model, item_id, delete, done):
     """POST: delete a question or criterion through ``delete`` and go back to the call's setup."""
     item = _call_item(model, item_id)
     call_id = item.call_id
-    if forms.ActionForm().validate_on_submit():
+    if forms.ActionForm().validate_on_submit() and confirmed():
         attempt(lambda: delete(current_user, item), success=done)
     return redirect(url_for("applications.call_setup", call_id=call_id))
 

@@ -10,7 +10,7 @@ from wcl.campaigns import forms, page_cache, services
 from wcl.campaigns.views import bp
 from wcl.extensions import limiter
 from wcl.files.services import send_stored
-from wcl.forms import attempt, page_arg, safe_next
+from wcl.forms import attempt, confirmed, page_arg, safe_next
 from wcl.i18n import current_locale
 from wcl.reference import CREATIVE_DOMAIN_CODES, REGION_CODES
 from wcl.time import utcnow
@@ -110,7 +110,7 @@ def post_comment(slug):
 @bp.route("/<slug>/comments/<int:comment_id>/delete", methods=["POST"])
 @require_login
 def delete_comment(slug, comment_id):
-    if forms.ConfirmForm().validate_on_submit():
+    if forms.ConfirmForm().validate_on_submit() and confirmed():
         attempt(
             lambda: services.comments.delete_comment(current_user, comment_id, slug=slug),
             success=_("Your comment is deleted."),

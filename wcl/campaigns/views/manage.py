@@ -99,7 +99,7 @@ def _manage_forms(campaign):
         "budget_form": forms.BudgetLineForm(prefix="budget"),
         "update_form": forms.UpdateForm(prefix="update"),
         "review_form": forms.ReviewForm(prefix="review"),
-        "cancel_form": forms.ReasonForm(prefix="cancel"),
+        "cancel_form": forms.CancelForm(prefix="cancel"),
         "confirm": forms.ConfirmForm(),
     }
 
@@ -230,7 +230,7 @@ def review(slug):
 @require("campaigns.moderate")
 def cancel(slug):
     campaign = _campaign_or_404(slug)
-    form = forms.ReasonForm(prefix="cancel")
+    form = forms.CancelForm(prefix="cancel")
     if form.validate_on_submit():
         try:
             services.lifecycle.cancel_campaign(current_user, campaign.id, form.reason.data)

@@ -12,7 +12,7 @@ from wcl.cohorts import forms, services
 from wcl.cohorts.models import Cohort, CohortSession, Milestone, SessionMaterial
 from wcl.cohorts.views import bp
 from wcl.cohorts.views._helpers import load_cohort, load_enrolment, mentor_choices, render_enrolment
-from wcl.forms import attempt, page_arg, safe_next
+from wcl.forms import attempt, confirmed, page_arg, safe_next
 from wcl.i18n import current_locale
 from wcl.labs.services import all_labs
 from wcl.time import to_local
@@ -201,7 +201,7 @@ def delete_material(material_id):
     material = services.get_or_404(SessionMaterial, material_id)
     abort_unless("cohorts.manage", material)
     cohort_id = material.session.cohort_id
-    if forms.ConfirmForm().validate_on_submit():
+    if forms.ConfirmForm().validate_on_submit() and confirmed():
         services.remove_material(current_user, material)
         flash(_("The material is removed."), "success")
     return redirect(url_for("cohorts.schedule", cohort_id=cohort_id))
