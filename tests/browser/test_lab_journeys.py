@@ -643,7 +643,13 @@ def test_7_staff_filter_the_participation_report_and_download_it(site, journey, 
             strict=True,
         )
     )
-    assert since in described.values() and today.isoformat() in described.values(), described
+
+    # Shown as people read dates (wcl.time's one format), in English here.
+    def shown(day):
+        return f"{day.day} {day:%B} {day.year}"
+
+    since_day = today - timedelta(days=30)
+    assert shown(since_day) in described.values() and shown(today) in described.values(), described
 
     # Nothing small is published: counts of 1-4 (1-9 for "another way") are hidden as "c".
     funnel_rows = _cells(funnel)
