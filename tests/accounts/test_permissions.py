@@ -118,7 +118,7 @@ LAB_ROUTES = {
     "refund": (
         "POST",
         "/payments/campaigns/ours/refunds/{pledge}",
-        {"p{pledge}-csrf_token": "{csrf}", "p{pledge}-amount": "100"},
+        {"p{pledge}-csrf_token": "{csrf}", "p{pledge}-amount": "100", "p{pledge}-confirm": "y"},
         IN_LAB_A,
         302,
         403,

@@ -45,7 +45,12 @@ def _refund(client, slug, pledge_id):
     token = csrf_token(client, "/account/")
     return client.post(
         f"/payments/campaigns/{slug}/refunds/{pledge_id}",
-        data={"csrf_token": token, f"p{pledge_id}-csrf_token": token, f"p{pledge_id}-amount": ""},
+        data={
+            "csrf_token": token,
+            f"p{pledge_id}-csrf_token": token,
+            f"p{pledge_id}-amount": "",
+            f"p{pledge_id}-confirm": "y",
+        },
     )
 
 
