@@ -114,19 +114,20 @@ IN_LAB_A = {"own"} | EVERY_LAB
 
 # route: (method, path, form, actors allowed, status allowed, status refused, changes)
 LAB_ROUTES = {
-    "refunds": ("GET", "/payments/campaigns/ours/refunds", None, IN_LAB_A, 200, 403, False),
+    # Another lab's campaign is not found on the pages that manage it.
+    "refunds": ("GET", "/payments/campaigns/ours/refunds", None, IN_LAB_A, 200, 404, False),
     "refund": (
         "POST",
         "/payments/campaigns/ours/refunds/{pledge}",
         {"p{pledge}-csrf_token": "{csrf}", "p{pledge}-amount": "100", "p{pledge}-confirm": "y"},
         IN_LAB_A,
         302,
-        403,
+        404,
         True,
     ),
     "offline_form": ("GET", "/payments/campaigns/ours/offline", None, IN_LAB_A, 200, 403, False),
     "offline": ("POST", "/payments/campaigns/ours/offline", "offline", IN_LAB_A, 302, 403, True),
-    "reconciliation": ("GET", "/payments/campaigns/ours/reconciliation", None, IN_LAB_A, 200, 403, False),
+    "reconciliation": ("GET", "/payments/campaigns/ours/reconciliation", None, IN_LAB_A, 200, 404, False),
     "proof": ("GET", "/payments/pledges/{offline_pledge}/proof", None, IN_LAB_A, 200, 403, False),
     "pool": ("GET", "/campaigns/matching/{pool}", None, IN_LAB_A, 200, 404, False),
     "save_pool": ("POST", "/campaigns/matching/{pool}", "pool", IN_LAB_A, 302, 404, True),

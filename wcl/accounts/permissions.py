@@ -248,11 +248,11 @@ PERMISSIONS = {
     "cohorts.review": ({M, S}, _any_of(_cohort_staff, _cohort_mentor), _),
     "cohorts.signoff": ({M}, _cohort_mentor, _),
     "cohorts.certificate": ({P, S}, _any_of(_cohort_staff, _cohort_participant), _),
-    # campaigns: the creator edits her own; staff moderate
+    # campaigns: the creator edits her own; staff moderate their lab's
     "campaigns.create": ({P}, _, _),
-    "campaigns.moderate": ({S}, _, _),
+    "campaigns.moderate": ({S}, _campaign_staff, _),
     "campaigns.edit": (set(), _, _own_campaign),
-    "campaigns.view_unpublished": ({S}, _, _own_campaign),
+    "campaigns.view_unpublished": ({S}, _campaign_staff, _own_campaign),
     "campaigns.post_update": (set(), _, _own_campaign),
     "campaigns.comment": (set(), _, _may_comment),
     "campaigns.delete_comment": (set(), _, _own_comment),

@@ -6,7 +6,7 @@ the number of pledges, tiers or reservations.
 
 import sqlalchemy as sa
 
-from wcl.accounts.permissions import can, ensure
+from wcl.accounts.permissions import can, ensure, lab_condition
 from wcl.campaigns import matching
 from wcl.campaigns.models import (
     Campaign,
@@ -18,7 +18,7 @@ from wcl.campaigns.models import (
     PledgeStatus,
     RewardTier,
 )
-from wcl.campaigns.queries import campaign_totals, pledges_of
+from wcl.campaigns.queries import campaign_lab, campaign_totals, pledges_of
 from wcl.campaigns.services._common import visible_comments
 from wcl.extensions import db
 from wcl.files.models import StoredFile
@@ -196,14 +196,17 @@ def my_campaigns(actor):
 
 
 def review_queue(actor, page=1):
-    """Campaigns waiting for staff review (oldest first) and the latest others (staff)."""
+    """Campaigns waiting for staff review (oldest first) and the latest others, in ``actor``'s labs."""
     ensure("campaigns.moderate", user=actor)
+    in_lab = lab_condition(actor, campaign_lab(Campaign.id))
     waiting = db.session.scalars(
-        db.select(Campaign).where(Campaign.status == CampaignStatus.IN_REVIEW).order_by(Campaign.submitted_at)
+        db.select(Campaign)
+        .where(Campaign.status == CampaignStatus.IN_REVIEW, in_lab)
+        .order_by(Campaign.submitted_at)
     ).all()
     others = db.paginate(
         db.select(Campaign)
-        .where(Campaign.status != CampaignStatus.IN_REVIEW)
+        .where(Campaign.status != CampaignStatus.IN_REVIEW, in_lab)
         .order_by(Campaign.updated_at.desc(), Campaign.id.desc()),
         page=page,
         per_page=30,
