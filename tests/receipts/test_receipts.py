@@ -89,7 +89,7 @@ def test_matched_amount_is_kept_apart_from_the_donors(app_ctx):
 KYRGYZ = "Айгерим Үсөнова Ңазарова"
 
 
-def _qr_modules(image, size, scale=4, border=2):
+def _qr_modules(image, size, scale=services.rendering.QR_SCALE, border=services.rendering.QR_BORDER):
     """The dark/light modules of a QR code image drawn by ``services.qr_data_uri``."""
     grey = image.convert("L")
     return [
@@ -141,9 +141,11 @@ def test_pdf_text_in_each_language(app_ctx, monkeypatch, locale, labels):
     assert "Aiyl Art Fund" in text and "12 Kurmanjan Datka St, Osh" in text and "INN 01234567890123" in text
     # Page 1 carries the QR code, and it encodes this receipt's verification URL.
     [image] = PdfReader(io.BytesIO(data)).pages[0].images
-    code = segno.make(url, error="m")
+    code = segno.make(url, error="m", mask=services.rendering.QR_MASK)
     size = len(code.matrix)
-    assert image.image.size == code.symbol_size(scale=4, border=2)
+    assert image.image.size == code.symbol_size(
+        scale=services.rendering.QR_SCALE, border=services.rendering.QR_BORDER
+    )
     assert _qr_modules(image.image, size) == [[bool(m) for m in row] for row in code.matrix]
     assert receipt.last_error is None and receipt.render_attempts == 1 and not receipt.needs_render
 

@@ -39,6 +39,7 @@ def annual_statement(user, year, locale=None):
     return render_pdf(
         "receipts/pdf/statement.html",
         locale,
+        stylesheets=("receipts.css",),
         receipts=receipts,
         year=year,
         donor_name=user.full_name,
