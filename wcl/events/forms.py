@@ -1,6 +1,7 @@
 """Forms of the events domain (Flask-WTF, messages translated)."""
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -23,12 +24,12 @@ DATETIME_INVALID = _l("Enter a date and a time.")
 STATUS_LABELS = {
     "draft": _l("Draft"),
     "published": _l("Published"),
-    "cancelled": _l("Cancelled"),
+    "cancelled": lazy_pgettext("event status", "Cancelled"),
 }
 REGISTRATION_LABELS = {
     "registered": _l("Registered"),
     "waitlisted": _l("On the waitlist"),
-    "cancelled": _l("Cancelled"),
+    "cancelled": lazy_pgettext("registration status", "Cancelled"),
     "checked_in": _l("Checked in"),
 }
 

@@ -167,6 +167,7 @@ def may_cancel(actor, registration, token=None):
 def cancel_registration(actor, registration_id, token=None):
     """Cancel a registration (by the person, with her account or ticket link, or by
     staff); a place it held goes to the head of the waitlist, who is emailed."""
+    actor = actor if getattr(actor, "is_authenticated", False) else None  # a guest with her link
     registration = db.session.get(Registration, registration_id)
     if registration is None:
         raise EventError(_l("This ticket does not exist."))
