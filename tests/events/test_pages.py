@@ -216,3 +216,44 @@ def test_who_came_is_counted_through_the_cell_key_method(app, client, world):
     women = rows["Women"]
     assert int(women[-1]) >= 5 and women[0] == "0"
     assert "noise" in page
+
+
+def _png():
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), (155, 29, 90)).save(out, "PNG")
+    out.seek(0)
+    return out
+
+
+def test_staff_add_photos_to_a_past_event_and_a_fake_file_is_refused(app, client, world):
+    import io
+
+    login(client, "staff@example.org", PASSWORD)
+    path = f"/events/{world['past']}/registrations"
+    post_form(
+        client,
+        f"/events/{world['past']}/materials",
+        {"file": (_png(), "stage.png"), "caption": "On stage"},
+        get_path=path,
+        content_type="multipart/form-data",
+    )
+    fake = io.BytesIO(b"MZ\x90\x00 not a picture")
+    response = post_form(
+        client,
+        f"/events/{world['past']}/materials",
+        {"file": (fake, "photo.jpg"), "caption": "Fake"},
+        get_path=path,
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    assert "This type of file is not accepted" in response.get_data(as_text=True)
+    client.post("/account/logout", data={})
+    public = client.get("/events/spring-meetup").get_data(as_text=True)
+    assert "On stage" in public and "Fake" not in public
+    src = re.search(r'src="(/events/materials/\d+)"', public).group(1)
+    image = client.get(src)
+    assert image.status_code == 200 and image.mimetype in ("image/png", "image/jpeg")  # re-encoded

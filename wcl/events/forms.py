@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -126,6 +127,12 @@ class CheckInForm(FlaskForm):
         render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"},
     )
     submit = SubmitField(_l("Check in"))
+
+
+class MaterialForm(FlaskForm):
+    file = FileField(_l("Photo or PDF"), description=_l("A photo (JPEG, PNG) or a PDF, up to 10 MB."))
+    caption = StringField(_l("Caption"), validators=[Optional(), Length(max=200)])
+    submit = SubmitField(_l("Upload"))
 
 
 class ActionForm(FlaskForm):

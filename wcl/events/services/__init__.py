@@ -3,6 +3,7 @@
 from wcl.events.errors import EventError
 from wcl.events.services.checkin import check_in
 from wcl.events.services.events import cancel_event, create_event, publish_event, update_event
+from wcl.events.services.materials import add_material, remove_material
 from wcl.events.services.registration import cancel_registration, may_cancel, register
 from wcl.events.services.reminders import send_event_reminders
 from wcl.events.services.tickets import (
@@ -17,6 +18,8 @@ from wcl.events.services.tickets import (
 
 __all__ = [
     "EventError",
+    "add_material",
+    "remove_material",
     "cancel_event",
     "cancel_registration",
     "check_in",

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from wcl.accounts.permissions import abort_unless, can, lab_scope, require, require_login
 from wcl.events import forms, queries, services
-from wcl.events.models import Event, EventStatus, Registration
+from wcl.events.models import Event, EventMaterial, EventStatus, Registration
 from wcl.events.views import bp
 from wcl.extensions import db
 from wcl.forms import attempt, confirmed, page_arg
@@ -125,8 +125,39 @@ def registrations(event_id):
         counts=queries.status_counts(event.id),
         status=status if status in forms.REGISTRATION_LABELS else None,
         form=forms.ActionForm(),
+        material_form=forms.MaterialForm(),
+        materials=db.session.scalars(
+            db.select(EventMaterial).where(EventMaterial.event_id == event.id).order_by(EventMaterial.id)
+        ).all(),
         EventStatus=EventStatus,
     )
+
+
+@bp.route("/<int:event_id>/materials", methods=["POST"])
+@require_login
+def add_material(event_id):
+    """Photos and materials, shown on the event's page (mostly after it took place)."""
+    event = _load(event_id)
+    form = forms.MaterialForm()
+    if form.validate_on_submit():
+        attempt(
+            lambda: services.add_material(current_user, event.id, form.file.data, form.caption.data),
+            success=_("The file is added to the event's page."),
+        )
+    return redirect(url_for("events.registrations", event_id=event.id) + "#materials")
+
+
+@bp.route("/materials/<int:material_id>/remove", methods=["POST"])
+@require_login
+def remove_material(material_id):
+    material = db.get_or_404(EventMaterial, material_id)
+    abort_unless("events.manage", material.event)
+    event_id = material.event_id
+    if forms.ActionForm().validate_on_submit() and confirmed():
+        attempt(
+            lambda: services.remove_material(current_user, material.id), success=_("The file is removed.")
+        )
+    return redirect(url_for("events.registrations", event_id=event_id) + "#materials")
 
 
 @bp.route("/<int:event_id>/checkin", methods=["GET", "POST"])
