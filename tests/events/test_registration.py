@@ -160,3 +160,22 @@ def test_one_hundred_concurrent_registrations_for_fifty_places(app, make_app):
         assert _count(RegistrationStatus.REGISTERED) == 50
         assert _count(RegistrationStatus.WAITLISTED) == 50
         db.engine.dispose()
+
+
+def test_raising_the_capacity_moves_the_waitlist_up_and_lowering_it_below_the_taken_places_is_refused(
+    app_ctx,
+):
+    from wcl.events.services.events import FIELDS
+
+    staff = UserFactory(roles=["staff"])
+    event = EventFactory(capacity=1)
+    services.register(None, event.id, name="A", email="a@example.org")
+    waiting = services.register(None, event.id, name="B", email="b@example.org")
+    data = {key: getattr(event, key) for key in FIELDS}
+    services.update_event(staff, event.id, dict(data, capacity=2))
+    assert db.session.get(Registration, waiting.id).status == RegistrationStatus.REGISTERED
+    with pytest.raises(services.EventError) as refused:
+        services.update_event(staff, event.id, dict(data, capacity=1))
+    assert refused.value.field == "capacity"
+    db.session.expire_all()
+    assert db.session.get(type(event), event.id).capacity == 2

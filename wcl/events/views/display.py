@@ -1,6 +1,6 @@
 """Public event pages: the list, an event with its registration form, tickets."""
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -71,14 +71,25 @@ def show(slug):
 
 
 def _ticket_page(registration, token=None):
-    return render_template(
-        "events/ticket.html",
-        registration=registration,
-        event=registration.event,
-        qr=services.qr_svg(registration) if registration.status == RegistrationStatus.REGISTERED else None,
-        token=token,
-        form=forms.ActionForm(),
+    # The ticket link is a key to the ticket: never kept by a shared cache.
+    return _no_store(
+        render_template(
+            "events/ticket.html",
+            registration=registration,
+            event=registration.event,
+            qr=services.qr_svg(registration)
+            if registration.status == RegistrationStatus.REGISTERED
+            else None,
+            token=token,
+            form=forms.ActionForm(),
+        )
     )
+
+
+def _no_store(body):
+    response = make_response(body)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @bp.route("/tickets/<token>")
