@@ -5,6 +5,7 @@ from wcl.applications.models import Application, Call  # noqa: F401
 from wcl.audit.models import AuditEntry  # noqa: F401
 from wcl.campaigns.models import Campaign, CampaignComment, MatchingPool, Pledge, RewardTier  # noqa: F401
 from wcl.cohorts.models import CheckIn, Cohort, CohortSession, Enrolment, Milestone, MilestoneProgress  # noqa: F401
+from wcl.events.models import Event, EventMaterial, Registration  # noqa: F401
 from wcl.files.models import StoredFile  # noqa: F401
 from wcl.jobs.models import OutboxJob  # noqa: F401
 from wcl.labs.models import Lab  # noqa: F401

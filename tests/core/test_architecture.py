@@ -19,7 +19,7 @@ DOMAIN_ORDER = [
     {"accounts", "labs", "files", "audit"},
     {"applications"},
     {"cohorts"},
-    {"campaigns", "grants", "community", "knowledge"},
+    {"campaigns", "grants", "community", "events", "knowledge"},
     {"payments"},
     {"receipts"},
     {"reports"},

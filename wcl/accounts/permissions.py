@@ -210,6 +210,12 @@ def _own_receipt(user, receipt):
     )
 
 
+def _event_staff(user, event):
+    # Staff act on their lab's events; an event of no lab (a city-wide festival) is
+    # for unscoped staff, as money and letters of no lab are.
+    return has_role(user, S) and in_own_lab(user, getattr(event, "lab_id", None))
+
+
 def _any_of(*rules):
     return lambda user, obj: any(rule(user, obj) for rule in rules)
 
@@ -261,6 +267,9 @@ PERMISSIONS = {
     "payments.record_offline": ({S}, _campaign_staff, _),
     "payments.refund": ({S}, _campaign_staff, _),
     "payments.inbox": ({S}, _, _),  # unscoped only: every lab's events
+    # events: staff of the event's lab publish, edit and check people in
+    "events.manage": ({S}, _event_staff, _),
+    "events.checkin": ({S}, _event_staff, _),
     # receipts and reports
     "receipts.manage": ({S}, _campaign_staff, _),
     "receipts.view": ({S}, _campaign_staff, _own_receipt),

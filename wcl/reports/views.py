@@ -6,12 +6,15 @@ from flask import Blueprint, Response, abort, jsonify, redirect, render_template
 from flask_babel import get_locale
 from flask_login import current_user
 
-from wcl.accounts.permissions import require
+from wcl.accounts.permissions import abort_unless, require
+from wcl.events.models import Event
+from wcl.extensions import db
 from wcl.files.generated import RenderStatus
 from wcl.files.services import send_stored
 from wcl.reports import services
 from wcl.reports.charts import funnel_chart
 from wcl.reports.queries import DIMENSIONS, PEOPLE, STAGES
+from wcl.reports.services.event_attendance import event_attendance as attendance_table
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -42,6 +45,16 @@ def index():
         args=report.filters.query_args(),
         choices=services.filter_choices(current_user, str(get_locale())),
     )
+
+
+@bp.get("/events/<int:event_id>")
+@require("reports.view")
+def event_attendance(event_id):
+    """Who came to an event (checked in), by gender and age, protected."""
+    event = db.get_or_404(Event, event_id)
+    abort_unless("events.manage", event)
+    table = attendance_table(event.id, str(get_locale()))
+    return render_template("reports/event_attendance.html", event=event, table=table)
 
 
 def _download(data, mimetype, extension):
