@@ -6,6 +6,7 @@ from wcl.audit.models import AuditEntry  # noqa: F401
 from wcl.campaigns.models import Campaign, CampaignComment, MatchingPool, Pledge, RewardTier  # noqa: F401
 from wcl.cohorts.models import CheckIn, Cohort, CohortSession, Enrolment, Milestone, MilestoneProgress  # noqa: F401
 from wcl.files.models import StoredFile  # noqa: F401
+from wcl.grants.models import Grant, GrantFund  # noqa: F401
 from wcl.jobs.models import OutboxJob  # noqa: F401
 from wcl.labs.models import Lab  # noqa: F401
 from wcl.payments.models import Refund, WebhookEvent  # noqa: F401
