@@ -156,7 +156,10 @@ class Grant(db.Model):
     countersigned_by = db.relationship("User", foreign_keys=[countersigned_by_id])
     agreement_file = db.relationship("StoredFile")
     budget_lines = db.relationship(
-        "BudgetLine", back_populates="grant", order_by="BudgetLine.position", cascade="all, delete-orphan"
+        "GrantBudgetLine",
+        back_populates="grant",
+        order_by="GrantBudgetLine.position",
+        cascade="all, delete-orphan",
     )
     tranches = db.relationship(
         "Tranche", back_populates="grant", order_by="Tranche.seq", cascade="all, delete-orphan"
@@ -179,7 +182,7 @@ class Grant(db.Model):
         return sum(t.amount for t in self.tranches if t.status == TrancheStatus.RELEASED)
 
 
-class BudgetLine(db.Model):
+class GrantBudgetLine(db.Model):
     """What part of a grant buys (a sewing machine, felt, a stall at the fair)."""
 
     __tablename__ = "grant_budget_lines"
@@ -280,7 +283,7 @@ class SpendingItem(db.Model):
     submitted_at = sa.Column(UTCDateTime, nullable=False, default=utcnow)
 
     grant = db.relationship("Grant")
-    budget_line = db.relationship("BudgetLine")
+    budget_line = db.relationship("GrantBudgetLine")
     receipt_file = db.relationship("StoredFile")
 
     __table_args__ = (
