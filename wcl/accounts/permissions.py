@@ -272,6 +272,7 @@ PERMISSIONS = {
     "grants.manage": ({S}, _grant_staff, _),
     "grants.view": ({S}, _grant_staff, _own_grant),
     "grants.receive": (set(), _, _own_grant),
+    "grants.mine": ({P}, _, _),  # the "My grant" link: participants and graduates
     # payments: staff act on their lab's campaigns
     "payments.record_offline": ({S}, _campaign_staff, _),
     "payments.refund": ({S}, _campaign_staff, _),

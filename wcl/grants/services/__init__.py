@@ -11,7 +11,15 @@ from wcl.grants.errors import GrantError
 from wcl.grants.services.agreement import accept_agreement, agreement_number, countersign, print_agreement
 from wcl.grants.services.awards import award_grant, close_grant
 from wcl.grants.services.funds import create_fund, fund_fund, funds_for, ledger, movement_totals
-from wcl.grants.services.overview import grant_rows, grants_of, spending_of, status_counts
+from wcl.grants.services.overview import (
+    grant_file,
+    grant_rows,
+    grants_of,
+    milestone_choices,
+    recipient_choices,
+    spending_of,
+    status_counts,
+)
 from wcl.grants.services.releases import (
     approve_release,
     condition_holds,
@@ -35,7 +43,10 @@ __all__ = [
     "create_fund",
     "fund_fund",
     "funds_for",
+    "grant_file",
     "grant_rows",
+    "milestone_choices",
+    "recipient_choices",
     "grants_of",
     "ledger",
     "movement_totals",

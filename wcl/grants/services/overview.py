@@ -4,8 +4,12 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from wcl.accounts.models import User
 from wcl.accounts.permissions import ensure, lab_scope
+from wcl.cohorts.models import Cohort, Enrolment, EnrolmentStatus, Milestone
+from wcl.cohorts.services.progress import Page
 from wcl.extensions import db
+from wcl.files.models import StoredFile
 from wcl.grants.models import (
     Grant,
     GrantFund,
@@ -57,7 +61,10 @@ def grant_rows(user, status=None, overdue=False, page=1, per_page=50):
             Grant.report_due_on < date.today(),
             _spent() < _released(),
         )
-    return db.paginate(stmt, page=page, per_page=per_page, error_out=False, count=True)
+    page = max(page, 1)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery()))
+    rows = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page)).unique().all()
+    return Page(items=[tuple(row) for row in rows], page=page, per_page=per_page, total=total)
 
 
 def status_counts(user):
@@ -92,3 +99,47 @@ def grants_of(user):
         .where(Grant.recipient_id == user.id, Grant.status != GrantStatus.CANCELLED)
         .order_by(Grant.id.desc())
     ).all()
+
+
+def recipient_choices(fund):
+    """``(user id, name · cohort)`` of the participants and graduates of the fund's lab's cohorts."""
+    rows = db.session.execute(
+        db.select(User.id, User.full_name, Cohort.name)
+        .join(Enrolment, Enrolment.participant_id == User.id)
+        .join(Cohort, Cohort.id == Enrolment.cohort_id)
+        .where(
+            Cohort.lab_id == fund.lab_id,
+            Enrolment.status.in_((EnrolmentStatus.ACTIVE, EnrolmentStatus.GRADUATED)),
+        )
+        .order_by(User.full_name, Cohort.name)
+    ).all()
+    seen, choices = set(), []
+    for user_id, name, cohort in rows:
+        if user_id not in seen:
+            seen.add(user_id)
+            choices.append((user_id, f"{name} · {cohort}"))
+    return choices
+
+
+def milestone_choices(fund):
+    """``(milestone id, cohort · title)`` of the milestones of the fund's lab's cohorts."""
+    rows = db.session.execute(
+        db.select(Milestone.id, Cohort.name, Milestone.title)
+        .join(Cohort, Cohort.id == Milestone.cohort_id)
+        .where(Cohort.lab_id == fund.lab_id)
+        .order_by(Cohort.name, Milestone.position, Milestone.id)
+    ).all()
+    return [(mid, f"{cohort} · {title}") for mid, cohort, title in rows]
+
+
+def grant_file(grant, file_id):
+    """The stored file ``file_id`` if it belongs to ``grant`` (agreement, evidence, proof, receipt), else None."""
+    ids = {grant.agreement_file_id}
+    for tranche in grant.tranches:
+        ids.add(tranche.evidence_file_id)
+        if tranche.disbursement is not None:
+            ids.add(tranche.disbursement.proof_file_id)
+    ids.update(
+        db.session.scalars(db.select(SpendingItem.receipt_file_id).where(SpendingItem.grant_id == grant.id))
+    )
+    return db.session.get(StoredFile, file_id) if file_id in ids - {None} else None
