@@ -12,6 +12,7 @@ from wcl.forms import attempt, confirmed, page_arg
 from wcl.grants import forms, services
 from wcl.grants.models import Grant, GrantFund, GrantStatus, SpendingItem, Tranche
 from wcl.grants.views import bp
+from wcl.i18n import current_locale
 from wcl.labs.services import all_labs
 
 
@@ -32,7 +33,7 @@ def _upload(field):
 def funds():
     form = forms.FundForm()
     labs = [lab for lab in all_labs() if is_unscoped(current_user) or lab.id == current_user.lab_id]
-    form.lab_id.choices = [(lab.id, lab.name(current_user.locale or "en")) for lab in labs]
+    form.lab_id.choices = [(lab.id, lab.name(current_locale())) for lab in labs]
     if form.validate_on_submit() and (
         done := attempt(
             lambda: services.create_fund(current_user, form.lab_id.data, form.name.data, form.currency.data),
@@ -185,7 +186,7 @@ def review(item_id, decision):
     if form.validate_on_submit():
         attempt(
             lambda: services.review_spending(current_user, item_id, decision == "approve", form.note.data),
-            success=_("Your review is saved."),
+            success=_("The spending item is reviewed."),
         )
     return redirect(url_for("grants.grant", grant_id=item.grant_id) + "#spending")
 
