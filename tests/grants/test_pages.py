@@ -26,7 +26,7 @@ def test_staff_award_a_grant_through_the_form(app, client):
     world = _world(app)
     login(client, "staff@example.org", PASSWORD)
     page = client.get("/grants/funds").get_data(as_text=True)
-    assert "Seed fund 2026" in page
+    assert "Seed fund 2026" in page and "balance equals its movements" in page
     path = f"/grants/funds/{world.fund_id}/award"
     form = {
         "recipient_id": world.participant_id,

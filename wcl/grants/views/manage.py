@@ -6,6 +6,7 @@ from flask_login import current_user
 from werkzeug.datastructures import FileStorage
 
 from wcl.accounts.permissions import abort_unless, is_unscoped, require, require_login
+from wcl.core.ledger import check_grant_ledger
 from wcl.extensions import db
 from wcl.files.services import send_stored
 from wcl.forms import attempt, confirmed, page_arg
@@ -42,9 +43,10 @@ def funds():
         )
     ):
         return redirect(url_for("grants.fund", fund_id=done.value.id))
-    return render_template("grants/funds.html", funds=services.funds_for(current_user), form=form), (
-        422 if form.errors else 200
-    )
+    problems = [line for found in check_grant_ledger().values() for line in found]
+    return render_template(
+        "grants/funds.html", funds=services.funds_for(current_user), form=form, problems=problems
+    ), (422 if form.errors else 200)
 
 
 @bp.route("/funds/<int:fund_id>", methods=["GET", "POST"])
