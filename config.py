@@ -105,6 +105,10 @@ class Config:
     STRIPE_WEBHOOK_SECRET = _env("STRIPE_WEBHOOK_SECRET", DEV_WEBHOOK_SECRET)
     STRIPE_API_BASE = _env("STRIPE_API_BASE")
 
+    # Seed grants: a tranche above this amount (minor units of the fund's currency;
+    # default 50 000 som) is released only when a second, different staff member approves.
+    GRANT_SECOND_APPROVAL_ABOVE = int(_env("WCL_GRANT_SECOND_APPROVAL_ABOVE", "5000000"))
+
     # The organisation named on receipts, per language (defaults: wcl/data/organisation.json;
     # a language left unset falls back to the English setting when that is set).
     ORG_NAME = _env("WCL_ORG_NAME")

@@ -86,6 +86,7 @@ def _register_blueprints(app):
     from wcl.core.failed_jobs import bp as jobs_bp
     from wcl.core.views import bp as core_bp
     from wcl.events.views import bp as events_bp
+    from wcl.grants.views import bp as grants_bp
     from wcl.payments.views import bp as payments_bp
     from wcl.receipts.views import bp as receipts_bp
     from wcl.reports.views import bp as reports_bp
@@ -96,6 +97,7 @@ def _register_blueprints(app):
     app.register_blueprint(jobs_bp)
     app.register_blueprint(cohorts_bp)
     app.register_blueprint(campaigns_bp)
+    app.register_blueprint(grants_bp)
     app.register_blueprint(payments_bp)
     app.register_blueprint(applications_bp)
     app.register_blueprint(receipts_bp)

@@ -10,6 +10,7 @@ DEMO_LOADERS = [
     "wcl.applications.demo.load",
     "wcl.cohorts.demo.load",
     "wcl.campaigns.demo.load",
+    "wcl.grants.demo.load",
     "wcl.payments.demo.load",
     "wcl.receipts.demo.load",
     "wcl.events.demo.load",

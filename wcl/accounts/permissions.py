@@ -19,6 +19,7 @@ from wcl.applications.queries import is_active_reviewer
 from wcl.campaigns.queries import campaign_lab_id
 from wcl.cohorts.queries import is_enrolled, mentors_in_cohort
 from wcl.extensions import db, login_manager
+from wcl.grants.queries import grant_lab_id, grant_recipient_id
 
 
 class Role(StrEnum):
@@ -185,6 +186,16 @@ def _campaign_staff(user, obj):
     return in_own_lab(user, campaign_lab_id(_campaign_id_of(obj)))
 
 
+def _grant_staff(user, obj):
+    # Staff act on their lab's grant funds and everything in them; a fund
+    # belongs to exactly one lab (``in_own_lab``: unscoped staff see every lab).
+    return has_role(user, S) and in_own_lab(user, grant_lab_id(obj))
+
+
+def _own_grant(user, obj):
+    return obj is not None and grant_recipient_id(obj) == user.id
+
+
 def _active_reviewer(user, application):
     # Assigned to the application and no conflict declared.
     return has_role(user, R) and is_active_reviewer(user.id, application.id)
@@ -263,6 +274,11 @@ PERMISSIONS = {
     "campaigns.comment": (set(), _, _may_comment),
     "campaigns.delete_comment": (set(), _, _own_comment),
     "matching.manage": ({S}, _campaign_staff, _),
+    # grants: staff act on their lab's funds; the recipient on her own grant
+    "grants.manage": ({S}, _grant_staff, _),
+    "grants.view": ({S}, _grant_staff, _own_grant),
+    "grants.receive": (set(), _, _own_grant),
+    "grants.mine": ({P}, _, _),  # the "My grant" link: participants and graduates
     # payments: staff act on their lab's campaigns
     "payments.record_offline": ({S}, _campaign_staff, _),
     "payments.refund": ({S}, _campaign_staff, _),

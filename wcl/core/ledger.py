@@ -13,6 +13,7 @@ from wcl.campaigns.models import MatchingPool, MatchReservation, Pledge, PledgeS
 from wcl.extensions import db
 from wcl.files.models import StoredFile
 from wcl.files.services import storage_root
+from wcl.grants.models import FundMovement, Grant, GrantFund, MovementKind, Tranche, TrancheStatus
 from wcl.payments.models import Refund
 from wcl.receipts.models import Receipt
 from wcl.receipts.numbering import ReceiptSequence
@@ -118,6 +119,57 @@ def _rewards_within_stock():
     return [f"reward {r[0]}: {r[2]} pledges hold {r[1]} places" for r in rows]
 
 
+def _signed_movements(*conditions):
+    """Per fund, the sum of its movements with their sign (funded and returned add, awarded takes)."""
+    sign = sa.case(
+        *((FundMovement.kind == kind, value) for kind, value in MovementKind.SIGN.items()), else_=0
+    )
+    return _total_per(FundMovement.fund_id, sa.func.sum(sign * FundMovement.amount), *conditions)
+
+
+def _grant_funds_equal_their_movements():
+    """A grant fund's balance is funded − awarded + returned, never negative."""
+    moved = _signed_movements()
+    total = sa.func.coalesce(moved.c.total, 0)
+    rows = db.session.execute(
+        sa.select(GrantFund.id, GrantFund.balance, total)
+        .outerjoin(moved, moved.c.key == GrantFund.id)
+        .where(sa.or_(GrantFund.balance != total, GrantFund.balance < 0))
+    ).all()
+    return [f"grant fund {r[0]}: balance {r[1]}, movements sum to {r[2]}" for r in rows]
+
+
+def _grants_match_their_movements():
+    """Each grant was awarded once for its amount, released at most its released
+    tranches, and returned what it records as returned."""
+    per_kind = {
+        kind: _total_per(FundMovement.grant_id, sa.func.sum(FundMovement.amount), FundMovement.kind == kind)
+        for kind in (MovementKind.AWARDED, MovementKind.RELEASED, MovementKind.RETURNED)
+    }
+    released = _total_per(
+        Tranche.grant_id, sa.func.sum(Tranche.amount), Tranche.status == TrancheStatus.RELEASED
+    )
+    awarded, paid, returned = (sa.func.coalesce(q.c.total, 0) for q in per_kind.values())
+    tranches = sa.func.coalesce(released.c.total, 0)
+    stmt = sa.select(Grant.id, Grant.amount, awarded, paid, tranches, Grant.returned_amount, returned)
+    for q in (*per_kind.values(), released):
+        stmt = stmt.outerjoin(q, q.c.key == Grant.id)
+    rows = db.session.execute(
+        stmt.where(
+            sa.or_(
+                awarded != Grant.amount,
+                paid != tranches,
+                returned != Grant.returned_amount,
+            )
+        )
+    ).all()
+    return [
+        f"grant {r[0]}: amount {r[1]}, awarded {r[2]}, released {r[3]} (tranches {r[4]}), "
+        f"returned {r[5]} (movements {r[6]})"
+        for r in rows
+    ]
+
+
 def _stored_files_are_whole():
     """Every stored file's bytes are on disk with the size and SHA-256 recorded for them."""
     root = storage_root()
@@ -139,8 +191,18 @@ CHECKS = {
     "refunds": _refunds_add_up,
     "matching pools": _pools_hold_what_they_reserved,
     "reward stock": _rewards_within_stock,
+    "grant funds": _grant_funds_equal_their_movements,
+    "grants": _grants_match_their_movements,
     "stored files": _stored_files_are_whole,
 }
+
+
+GRANT_CHECKS = ("grant funds", "grants")
+
+
+def check_grant_ledger():
+    """Only the grant checks (the staff page of grant funds shows them)."""
+    return {name: CHECKS[name]() for name in GRANT_CHECKS}
 
 
 def check_ledger():
