@@ -185,6 +185,13 @@ def _campaign_staff(user, obj):
     return in_own_lab(user, campaign_lab_id(_campaign_id_of(obj)))
 
 
+def _bank_staff(user, obj):
+    # A lab's bank account, its statements and their lines: staff of that lab;
+    # the organisation's own account (no lab): unscoped staff.
+    account = getattr(obj, "account", None) or obj
+    return has_role(user, S) and in_own_lab(user, getattr(account, "lab_id", None))
+
+
 def _active_reviewer(user, application):
     # Assigned to the application and no conflict declared.
     return has_role(user, R) and is_active_reviewer(user.id, application.id)
@@ -261,6 +268,8 @@ PERMISSIONS = {
     "payments.record_offline": ({S}, _campaign_staff, _),
     "payments.refund": ({S}, _campaign_staff, _),
     "payments.inbox": ({S}, _, _),  # unscoped only: every lab's events
+    "payments.bank_accounts": ({S}, _bank_staff, _),  # a lab's account details for transfers
+    "payments.statements": ({S}, _bank_staff, _),  # import a lab's bank statements, resolve lines
     # receipts and reports
     "receipts.manage": ({S}, _campaign_staff, _),
     "receipts.view": ({S}, _campaign_staff, _own_receipt),
