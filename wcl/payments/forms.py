@@ -145,3 +145,26 @@ class BankAccountForm(FlaskForm):
         for key in self.MAPPING_FIELDS:
             getattr(self, f"col_{key}").data = mapping.get(key)
         self.date_format.data = mapping.get("date_format")
+
+
+class StatementUploadForm(FlaskForm):
+    """Staff: a bank statement file (CSV, XLSX, MT940 or camt.053 XML)."""
+
+    statement = FileField(
+        _l("Bank statement"),
+        validators=[FileRequired(_l("Choose a file to upload."))],
+        description=_l("CSV or XLSX (with the columns set for this bank), MT940, or camt.053 XML."),
+        render_kw={"accept": ".csv,.txt,.xlsx,.sta,.mt940,.940,.xml"},
+    )
+    submit = SubmitField(_l("Import the statement"))
+
+
+class AssignLineForm(FlaskForm):
+    """Staff: pay a pledge with a statement line, by the pledge's reference."""
+
+    reference = StringField(_l("Pledge reference"), validators=[DataRequired(REQUIRED), Length(max=40)])
+    submit = SubmitField(_l("Assign"))
+
+
+class ConfirmForm(FlaskForm):
+    """A bare form for a confirmed POST button (CSRF only; the box is checked by ``confirmed()``)."""

@@ -16,7 +16,7 @@ The names below are re-exported for callers; patch a function in the module that
 """
 
 from wcl.payments.errors import PaymentError
-from wcl.payments.services import bank_transfer
+from wcl.payments.services import bank_transfer, statements
 from wcl.payments.services._common import PAID_HOOKS, REFUNDED_HOOKS
 from wcl.payments.services.checkout import (
     ONLINE,
@@ -59,6 +59,7 @@ __all__ = [
     "ONLINE",
     "payment_methods",
     "bank_transfer",
+    "statements",
     "begin_checkout",
     "create_pledge",
     "mark_pledge_paid",
