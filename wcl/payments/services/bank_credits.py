@@ -17,7 +17,7 @@ from wcl.extensions import db
 from wcl.payments.models import LineStatus, StatementLine
 from wcl.payments.references import find_reference
 from wcl.payments.services._common import AMOUNT_MISMATCH, _apply_paid, _lock_pledge
-from wcl.payments.services.inbox import insert_ignoring_duplicates, store_event
+from wcl.payments.services.inbox import insert_many_ignoring_duplicates, store_event
 
 PROVIDER = "bank_transfer"
 EVENT_TYPE = "bank_transfer.credit"
@@ -49,73 +49,122 @@ def _reference_pledge_id(reference):
     )
 
 
-def suggest(amount, currency, booked_on, payer):
-    """A pending transfer pledge this money may be for (same amount and currency, made in the days
-    before; the payer's name breaks ties), or ``None``."""
-    candidates = db.session.execute(
-        db.select(Pledge.id, Pledge.backer_name)
+def _pledge_ids_by_reference(references):
+    if not references:
+        return {}
+    rows = db.session.execute(
+        db.select(Pledge.provider_ref, Pledge.id).where(
+            Pledge.provider == PROVIDER, Pledge.provider_ref.in_(sorted(references))
+        )
+    )
+    return dict(rows.all())
+
+
+def _candidates(amounts, currency):
+    """Pending transfer pledges of these amounts, for suggestions: ``{amount: [(id, day, name)]}``."""
+    found = {}
+    if not amounts:
+        return found
+    rows = db.session.execute(
+        db.select(Pledge.id, Pledge.amount, Pledge.created_at, Pledge.backer_name)
         .where(
             Pledge.provider == PROVIDER,
             Pledge.status == PledgeStatus.PENDING,
-            Pledge.amount == amount,
             Pledge.currency == currency,
-            db.func.date(Pledge.created_at) <= booked_on + timedelta(days=1),
-            db.func.date(Pledge.created_at) >= booked_on - timedelta(days=10),
+            Pledge.amount.in_(sorted(amounts)),
         )
         .order_by(Pledge.created_at.desc())
-        .limit(50)
-    ).all()
-    if not candidates:
+    )
+    for row in rows:
+        found.setdefault(row.amount, []).append((row.id, row.created_at.date(), row.backer_name or ""))
+    return found
+
+
+def suggest(candidates, booked_on, payer):
+    """The pending pledge a line without a usable reference is likely for: made in the ten days
+    before it was booked (or the day after), the payer's name breaking ties; ``None`` if unclear."""
+    fitting = [
+        c for c in candidates if booked_on - timedelta(days=10) <= c[1] <= booked_on + timedelta(days=1)
+    ]
+    if not fitting:
         return None
     words = set(payer.casefold().split())
 
-    def score(row):
-        return len(words & set((row.backer_name or "").casefold().split()))
+    def score(candidate):
+        return len(words & set(candidate[2].casefold().split()))
 
-    best = max(candidates, key=score)
-    return best.id if score(best) or len(candidates) == 1 else None
+    best = max(fitting, key=score)
+    return best[0] if score(best) or len(fitting) == 1 else None
 
 
-def store_line(statement, account, entry):
-    """Store one statement line once (flush only); returns ``(line id or None, inbox event id or None)``.
-
-    ``None`` as the line id: the line was already imported (by this or another statement).
-    """
+def _sorted(entry, account, pledge_ids, candidates):
+    """``(reference, status, reason, pledge id, suggested pledge id)`` of one entry."""
     reference, valid = find_reference(entry.purpose) if entry.amount > 0 else (None, False)
-    status, reason, pledge_id, suggested = LineStatus.OPEN, None, None, None
     if entry.amount < 0:
-        status = LineStatus.DEBIT
-    elif entry.currency != account.currency:
-        reason = "foreign_currency"
-    elif reference and valid:
-        pledge_id = _reference_pledge_id(reference)
-        reason = AWAITING if pledge_id else "unknown_reference"
-    else:
-        reason = "bad_check_digit" if reference else "no_reference"
-        suggested = suggest(entry.amount, entry.currency, entry.booked_on, entry.payer)
-    key = line_key(account.id, entry, reference)
-    line_id = insert_ignoring_duplicates(
-        StatementLine,
-        ["line_key"],
-        statement_id=statement.id,
-        account_id=account.id,
-        line_key=key,
-        position=entry.position,
-        booked_on=entry.booked_on,
-        amount=entry.amount,
-        currency=entry.currency,
-        payer=entry.payer,
-        purpose=entry.purpose,
-        reference=reference,
-        status=status,
-        reason=reason,
-        pledge_id=pledge_id,
-        suggested_pledge_id=suggested,
-    )
-    if line_id is None or reason != AWAITING:
-        return line_id, None
-    payload = {"id": key, "type": EVENT_TYPE, "data": {"object": {"line": line_id, "reference": reference}}}
-    return line_id, store_event(PROVIDER, key, EVENT_TYPE, json.dumps(payload))
+        return reference, LineStatus.DEBIT, None, None, None
+    if entry.currency != account.currency:
+        return reference, LineStatus.OPEN, "foreign_currency", None, None
+    if reference and valid:
+        pledge_id = pledge_ids.get(reference)
+        return reference, LineStatus.OPEN, AWAITING if pledge_id else "unknown_reference", pledge_id, None
+    suggested = suggest(candidates.get(entry.amount, []), entry.booked_on, entry.payer)
+    return reference, LineStatus.OPEN, "bad_check_digit" if reference else "no_reference", None, suggested
+
+
+def store_lines(statement, account, entries):
+    """Store a chunk of statement lines, each once (flush only); returns ``(new lines, inbox event ids)``.
+
+    A line already imported (by this or another statement, or twice in this
+    one) is skipped by its unique key. A credit with a valid reference of a
+    known pledge gets an inbox event, applied by ``process_webhook_event``.
+    """
+    found = [find_reference(e.purpose) for e in entries if e.amount > 0]
+    pledge_ids = _pledge_ids_by_reference({ref for ref, valid in found if valid})
+    amounts = {e.amount for e in entries if e.amount > 0 and e.currency == account.currency}
+    candidates = _candidates(amounts, account.currency)
+    rows, seen = [], set()
+    for entry in entries:
+        reference, status, reason, pledge_id, suggested = _sorted(entry, account, pledge_ids, candidates)
+        key = line_key(account.id, entry, reference)
+        if key in seen:
+            continue
+        seen.add(key)
+        rows.append(
+            {
+                "statement_id": statement.id,
+                "account_id": account.id,
+                "line_key": key,
+                "position": entry.position,
+                "booked_on": entry.booked_on,
+                "amount": entry.amount,
+                "currency": entry.currency,
+                "payer": entry.payer,
+                "purpose": entry.purpose,
+                "reference": reference,
+                "status": status,
+                "reason": reason,
+                "pledge_id": pledge_id,
+                "suggested_pledge_id": suggested,
+            }
+        )
+    if not rows:
+        return 0, []
+    stored = insert_many_ignoring_duplicates(StatementLine, ["line_key"], rows, StatementLine.line_key)
+    by_key = {row["line_key"]: row for row in rows}
+    events = []
+    for line_id, key in stored:
+        row = by_key[key]
+        if row["reason"] != AWAITING:
+            continue
+        payload = {
+            "id": key,
+            "type": EVENT_TYPE,
+            "data": {"object": {"line": line_id, "reference": row["reference"]}},
+        }
+        event_id = store_event(PROVIDER, key, EVENT_TYPE, json.dumps(payload))
+        if event_id is not None:
+            events.append(event_id)
+    return len(stored), events
 
 
 def _lock_line(line_id):

@@ -20,6 +20,22 @@ def insert_ignoring_duplicates(model, index_elements, **values):
     )
 
 
+def insert_many_ignoring_duplicates(model, index_elements, rows, *returning):
+    """One multi-row INSERT … ON CONFLICT DO NOTHING; returns ``[(id, *returning)]`` of the rows
+    actually inserted (a row whose unique key exists is skipped). Flushes only."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    result = db.session.execute(
+        insert(model)
+        .values(rows)
+        .on_conflict_do_nothing(index_elements=index_elements)
+        .returning(model.id, *returning)
+    )
+    return [tuple(row) for row in result]
+
+
 def store_event(provider, event_id, event_type, payload_text):
     """Put one event in the inbox once (flush only): its row id, or ``None`` if it is already there.
 

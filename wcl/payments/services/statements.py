@@ -21,7 +21,7 @@ from wcl.payments.errors import PaymentError
 from wcl.payments.models import BankAccount, BankStatement, LineStatus, StatementLine, StatementStatus
 from wcl.payments.references import find_reference
 from wcl.payments.services._common import _apply_paid, _lock_pledge, log
-from wcl.payments.services.bank_credits import AWAITING, store_line
+from wcl.payments.services.bank_credits import AWAITING, store_lines
 from wcl.payments.services.bank_transfer import mapping_of, pledge_by_reference
 from wcl.payments.services.webhooks import process_webhook_event
 from wcl.payments.statements import StatementError, parse_statement
@@ -114,12 +114,9 @@ def import_statement(statement_id):
     db.session.commit()
     duplicates = 0
     for start in range(0, len(entries), CHUNK):
-        events = []
-        for entry in entries[start : start + CHUNK]:
-            line_id, event_id = store_line(statement, account, entry)
-            duplicates += line_id is None
-            if event_id is not None:
-                events.append(event_id)
+        chunk = entries[start : start + CHUNK]
+        stored, events = store_lines(statement, account, chunk)
+        duplicates += len(chunk) - stored
         db.session.commit()
         for event_id in events:
             process_webhook_event(event_id)
