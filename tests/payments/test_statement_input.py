@@ -182,3 +182,13 @@ def test_other_labs_staff_cannot_see_the_statements(app, client, page):
     assert client.get(page["url"]).status_code == 403
     assert client.get(f"/payments/statements/{statement_id}").status_code == 403
     assert re.search("Bank accounts", client.get("/payments/bank-accounts").get_data(as_text=True))
+
+
+def test_reconciliation_counts_money_by_method(app, client, page, run_jobs):
+    with app.app_context():
+        _pledge_id, ref = make_pledge(page["campaign"])
+    send(client, page["url"], csv_statement([(DAY, 150_000, "KGS", ref, "Asel", "1")]))
+    run_jobs()
+    text = client.get("/payments/campaigns/felt/reconciliation").get_data(as_text=True)
+    table = text[text.index('id="money-by-method"') :]
+    assert re.search(r"Bank or QR transfer</td><td>1</td><td>KGS\s1,500", table)

@@ -18,6 +18,7 @@ from wcl.extensions import db
 from wcl.payments.models import BankStatement, StatementLine, WebhookEvent
 from wcl.payments.references import ALPHABET, check_character
 from wcl.payments.services import bank_transfer, statements
+from wcl.receipts.models import Receipt
 from wcl.time import utcnow
 
 DAY = utcnow().date()
@@ -99,6 +100,8 @@ def test_each_format_pays_the_pledge_its_line_names(app, bank, fmt, run_jobs):
         )
         paid = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "pledge.paid"))
         assert paid.data["source"] == "statement"
+        receipt = db.session.scalar(sa.select(Receipt).where(Receipt.pledge_id == pledge_id))
+        assert receipt is not None and receipt.payment_method == "bank"
 
 
 def test_reimporting_changes_nothing(app, bank):

@@ -140,8 +140,13 @@ def reconciliation(slug):
         abort(404)
     abort_unless("payments.record_offline", campaign)
     pagination, totals = services.offline.offline_pledges(current_user, campaign.id, page=page_arg())
+    by_method = services.offline.money_by_method(current_user, campaign.id)
     return render_template(
-        "payments/reconciliation.html", campaign=campaign, pagination=pagination, totals=totals
+        "payments/reconciliation.html",
+        campaign=campaign,
+        pagination=pagination,
+        totals=totals,
+        by_method=by_method,
     )
 
 
