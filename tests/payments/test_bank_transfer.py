@@ -195,3 +195,14 @@ def test_qr_payloads(app, shop):
         assert "1500.00 KGS" in plain and "WCL-7K3F-9" in plain and account.account_number in plain
         st = transfer_payload(account, 150_000, "KGS", "WCL-7K3F-9", fmt="st00012")
         assert st.startswith("ST00012|Name=WCL Osh|") and "|Sum=150000|Purpose=WCL-7K3F-9" in st
+
+
+def test_demo_has_a_lab_account_and_a_pending_transfer(app_ctx):
+    from wcl.demo import load_demo
+
+    lines = load_demo()
+    assert any("a pending bank transfer" in line for line in lines)
+    load_demo()
+    pledges = db.session.scalars(db.select(Pledge).where(Pledge.provider == "bank_transfer")).all()
+    assert len(pledges) == 1 and pledges[0].status == "pending" and REF.fullmatch(pledges[0].provider_ref)
+    assert db.session.scalar(db.select(sa.func.count(BankAccount.id))) == 1
