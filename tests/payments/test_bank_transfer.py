@@ -10,7 +10,7 @@ from tests.factories.accounts import PASSWORD, UserFactory
 from tests.factories.campaigns import RewardTierFactory, campaign_in_lab
 from tests.factories.payments import BankAccountFactory
 from tests.factories.programme import LabFactory
-from tests.helpers import login, post_form
+from tests.helpers import login, outbox_messages, post_form
 from wcl.campaigns.models import Pledge, RewardTier
 from wcl.extensions import db
 from wcl.payments.models import BankAccount
@@ -67,7 +67,7 @@ def _pledge_form(tier, method="bank_transfer"):
     }
 
 
-def test_backer_pays_by_bank_transfer(app, client, shop):
+def test_backer_pays_by_bank_transfer(app, client, shop, run_jobs):
     page = client.get("/campaigns/felt/pledge").get_data(as_text=True)
     assert "Bank or QR transfer" in page and 'value="bank_transfer"' in page
     response = post_form(client, "/campaigns/felt/pledge", _pledge_form(shop["tier"]))
@@ -82,6 +82,12 @@ def test_backer_pays_by_bank_transfer(app, client, shop):
     page = client.get(f"/payments/pledges/{token}").get_data(as_text=True)
     assert reference in page and "1180000012345678" in page and "WCL Osh" in page
     assert 'src="data:image/svg+xml' in page and re.search(r'id="transfer-amount">KGS\s1,500<', page)
+    # She keeps the reference and the account by email, to pay from her bank app later.
+    run_jobs()
+    (message,) = [m for m in outbox_messages(app) if m["To"] == "aigul@example.org"]
+    body = message.get_body(("plain",)).get_content()
+    assert reference in message["Subject"] and reference in body and "1180000012345678" in body
+    assert f"/payments/pledges/{token}" in body
 
 
 def test_transfer_is_not_offered_without_an_account(app, client, shop):

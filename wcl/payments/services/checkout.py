@@ -6,6 +6,8 @@ from wcl.audit.services import record
 from wcl.campaigns.models import Campaign, Pledge, PledgeStatus
 from wcl.campaigns.pledging import PledgeError, new_pledge
 from wcl.extensions import db
+from wcl.links import absolute_url
+from wcl.mail import queue_email
 from wcl.payments.providers import ProviderError, ProviderUnavailable, checkout_provider, get_provider
 from wcl.payments.services._common import _apply_closed, _apply_paid, _lock_pledge, log
 
@@ -50,6 +52,32 @@ def _provider_for(campaign_id, method):
             raise PledgeError(_l("Bank transfer is not available for this campaign."), "method")
         return BANK_TRANSFER
     return online_provider_name()
+
+
+def _email_transfer_instructions(pledge):
+    """The backer keeps her reference and the account by email: she may pay from her bank app later."""
+    from wcl.payments.services.bank_transfer import transfer_details
+
+    details = transfer_details(pledge)
+    if not pledge.backer_email or details is None:
+        return
+    account = details["account"]
+    queue_email(
+        pledge.backer_email,
+        "payments/transfer_instructions",
+        pledge.locale,
+        name=pledge.backer_name,
+        title=pledge.campaign.title,
+        amount=pledge.amount,
+        currency=pledge.currency,
+        reference=pledge.provider_ref,
+        recipient=account.recipient_name,
+        bank=account.bank_name,
+        account=account.account_number,
+        bic=account.bic,
+        hold_until=details["hold_until"],
+        link=absolute_url("payments.pledge_status", token=pledge.token),
+    )
 
 
 def begin_checkout(pledge):
@@ -111,6 +139,8 @@ def create_pledge(
         raise
     record("pledge.created", pledge, actor=pledge.backer_id, amount=amount, tier_id=tier_id)
     url = begin_checkout(pledge)
+    if provider == BANK_TRANSFER:
+        _email_transfer_instructions(pledge)
     db.session.commit()
     return pledge, url
 
