@@ -104,6 +104,10 @@ class Config:
     STRIPE_SECRET_KEY = _env("STRIPE_SECRET_KEY")
     STRIPE_WEBHOOK_SECRET = _env("STRIPE_WEBHOOK_SECRET", DEV_WEBHOOK_SECRET)
     STRIPE_API_BASE = _env("STRIPE_API_BASE")
+    # How long a bank-transfer pledge holds its reward while the money travels.
+    BANK_TRANSFER_HOLD_HOURS = int(_env("BANK_TRANSFER_HOLD_HOURS", "72"))
+    # Largest bank statement staff may upload (bytes).
+    STATEMENT_MAX_BYTES = int(_env("WCL_STATEMENT_MAX_BYTES", str(8 * 1024 * 1024)))
 
     # Seed grants: a tranche above this amount (minor units of the fund's currency;
     # default 50 000 som) is released only when a second, different staff member approves.

@@ -10,7 +10,7 @@ from wcl.files.models import StoredFile  # noqa: F401
 from wcl.grants.models import Grant, GrantFund  # noqa: F401
 from wcl.jobs.models import OutboxJob  # noqa: F401
 from wcl.labs.models import Lab  # noqa: F401
-from wcl.payments.models import Refund, WebhookEvent  # noqa: F401
+from wcl.payments.models import BankAccount, BankStatement, Refund, StatementLine, WebhookEvent  # noqa: F401
 from wcl.receipts.models import Receipt  # noqa: F401
 from wcl.receipts.numbering import ReceiptSequence  # noqa: F401
 from wcl.reports.models import ReportExport  # noqa: F401

@@ -196,6 +196,13 @@ def _own_grant(user, obj):
     return obj is not None and grant_recipient_id(obj) == user.id
 
 
+def _bank_staff(user, obj):
+    # A lab's bank account, its statements and their lines: staff of that lab;
+    # the organisation's own account (no lab): unscoped staff.
+    account = getattr(obj, "account", None) or obj
+    return has_role(user, S) and in_own_lab(user, getattr(account, "lab_id", None))
+
+
 def _active_reviewer(user, application):
     # Assigned to the application and no conflict declared.
     return has_role(user, R) and is_active_reviewer(user.id, application.id)
@@ -286,6 +293,8 @@ PERMISSIONS = {
     # events: staff of the event's lab publish, edit and check people in
     "events.manage": ({S}, _event_staff, _),
     "events.checkin": ({S}, _event_staff, _),
+    "payments.bank_accounts": ({S}, _bank_staff, _),  # a lab's account details for transfers
+    "payments.statements": ({S}, _bank_staff, _),  # import a lab's bank statements, resolve lines
     # receipts and reports
     "receipts.manage": ({S}, _campaign_staff, _),
     "receipts.view": ({S}, _campaign_staff, _own_receipt),

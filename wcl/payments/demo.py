@@ -56,6 +56,57 @@ def _pledge(campaign, specs):
     )
 
 
+def _bank_transfer_demo():
+    """A bank account for the lab of the Osh campaign and one pending transfer to it (idempotent)."""
+    from wcl.campaigns.queries import campaign_lab_id
+    from wcl.payments.models import BankAccount
+    from wcl.payments.services.bank_transfer import assign_reference
+
+    campaign = db.session.scalar(db.select(Campaign).where(Campaign.slug == "osh-embroidery-studio"))
+    if campaign is None:
+        return None
+    lab_id = campaign_lab_id(campaign.id)
+    if not db.session.scalar(db.select(BankAccount.id).where(BankAccount.lab_id == lab_id)):
+        db.session.add(
+            BankAccount(
+                lab_id=lab_id,
+                recipient_name="ОФ «Женская творческая лаборатория»",
+                bank_name="Демо Банк (Ош)",
+                account_number="1180000099990001",
+                bic="DEMOKG22",
+                currency="KGS",
+                qr_format="plain",
+                csv_mapping={
+                    "date": "Дата",
+                    "amount": "Сумма",
+                    "currency": "Валюта",
+                    "purpose": "Назначение платежа",
+                    "payer": "Плательщик",
+                    "line_id": "Номер документа",
+                    "date_format": "%d.%m.%Y",
+                },
+            )
+        )
+        db.session.commit()
+    token = db.session.scalar(
+        db.select(Pledge.token).where(Pledge.provider == "bank_transfer", Pledge.campaign_id == campaign.id)
+    )
+    if token is None:
+        pledge = new_pledge(
+            campaign.id,
+            amount=120_000,
+            currency="KGS",
+            provider="bank_transfer",
+            name="Nurzhan",
+            email="nurzhan.backer@wcl.example",
+            locale="ru",
+        )
+        assign_reference(pledge)
+        db.session.commit()
+        token = pledge.token
+    return token
+
+
 def load():
     """Pledge to the demo campaigns that have no pledges yet; returns a sandbox checkout to try."""
     for slug, specs in PLEDGES.items():
@@ -67,4 +118,8 @@ def load():
     pending = db.session.scalar(
         db.select(Pledge.token).where(Pledge.status == "pending", Pledge.provider == "sandbox").limit(1)
     )
-    return [f"  sandbox checkout of a pending pledge: /payments/sandbox/{pending}"] if pending else []
+    lines = [f"  sandbox checkout of a pending pledge: /payments/sandbox/{pending}"] if pending else []
+    transfer = _bank_transfer_demo()
+    if transfer:
+        lines.append(f"  a pending bank transfer (reference and QR): /payments/pledges/{transfer}")
+    return lines

@@ -3,10 +3,20 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DateField, EmailField, HiddenField, SelectField, StringField, SubmitField
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from wcl.accounts.forms import GENDER_CHOICES
+from wcl.campaigns.forms import PledgeForm
 from wcl.forms import REQUIRED, MoneyField
 
 METHOD_CHOICES = [
@@ -77,3 +87,84 @@ class RefundForm(FlaskForm):
         validators=[DataRequired(_l("Tick the box to confirm. Nothing was changed."))],
     )
     submit = SubmitField(_l("Refund"))
+
+
+class CheckoutForm(PledgeForm):
+    """The pledge form with the choice of how to pay (the service refuses a method not offered)."""
+
+    method = RadioField(_l("How do you want to pay?"), validators=[Optional()], validate_choice=False)
+
+    def offer_methods(self, methods):
+        self.method.choices = methods
+        if not self.method.data and methods:
+            self.method.data = methods[0][0]
+
+
+class BankAccountForm(FlaskForm):
+    """Staff: a lab's account for transfers, its QR format and its statements' columns."""
+
+    recipient_name = StringField(_l("Recipient's name"), validators=[DataRequired(REQUIRED), Length(max=140)])
+    bank_name = StringField(_l("Bank"), validators=[DataRequired(REQUIRED), Length(max=140)])
+    account_number = StringField(
+        _l("Account number or IBAN"), validators=[DataRequired(REQUIRED), Length(max=34)]
+    )
+    bic = StringField(_l("BIC"), validators=[Optional(), Length(max=11)])
+    currency = SelectField(_l("Currency"), choices=[("KGS", "KGS"), ("USD", "USD"), ("EUR", "EUR")])
+    qr_format = SelectField(
+        _l("QR code format"),
+        choices=[
+            ("plain", _l("Plain transfer details (any app)")),
+            ("st00012", _l("ST00012 transfer order")),
+            ("epc", _l("EPC (euro, IBAN)")),
+        ],
+        description=_l("Ask the bank which format its app reads."),
+    )
+    col_date = StringField(_l("Column: date"), validators=[Optional(), Length(max=80)])
+    col_amount = StringField(_l("Column: amount"), validators=[Optional(), Length(max=80)])
+    col_currency = StringField(_l("Column: currency"), validators=[Optional(), Length(max=80)])
+    col_purpose = StringField(_l("Column: purpose of payment"), validators=[Optional(), Length(max=80)])
+    col_payer = StringField(_l("Column: payer"), validators=[Optional(), Length(max=80)])
+    col_line_id = StringField(_l("Column: document number"), validators=[Optional(), Length(max=80)])
+    date_format = StringField(
+        _l("Date format"),
+        validators=[Optional(), Length(max=20)],
+        description=_l("For example %d.%m.%Y for 31.12.2026."),
+    )
+    submit = SubmitField(_l("Save"))
+
+    MAPPING_FIELDS = ("date", "amount", "currency", "purpose", "payer", "line_id")
+
+    def mapping(self):
+        values = {key: getattr(self, f"col_{key}").data for key in self.MAPPING_FIELDS}
+        values["date_format"] = self.date_format.data
+        return values
+
+    def fill(self, account, mapping):
+        for name in ("recipient_name", "bank_name", "account_number", "bic", "currency", "qr_format"):
+            getattr(self, name).data = getattr(account, name)
+        for key in self.MAPPING_FIELDS:
+            getattr(self, f"col_{key}").data = mapping.get(key)
+        self.date_format.data = mapping.get("date_format")
+
+
+class StatementUploadForm(FlaskForm):
+    """Staff: a bank statement file (CSV, XLSX, MT940 or camt.053 XML)."""
+
+    statement = FileField(
+        _l("Bank statement"),
+        validators=[FileRequired(_l("Choose a file to upload."))],
+        description=_l("CSV or XLSX (with the columns set for this bank), MT940, or camt.053 XML."),
+        render_kw={"accept": ".csv,.txt,.xlsx,.sta,.mt940,.940,.xml"},
+    )
+    submit = SubmitField(_l("Import the statement"))
+
+
+class AssignLineForm(FlaskForm):
+    """Staff: pay a pledge with a statement line, by the pledge's reference."""
+
+    reference = StringField(_l("Pledge reference"), validators=[DataRequired(REQUIRED), Length(max=40)])
+    submit = SubmitField(_l("Assign"))
+
+
+class ConfirmForm(FlaskForm):
+    """A bare form for a confirmed POST button (CSRF only; the box is checked by ``confirmed()``)."""

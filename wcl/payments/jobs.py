@@ -1,6 +1,6 @@
 """Payment jobs. Each takes ids, is idempotent and may safely run twice; each has its service's name."""
 
-from wcl.payments.services import reconciliation, refunds, sweeper, webhooks
+from wcl.payments.services import reconciliation, refunds, statements, sweeper, webhooks
 
 
 def process_webhook_event(event_row_id):
@@ -31,3 +31,8 @@ def sweep_inbox():
 def reconcile():
     """Periodic (hourly): bring Stripe pledges in line with Stripe; returns what was found."""
     return [list(row) for row in reconciliation.reconcile()]
+
+
+def import_statement(statement_id):
+    """Import an uploaded bank statement (queue "default"); re-runnable, each line applied once."""
+    return statements.import_statement(statement_id)

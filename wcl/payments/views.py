@@ -6,7 +6,6 @@ from flask_login import current_user
 
 from wcl.accounts.permissions import abort_unless, require
 from wcl.campaigns import services as campaigns
-from wcl.campaigns.forms import PledgeForm
 from wcl.campaigns.pledging import PledgeError
 from wcl.extensions import csrf, limiter
 from wcl.files.services import send_stored
@@ -29,8 +28,9 @@ def pledge(slug):
     if page is None:
         abort(404)
     campaign = page["campaign"]
-    form = PledgeForm()
+    form = forms.CheckoutForm()
     form.offer(page["tiers"])
+    form.offer_methods(services.checkout.payment_methods(campaign))
     if request.method == "GET":
         form.currency.data = campaign.currency
         form.tier.data = request.args.get("tier", "")
@@ -47,6 +47,7 @@ def pledge(slug):
                 anonymous=form.anonymous.data,
                 gender=form.gender.data,
                 locale=current_locale(),
+                method=form.method.data or services.checkout.ONLINE,
             )
         except PledgeError as exc:
             apply_error(form, exc)
@@ -88,7 +89,10 @@ def pledge_status(token):
     pledge = services.checkout.pledge_by_token(token)
     if pledge is None:
         abort(404)
-    return render_template("payments/status.html", pledge=pledge)
+    transfer = None
+    if pledge.provider == "bank_transfer" and pledge.status == "pending":
+        transfer = services.bank_transfer.transfer_details(pledge)
+    return render_template("payments/status.html", pledge=pledge, transfer=transfer)
 
 
 @bp.route("/payments/campaigns/<slug>/offline", methods=["GET", "POST"])
@@ -136,8 +140,13 @@ def reconciliation(slug):
         abort(404)
     abort_unless("payments.record_offline", campaign)
     pagination, totals = services.offline.offline_pledges(current_user, campaign.id, page=page_arg())
+    by_method = services.offline.money_by_method(current_user, campaign.id)
     return render_template(
-        "payments/reconciliation.html", campaign=campaign, pagination=pagination, totals=totals
+        "payments/reconciliation.html",
+        campaign=campaign,
+        pagination=pagination,
+        totals=totals,
+        by_method=by_method,
     )
 
 
@@ -193,3 +202,7 @@ def inbox():
     return render_template(
         "payments/inbox.html", pagination=pagination, counts=counts, failed_jobs=failed_jobs, status=status
     )
+
+
+# Bank transfers and statements: their pages attach to this blueprint.
+from wcl.payments import bank_views  # noqa: E402, F401

@@ -23,6 +23,7 @@ PROVIDERS = {
     "sandbox": "wcl.payments.providers.sandbox.SandboxProvider",
     "offline": "wcl.payments.providers.offline.OfflineProvider",
     "stripe": "wcl.payments.providers.stripe.StripeProvider",
+    "bank_transfer": "wcl.payments.providers.bank_transfer.BankTransferProvider",
 }
 
 

@@ -9,18 +9,23 @@
 - ``sandbox``: the local checkout that emits signed events into the webhook pipeline
 - ``sweeper``: expiring abandoned pledges, re-enqueueing unprocessed events
 - ``reconciliation``: bringing Stripe pledges in line with Stripe
+- ``bank_transfer``: lab bank accounts, transfer references and how to pay
+- ``statements``: importing bank statements and matching their lines to pledges
 
 The names below are re-exported for callers; patch a function in the module that defines it.
 """
 
 from wcl.payments.errors import PaymentError
+from wcl.payments.services import bank_transfer, statements
 from wcl.payments.services._common import PAID_HOOKS, REFUNDED_HOOKS
 from wcl.payments.services.checkout import (
+    ONLINE,
     begin_checkout,
     create_pledge,
     mark_pledge_closed,
     mark_pledge_paid,
     online_provider_name,
+    payment_methods,
     pledge_by_token,
 )
 from wcl.payments.services.events import EVENT_HANDLERS
@@ -51,6 +56,10 @@ __all__ = [
     "PAID_HOOKS",
     "REFUNDED_HOOKS",
     "online_provider_name",
+    "ONLINE",
+    "payment_methods",
+    "bank_transfer",
+    "statements",
     "begin_checkout",
     "create_pledge",
     "mark_pledge_paid",

@@ -3,9 +3,11 @@
 from flask_babel import lazy_gettext as _l
 
 from wcl.audit.services import record
-from wcl.campaigns.models import Pledge, PledgeStatus
+from wcl.campaigns.models import Campaign, Pledge, PledgeStatus
 from wcl.campaigns.pledging import PledgeError, new_pledge
 from wcl.extensions import db
+from wcl.links import absolute_url
+from wcl.mail import queue_email
 from wcl.payments.providers import ProviderError, ProviderUnavailable, checkout_provider, get_provider
 from wcl.payments.services._common import _apply_closed, _apply_paid, _lock_pledge, log
 
@@ -21,6 +23,61 @@ def online_provider_name():
                 "Online payment is not available at the moment. Please contact the lab to pay in cash or by transfer."
             )
         ) from None
+
+
+ONLINE = "online"
+BANK_TRANSFER = "bank_transfer"
+METHOD_LABELS = {ONLINE: _l("Card or online payment"), BANK_TRANSFER: _l("Bank or QR transfer")}
+
+
+def payment_methods(campaign):
+    """The ways a backer may pay for ``campaign`` now: ``[(method, label)]``, the online checkout first."""
+    from wcl.payments.services.bank_transfer import bank_transfer_available
+
+    methods = []
+    try:
+        checkout_provider()
+        methods.append(ONLINE)
+    except ProviderUnavailable:
+        pass
+    if bank_transfer_available(campaign):
+        methods.append(BANK_TRANSFER)
+    return [(m, METHOD_LABELS[m]) for m in methods]
+
+
+def _provider_for(campaign_id, method):
+    if method == BANK_TRANSFER:
+        campaign = db.session.get(Campaign, campaign_id)
+        if campaign is None or BANK_TRANSFER not in dict(payment_methods(campaign)):
+            raise PledgeError(_l("Bank transfer is not available for this campaign."), "method")
+        return BANK_TRANSFER
+    return online_provider_name()
+
+
+def _email_transfer_instructions(pledge):
+    """The backer keeps her reference and the account by email: she may pay from her bank app later."""
+    from wcl.payments.services.bank_transfer import transfer_details
+
+    details = transfer_details(pledge)
+    if not pledge.backer_email or details is None:
+        return
+    account = details["account"]
+    queue_email(
+        pledge.backer_email,
+        "payments/transfer_instructions",
+        pledge.locale,
+        name=pledge.backer_name,
+        title=pledge.campaign.title,
+        amount=pledge.amount,
+        currency=pledge.currency,
+        reference=pledge.provider_ref,
+        recipient=account.recipient_name,
+        bank=account.bank_name,
+        account=account.account_number,
+        bic=account.bic,
+        hold_until=details["hold_until"],
+        link=absolute_url("payments.pledge_status", token=pledge.token),
+    )
 
 
 def begin_checkout(pledge):
@@ -53,15 +110,17 @@ def create_pledge(
     anonymous=False,
     gender=None,
     locale=None,
+    method=ONLINE,
 ):
     """A backer (``actor`` signed in, or a guest with name and email) pledges; returns ``(pledge, url)``.
 
     The pledge is created ``pending``, holding a unit of its tier, and handed
-    to the online provider; ``url`` is where to send the backer to pay. Only
+    to its provider (``method``: the online checkout, or a bank transfer with a
+    reference); ``url`` is where to send the backer to pay. Only
     the provider's confirmation marks it paid.
     """
     try:
-        provider = online_provider_name()
+        provider = _provider_for(campaign_id, method)
         pledge = new_pledge(
             campaign_id,
             amount=amount,
@@ -80,6 +139,8 @@ def create_pledge(
         raise
     record("pledge.created", pledge, actor=pledge.backer_id, amount=amount, tier_id=tier_id)
     url = begin_checkout(pledge)
+    if provider == BANK_TRANSFER:
+        _email_transfer_instructions(pledge)
     db.session.commit()
     return pledge, url
 

@@ -16,6 +16,8 @@ from wcl.payments.services._common import (
     _lock_pledge,
     _payment_mismatch,
 )
+from wcl.payments.services.bank_credits import EVENT_TYPE as BANK_CREDIT
+from wcl.payments.services.bank_credits import on_bank_credit
 from wcl.time import utcnow
 
 
@@ -225,4 +227,6 @@ EVENT_HANDLERS = {
     "refund.updated": _on_refund,
     "charge.refund.updated": _on_refund,
     "charge.dispute.created": _on_dispute,
+    # A bank-statement line carrying a valid transfer reference (wcl.payments.services.statements).
+    BANK_CREDIT: on_bank_credit,
 }

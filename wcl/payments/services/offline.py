@@ -119,3 +119,21 @@ def proof_for(actor, pledge_id):
         return None
     ensure("payments.record_offline", pledge, user=actor)
     return pledge.proof
+
+
+def money_by_method(actor, campaign_id):
+    """A campaign's paid money by how it came: ``[(method, pledges, net amount)]`` where method is
+    ``online`` (card checkout), ``bank_transfer`` (matched from a statement), or an offline method."""
+    ensure("payments.record_offline", db.session.get(Campaign, campaign_id), user=actor)
+    method = sa.case(
+        (Pledge.provider == "offline", sa.func.coalesce(Pledge.offline_method, "cash")),
+        (Pledge.provider == "bank_transfer", "bank_transfer"),
+        else_="online",
+    )
+    rows = db.session.execute(
+        db.select(method, sa.func.count(Pledge.id), sa.func.sum(Pledge.amount - Pledge.refunded_amount))
+        .where(Pledge.campaign_id == campaign_id, Pledge.status == "paid")
+        .group_by(method)
+        .order_by(method)
+    ).all()
+    return [(name, count, int(total or 0)) for name, count, total in rows]

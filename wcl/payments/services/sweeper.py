@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from wcl.campaigns.models import Pledge, PledgeStatus
 from wcl.extensions import db
 from wcl.payments.models import WebhookEvent
+from wcl.payments.services.bank_transfer import hold_period
 from wcl.payments.services.checkout import mark_pledge_closed
 from wcl.queue import WEBHOOKS, enqueue_now
 from wcl.time import utcnow
@@ -28,11 +29,11 @@ def expire_stale_pledges(now=None):
     units back. Returns the number expired.
     """
     now = now or utcnow()
-    conditions = [
-        (Pledge.provider == name) & (Pledge.created_at < now - ttl) for name, ttl in PENDING_TTL.items()
-    ]
+    # A bank transfer holds its reward while the money travels (BANK_TRANSFER_HOLD_HOURS).
+    ttls = {**PENDING_TTL, "bank_transfer": hold_period()}
+    conditions = [(Pledge.provider == name) & (Pledge.created_at < now - ttl) for name, ttl in ttls.items()]
     conditions.append(
-        Pledge.provider.not_in(["offline", *PENDING_TTL]) & (Pledge.created_at < now - DEFAULT_PENDING_TTL)
+        Pledge.provider.not_in(["offline", *ttls]) & (Pledge.created_at < now - DEFAULT_PENDING_TTL)
     )
     ids = db.session.scalars(
         db.select(Pledge.id).where(Pledge.status == PledgeStatus.PENDING, sa.or_(*conditions))

@@ -11,6 +11,7 @@ from wcl.extensions import db
 from wcl.payments.models import WebhookEvent
 from wcl.payments.providers import get_provider
 from wcl.payments.services.events import EVENT_HANDLERS
+from wcl.payments.services.inbox import store_event
 from wcl.payments.signatures import SignatureError
 from wcl.queue import WEBHOOKS, enqueue_after_commit, redis_connection
 from wcl.time import utcnow
@@ -49,25 +50,7 @@ def receive_webhook(raw_body, signature_header, provider=WEBHOOK_PROVIDER):
         or not isinstance(event.get("type"), str)
     ):
         raise WebhookRejected("not an event")
-    values = {
-        "provider": provider,
-        "event_id": event["id"][:255],
-        "type": event["type"][:80],
-        "payload": text,
-        "received_at": utcnow(),
-        "attempts": 0,
-    }
-    dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    row_id = db.session.scalar(
-        insert(WebhookEvent)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=["provider", "event_id"])
-        .returning(WebhookEvent.id)
-    )
+    row_id = store_event(provider, event["id"], event["type"], text)
     if row_id is not None:
         enqueue_after_commit(
             "wcl.payments.jobs.process_webhook_event", row_id, queue=WEBHOOKS, job_timeout=60

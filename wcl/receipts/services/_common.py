@@ -39,6 +39,8 @@ def _matched_amount(pledge_id):
 def _payment_method(pledge):
     if pledge.provider == "offline":
         return pledge.offline_method if pledge.offline_method in PAYMENT_METHODS else "cash"
+    if pledge.provider == "bank_transfer":  # paid by a bank or QR transfer found in a bank statement
+        return "bank"
     return "online"
 
 
