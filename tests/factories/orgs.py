@@ -4,7 +4,7 @@ from datetime import date
 
 import factory
 
-from tests.factories.accounts import BaseFactory
+from tests.factories.accounts import BaseFactory, UserFactory
 from wcl.orgs.models import DirectoryEntry, Organisation, Partnership
 from wcl.time import utcnow
 
@@ -32,6 +32,7 @@ class DirectoryEntryFactory(BaseFactory):
     class Meta:
         model = DirectoryEntry
 
+    user = factory.SubFactory(UserFactory)
     display_name = factory.Sequence(lambda n: f"Member {n}")
     creative_domain = "V_ARTS"
     region = "KG-N"

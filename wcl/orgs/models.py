@@ -200,6 +200,7 @@ class DirectoryEntry(db.Model):
     added_by_id = sa.Column(sa.Integer, sa.ForeignKey("users.id", ondelete="SET NULL"))
 
     organisation = db.relationship("Organisation")
+    user = db.relationship("User", foreign_keys=[user_id])
 
     __table_args__ = (
         sa.CheckConstraint("(user_id IS NULL) <> (organisation_id IS NULL)", name="person_or_organisation"),

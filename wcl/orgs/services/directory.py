@@ -6,11 +6,12 @@ creative domain, a region, a few words): never demographics, never a village.
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
 
 from wcl.accounts.permissions import ensure
 from wcl.audit.services import record
 from wcl.extensions import db
-from wcl.orgs.models import DirectoryEntry, Organisation
+from wcl.orgs.models import DirectoryEntry
 from wcl.orgs.services._common import PER_PAGE, VILLAGE_REFUSED, check_region, clean, refuse
 from wcl.reference import CREATIVE_DOMAIN_CODES
 from wcl.time import utcnow
@@ -96,11 +97,11 @@ def leave_community(actor, entry):
 def directory_page(page=1, creative_domain=None, region=None, query=None):
     """The public directory, by name, narrowed by creative domain, region and a few letters.
 
-    Returns a pagination of ``(entry, organisation kind, logo id)`` rows (None for a person): nothing else
-    about the person is read."""
+    Entries carry their organisation (kind, logo) loaded with them; nothing else about
+    a person is read."""
     stmt = (
-        sa.select(DirectoryEntry, Organisation.kind, Organisation.logo_id)
-        .outerjoin(Organisation, Organisation.id == DirectoryEntry.organisation_id)
+        sa.select(DirectoryEntry)
+        .options(selectinload(DirectoryEntry.organisation))
         .where(DirectoryEntry.listed.is_(True))
     )
     if creative_domain in CREATIVE_DOMAIN_CODES:
