@@ -85,6 +85,7 @@ def _register_blueprints(app):
     from wcl.cohorts.views import bp as cohorts_bp
     from wcl.core.failed_jobs import bp as jobs_bp
     from wcl.core.views import bp as core_bp
+    from wcl.knowledge.views import bp as knowledge_bp
     from wcl.orgs.views import bp as orgs_bp
     from wcl.payments.views import bp as payments_bp
     from wcl.receipts.views import bp as receipts_bp
@@ -101,6 +102,7 @@ def _register_blueprints(app):
     app.register_blueprint(receipts_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(orgs_bp)
+    app.register_blueprint(knowledge_bp)
 
 
 def _register_template_helpers(app):

@@ -7,6 +7,7 @@ from wcl.campaigns.models import Campaign, CampaignComment, MatchingPool, Pledge
 from wcl.cohorts.models import CheckIn, Cohort, CohortSession, Enrolment, Milestone, MilestoneProgress  # noqa: F401
 from wcl.files.models import StoredFile  # noqa: F401
 from wcl.jobs.models import OutboxJob  # noqa: F401
+from wcl.knowledge.models import Resource  # noqa: F401
 from wcl.labs.models import Lab  # noqa: F401
 from wcl.orgs.models import DirectoryEntry, Organisation, OrgMembership, Partnership, PartnershipDocument  # noqa: F401
 from wcl.payments.models import Refund, WebhookEvent  # noqa: F401
