@@ -248,7 +248,9 @@ def join():
     form = (
         forms.DirectoryForm(obj=entry)
         if entry
-        else forms.DirectoryForm(display_name=current_user.display_name)
+        else forms.DirectoryForm(
+            display_name=current_user.display_name or next(iter((current_user.full_name or "").split()), "")
+        )
     )
     if form.validate_on_submit() and attempt(
         lambda: services.join_community(current_user, form.data_for_service()),
