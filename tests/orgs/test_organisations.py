@@ -175,3 +175,28 @@ def test_only_staff_see_organisation_pages(app, client, world):
     login(client, "aigul@example.org", PASSWORD)
     assert client.get("/organisations/").status_code == 403
     assert client.get("/organisations/new").status_code == 403
+
+
+def test_deleting_asks_for_confirmation_and_is_audited(app, client, world):
+    with app.app_context():
+        org = OrganisationFactory()
+        theirs = PartnershipFactory(organisation=org, lab_id=world.other_lab_id)
+        whole = PartnershipFactory(organisation=org, lab_id=None)
+        org_id, theirs_id, whole_id = org.id, theirs.id, whole.id
+    login(client, "staff@example.org", PASSWORD)
+    page = f"/organisations/{org_id}"
+    post_form(client, f"{page}/delete", {}, get_path=page)  # box not ticked
+    # another lab's partnership keeps a scoped staff member from deleting the organisation
+    post_form(client, f"{page}/delete", {"confirm": "yes"}, get_path=page)
+    with app.app_context():
+        assert _count(Organisation) == 1 and _count(Partnership) == 2
+    detail = f"/organisations/partnerships/{whole_id}"
+    assert post_form(client, f"{detail}/delete", {"confirm": "yes"}, get_path=detail).status_code == 302
+    hq = app.test_client()
+    login(hq, "hq@example.org", PASSWORD)
+    assert post_form(hq, f"{page}/delete", {"confirm": "yes"}, get_path=page).status_code == 302
+    with app.app_context():
+        assert _count(Organisation) == 0 and _count(Partnership) == 0
+        actions = set(db.session.scalars(db.select(AuditEntry.action)))
+        assert {"partnership.deleted", "organisation.deleted"} <= actions
+    assert theirs_id

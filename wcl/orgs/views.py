@@ -94,6 +94,18 @@ def edit_organisation(org_id):
     return render_template("orgs/form.html", form=form, org=org), _status(form)
 
 
+@bp.route("/organisations/<int:org_id>/delete", methods=["POST"])
+@require("orgs.manage")
+def delete_organisation(org_id):
+    org = services.get_or_404(Organisation, org_id)
+    abort_unless("orgs.manage", org)
+    if confirmed() and attempt(
+        lambda: services.delete_organisation(current_user, org), success=_("The organisation is deleted.")
+    ):
+        return redirect(url_for("orgs.organisations"))
+    return redirect(url_for("orgs.organisation", org_id=org_id))
+
+
 @bp.route("/organisations/<int:org_id>/logo")
 def logo(org_id):
     """Logos are public: an organisation's logo is shown beside its directory entry."""
@@ -212,6 +224,20 @@ def add_document(partnership_id):
         partnership=partnership,
         document_form=form,
     ), 422
+
+
+@bp.route("/organisations/partnerships/<int:partnership_id>/delete", methods=["POST"])
+@require("orgs.manage")
+def delete_partnership(partnership_id):
+    partnership = services.get_or_404(Partnership, partnership_id)
+    abort_unless("orgs.manage", partnership)
+    org_id = partnership.organisation_id
+    if confirmed() and attempt(
+        lambda: services.delete_partnership(current_user, partnership),
+        success=_("The partnership is deleted."),
+    ):
+        return redirect(url_for("orgs.organisation", org_id=org_id))
+    return redirect(url_for("orgs.partnership", partnership_id=partnership_id))
 
 
 @bp.route("/organisations/documents/<int:document_id>")

@@ -19,6 +19,7 @@ from wcl.orgs.services.directory import (
 from wcl.orgs.services.organisations import (
     add_member,
     create_organisation,
+    delete_organisation,
     my_organisations,
     organisations_page,
     remove_member,
@@ -26,6 +27,7 @@ from wcl.orgs.services.organisations import (
 )
 from wcl.orgs.services.partnerships import (
     add_document,
+    delete_partnership,
     partnerships_page,
     save_partnership,
     visible_partnerships,
@@ -37,6 +39,8 @@ __all__ = [
     "add_document",
     "add_member",
     "create_organisation",
+    "delete_organisation",
+    "delete_partnership",
     "directory_page",
     "get_or_404",
     "join_as_organisation",

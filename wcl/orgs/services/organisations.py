@@ -8,7 +8,7 @@ from wcl.accounts.services import get_user_by_email
 from wcl.audit.services import record
 from wcl.extensions import db
 from wcl.files.services import delete_stored
-from wcl.orgs.models import LOCALES, MemberRole, Organisation, OrgKind, OrgMembership
+from wcl.orgs.models import LOCALES, DirectoryEntry, MemberRole, Organisation, OrgKind, OrgMembership
 from wcl.orgs.services._common import PER_PAGE, check_region, clean, refuse, store_logo
 
 TEXT_FIELDS = {
@@ -78,6 +78,24 @@ def update_organisation(actor, org, data, logo=None):
         record("organisation.updated", org, actor=actor, fields=sorted(changed))
     db.session.commit()
     return org
+
+
+def delete_organisation(actor, org):
+    """Remove an organisation with its memberships, partnerships, documents and directory
+    entry (an irreversible step: the view asks for confirmation); the audit entry stays."""
+    ensure("orgs.manage", org, user=actor)
+    for partnership in org.partnerships:
+        # Staff scoped to a lab may not remove another lab's partnership through its organisation.
+        ensure("orgs.manage", partnership, user=actor)
+    files = [org.logo] + [d.file for p in org.partnerships for d in p.documents]
+    record("organisation.deleted", org, actor=actor, kind=org.kind)
+    db.session.execute(sa.delete(DirectoryEntry).where(DirectoryEntry.organisation_id == org.id))
+    db.session.delete(org)
+    db.session.flush()
+    for stored in files:
+        if stored is not None:
+            delete_stored(stored)
+    db.session.commit()
 
 
 def organisations_page(page=1, query=None, kind=None):

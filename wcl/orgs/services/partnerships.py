@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wcl.accounts.permissions import ensure, lab_condition
 from wcl.audit.services import record
 from wcl.extensions import db
+from wcl.files.services import delete_stored
 from wcl.labs.models import Lab
 from wcl.orgs.models import Partnership, PartnershipDocument, PartnershipKind
 from wcl.orgs.services._common import PER_PAGE, clean, refuse, store_document
@@ -59,6 +60,19 @@ def save_partnership(actor, org, data, partnership=None):
     )
     db.session.commit()
     return partnership
+
+
+def delete_partnership(actor, partnership):
+    """Remove a partnership and its documents (the view asks for confirmation); audited."""
+    ensure("orgs.manage", partnership, user=actor)
+    files = [d.file for d in partnership.documents]
+    record("partnership.deleted", partnership, actor=actor, organisation_id=partnership.organisation_id)
+    db.session.delete(partnership)
+    db.session.flush()
+    for stored in files:
+        if stored is not None:
+            delete_stored(stored)
+    db.session.commit()
 
 
 def partnerships_page(user, page=1, kind=None):
