@@ -87,6 +87,8 @@ def _register_blueprints(app):
     from wcl.core.views import bp as core_bp
     from wcl.events.views import bp as events_bp
     from wcl.grants.views import bp as grants_bp
+    from wcl.knowledge.views import bp as knowledge_bp
+    from wcl.orgs.views import bp as orgs_bp
     from wcl.payments.views import bp as payments_bp
     from wcl.receipts.views import bp as receipts_bp
     from wcl.reports.views import bp as reports_bp
@@ -103,6 +105,8 @@ def _register_blueprints(app):
     app.register_blueprint(receipts_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(events_bp)
+    app.register_blueprint(orgs_bp)
+    app.register_blueprint(knowledge_bp)
 
 
 def _register_template_helpers(app):

@@ -7,8 +7,10 @@ from werkzeug.utils import import_string
 
 DEMO_LOADERS = [
     "wcl.accounts.demo.load",
+    "wcl.orgs.demo.load",
     "wcl.applications.demo.load",
     "wcl.cohorts.demo.load",
+    "wcl.knowledge.demo.load",
     "wcl.campaigns.demo.load",
     "wcl.grants.demo.load",
     "wcl.payments.demo.load",

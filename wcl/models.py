@@ -9,7 +9,9 @@ from wcl.events.models import Event, EventMaterial, Registration  # noqa: F401
 from wcl.files.models import StoredFile  # noqa: F401
 from wcl.grants.models import Grant, GrantFund  # noqa: F401
 from wcl.jobs.models import OutboxJob  # noqa: F401
+from wcl.knowledge.models import Resource  # noqa: F401
 from wcl.labs.models import Lab  # noqa: F401
+from wcl.orgs.models import DirectoryEntry, Organisation, OrgMembership, Partnership, PartnershipDocument  # noqa: F401
 from wcl.payments.models import BankAccount, BankStatement, Refund, StatementLine, WebhookEvent  # noqa: F401
 from wcl.receipts.models import Receipt  # noqa: F401
 from wcl.receipts.numbering import ReceiptSequence  # noqa: F401

@@ -17,6 +17,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "wcl"
 # DESIGN.md: a package may import only the packages listed before it.
 DOMAIN_ORDER = [
     {"accounts", "labs", "files", "audit"},
+    {"orgs"},  # organisations and partnerships: other domains refer to them
     {"applications"},
     {"cohorts"},
     {"campaigns", "grants", "community", "events", "knowledge"},

@@ -20,6 +20,7 @@ from wcl.campaigns.queries import campaign_lab_id
 from wcl.cohorts.queries import is_enrolled, mentors_in_cohort
 from wcl.extensions import db, login_manager
 from wcl.grants.queries import grant_lab_id, grant_recipient_id
+from wcl.orgs.queries import is_community_member, is_representative
 
 
 class Role(StrEnum):
@@ -234,6 +235,23 @@ def _event_staff(user, event):
     return has_role(user, S) and in_own_lab(user, getattr(event, "lab_id", None))
 
 
+def _org_staff(user, obj):
+    # Organisations belong to the whole programme; a partnership (or its document)
+    # set to one lab is for that lab's staff and unscoped staff.
+    partnership = getattr(obj, "partnership", None) or obj
+    return has_role(user, S) and in_lab_scope(user, getattr(partnership, "lab_id", None))
+
+
+def _org_representative(user, org):
+    return org is not None and is_representative(org.id, user.id)
+
+
+def _community_member(user, _resource):
+    # Members-only resources: anyone who joined the community, herself or through
+    # an organisation she belongs to (people in the programme hold the roles).
+    return user.email_verified_at is not None and is_community_member(user.id)
+
+
 def _any_of(*rules):
     return lambda user, obj: any(rule(user, obj) for rule in rules)
 
@@ -299,6 +317,14 @@ PERMISSIONS = {
     "receipts.manage": ({S}, _campaign_staff, _),
     "receipts.view": ({S}, _campaign_staff, _own_receipt),
     "reports.view": ({S}, _campaign_staff, _),  # on a campaign: filter a report by it
+    # organisations and partnerships: staff; a partnership of one lab, that lab's staff
+    "orgs.manage": ({S}, _org_staff, _),
+    "orgs.represent": ({S}, _, _org_representative),  # act for an organisation (its directory entry)
+    # knowledge bank: staff publish, mentors suggest; members-only resources for the
+    # people in the programme and community members
+    "knowledge.manage": ({S}, _, _),
+    "knowledge.suggest": ({M, S}, _, _),
+    "knowledge.members_only": ({P, M, R, S}, _, _community_member),
 }
 del _
 

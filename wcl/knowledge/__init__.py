@@ -1,0 +1,1 @@
+"""The knowledge bank: educational resources in three languages."""

@@ -1,0 +1,1 @@
+"""Partner organisations, partnerships and the community directory."""
