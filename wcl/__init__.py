@@ -120,6 +120,7 @@ def _register_template_helpers(app):
     app.jinja_env.filters["datetime"] = time.datetime_filter
     app.jinja_env.filters["date"] = time.date_filter
     app.jinja_env.filters["bishkek_time"] = time.bishkek_time_filter
+    app.jinja_env.filters["clock"] = time.clock_filter
     # Globals, not context: macros imported with {% from %} see only these.
     app.jinja_env.globals["status_label"] = application_services.status_label
     app.jinja_env.globals["audit_label"] = application_services.audit_label

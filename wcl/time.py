@@ -102,6 +102,19 @@ def bishkek_time_filter(value):
     return f"{moment} ({bishkek_time_label()})"
 
 
+def clock_filter(value):
+    """Jinja filter ``|clock``: the time of day of a moment in the viewer's zone ("18:30"),
+    for the end of a one-day event after its full start, or a check-in today."""
+    if value is None:
+        return ""
+    return babel_format_datetime(value, CLOCK_PATTERN, tzinfo=local_zone(), locale=current_locale())
+
+
+def ical_stamp(value):
+    """A moment as an iCalendar UTC date-time ("20261203T143000Z", RFC 5545): data, not for people."""
+    return value.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
 def bishkek_time_label():
     """The one name for Bishkek time in the current language."""
     return gettext("Bishkek time")

@@ -163,7 +163,7 @@ class AssignLineForm(FlaskForm):
     """Staff: pay a pledge with a statement line, by the pledge's reference."""
 
     reference = StringField(_l("Pledge reference"), validators=[DataRequired(REQUIRED), Length(max=40)])
-    submit = SubmitField(_l("Assign"))
+    submit = SubmitField(_l("Assign to this pledge"))
 
 
 class ConfirmForm(FlaskForm):

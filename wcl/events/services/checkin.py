@@ -10,7 +10,7 @@ from wcl.events.services.tickets import read_scan
 from wcl.extensions import db
 from wcl.i18n import current_locale
 from wcl.locks import lock
-from wcl.time import to_local, utcnow
+from wcl.time import clock_filter, utcnow
 
 
 def _refuse(message):
@@ -55,9 +55,7 @@ def check_in(actor, event_id, scanned):
         _refuse(_l("This event was cancelled."))
     registration = lock(Registration, registration.id)
     if registration.status == RegistrationStatus.CHECKED_IN:
-        _refuse(
-            _l("Already checked in at %(time)s.", time=to_local(registration.checked_in_at).strftime("%H:%M"))
-        )
+        _refuse(_l("Already checked in at %(time)s.", time=clock_filter(registration.checked_in_at)))
     if registration.status == RegistrationStatus.WAITLISTED:
         _refuse(_l("This ticket is on the waitlist: it has no place yet."))
     if registration.status == RegistrationStatus.CANCELLED:

@@ -12,7 +12,6 @@ import hashlib
 import hmac
 import io
 import secrets
-from datetime import UTC
 from urllib.parse import urlsplit
 
 import segno
@@ -27,7 +26,7 @@ from wcl.extensions import db
 from wcl.links import absolute_url
 from wcl.locks import lock
 from wcl.mail import render_email, send
-from wcl.time import utcnow
+from wcl.time import ical_stamp, utcnow
 
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud without doubt
 CODE_LENGTH = 8
@@ -131,10 +130,6 @@ def _ics_fold(line):
     return b"\r\n ".join(out).decode()
 
 
-def _ics_time(moment):
-    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
 def ics_text(registration, locale="en"):
     """An iCalendar (RFC 5545) VEVENT for the ticket's event, in ``locale``."""
     event = registration.event
@@ -151,9 +146,9 @@ def ics_text(registration, locale="en"):
         "METHOD:PUBLISH",
         "BEGIN:VEVENT",
         f"UID:event-{event.id}-registration-{registration.id}@{host}",
-        f"DTSTAMP:{_ics_time(utcnow())}",
-        f"DTSTART:{_ics_time(event.starts_at)}",
-        f"DTEND:{_ics_time(event.ends_at)}",
+        f"DTSTAMP:{ical_stamp(utcnow())}",
+        f"DTSTART:{ical_stamp(event.starts_at)}",
+        f"DTEND:{ical_stamp(event.ends_at)}",
         f"SUMMARY:{_ics_escape(event.title(locale))}",
         f"LOCATION:{_ics_escape(where)}",
         f"DESCRIPTION:{_ics_escape(description)}",

@@ -5,15 +5,9 @@ One blueprint, ``events``."""
 from flask import Blueprint
 
 from wcl.events import forms
-from wcl.time import to_local
+from wcl.time import clock_filter
 
 bp = Blueprint("events", __name__, url_prefix="/events")
-
-
-def _clock(value):
-    """The time of day of a moment in the viewer's zone, 24-hour ("18:30"): the end of a
-    one-day event, after its full start (``|datetime``)."""
-    return to_local(value).strftime("%H:%M") if value is not None else ""
 
 
 @bp.context_processor
@@ -21,7 +15,7 @@ def _inject_labels():
     return {
         "event_status_labels": forms.STATUS_LABELS,
         "registration_labels": forms.REGISTRATION_LABELS,
-        "clock": _clock,
+        "clock": clock_filter,
     }
 
 
