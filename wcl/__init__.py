@@ -87,6 +87,7 @@ def _register_blueprints(app):
     from wcl.core.views import bp as core_bp
     from wcl.payments.views import bp as payments_bp
     from wcl.receipts.views import bp as receipts_bp
+    from wcl.outcomes.views import bp as outcomes_bp
     from wcl.reports.views import bp as reports_bp
 
     app.register_blueprint(core_bp)
@@ -99,6 +100,7 @@ def _register_blueprints(app):
     app.register_blueprint(applications_bp)
     app.register_blueprint(receipts_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(outcomes_bp)
 
 
 def _register_template_helpers(app):

@@ -12,3 +12,4 @@ from wcl.payments.models import Refund, WebhookEvent  # noqa: F401
 from wcl.receipts.models import Receipt  # noqa: F401
 from wcl.receipts.numbering import ReceiptSequence  # noqa: F401
 from wcl.reports.models import ReportExport  # noqa: F401
+from wcl.outcomes.models import FollowUp, FollowUpConsent, Indicator, SupportOffer, SupportUse, SurveyRound  # noqa: F401
