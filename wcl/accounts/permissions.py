@@ -210,6 +210,12 @@ def _own_receipt(user, receipt):
     )
 
 
+def _lab_or_cohort_staff(user, obj):
+    # A lab (its support offers) or a cohort (its participants' support used).
+    lab_id = obj.id if obj.__tablename__ == "labs" else _cohort_of(obj).lab_id
+    return has_role(user, S) and in_lab_scope(user, lab_id)
+
+
 def _any_of(*rules):
     return lambda user, obj: any(rule(user, obj) for rule in rules)
 
@@ -265,6 +271,9 @@ PERMISSIONS = {
     "receipts.manage": ({S}, _campaign_staff, _),
     "receipts.view": ({S}, _campaign_staff, _own_receipt),
     "reports.view": ({S}, _campaign_staff, _),  # on a campaign: filter a report by it
+    # outcomes: staff see their lab's follow-ups and results; record their lab's support
+    "outcomes.view": ({S}, _, _),
+    "outcomes.support": ({S}, _lab_or_cohort_staff, _),
 }
 del _
 

@@ -1,6 +1,7 @@
 """Background work for outcomes. Jobs take ids or plain data and are idempotent."""
 
-from wcl.outcomes import channels, services
+from wcl.outcomes import services
+from wcl.outcomes.services import channels
 
 
 def run_follow_ups():
@@ -11,4 +12,4 @@ def run_follow_ups():
 
 def deliver_short_message(phone, text):
     """Write one short message to the outbox (the default message channel)."""
-    channels.write_to_outbox(phone, text)
+    channels.deliver_short_message(phone, text)

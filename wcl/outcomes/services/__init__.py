@@ -14,8 +14,26 @@ from wcl.outcomes.services.followups import (
     schedule_follow_ups,
     send_due,
 )
+from wcl.outcomes.services.indicators import INDICATORS, parse_period, published_values, raw_values
+from wcl.outcomes.services.opendata import (
+    METHODOLOGY,
+    open_year,
+    open_year_csv,
+    open_year_json,
+    results_table,
+)
+from wcl.outcomes.services.support import set_offers, set_uses, support_breakdown
 
 __all__ = [
+    "METHODOLOGY",
+    "open_year",
+    "open_year_csv",
+    "open_year_json",
+    "results_table",
+    "INDICATORS",
+    "parse_period",
+    "published_values",
+    "raw_values",
     "QUESTIONS",
     "contact_withdrawn",
     "follow_up_from_link",
@@ -25,5 +43,8 @@ __all__ = [
     "save_answers",
     "schedule_follow_ups",
     "send_due",
+    "set_offers",
+    "set_uses",
+    "support_breakdown",
     "withdraw_contact",
 ]

@@ -20,9 +20,9 @@ from wcl.extensions import db
 from wcl.i18n import user_locale
 from wcl.links import absolute_url
 from wcl.mail import queue_email
-from wcl.outcomes.channels import short_message_channel
 from wcl.outcomes.labels import KIND_LABELS
 from wcl.outcomes.models import FollowUp, FollowUpConsent, FollowUpKind, SurveyRound
+from wcl.outcomes.services.channels import short_message_channel
 from wcl.time import utcnow
 
 LINK_PURPOSE = "outcomes-follow-up"

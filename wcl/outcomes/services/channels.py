@@ -33,7 +33,7 @@ class OutboxChannel:
         )
 
 
-def write_to_outbox(phone, text):
+def deliver_short_message(phone, text):
     """Write one short message to the outbox folder as ``<time>-<id>.sms.txt``."""
     outbox = Path(current_app.config["OUTBOX_DIR"])
     outbox.mkdir(parents=True, exist_ok=True)
