@@ -14,6 +14,7 @@ from wcl.outcomes.services.followups import (
     schedule_follow_ups,
     send_due,
 )
+from wcl.outcomes.services.iati import build_activity_file, validation_errors
 from wcl.outcomes.services.indicators import INDICATORS, parse_period, published_values, raw_values
 from wcl.outcomes.services.opendata import (
     METHODOLOGY,
@@ -25,6 +26,8 @@ from wcl.outcomes.services.opendata import (
 from wcl.outcomes.services.support import set_offers, set_uses, support_breakdown
 
 __all__ = [
+    "build_activity_file",
+    "validation_errors",
     "METHODOLOGY",
     "open_year",
     "open_year_csv",

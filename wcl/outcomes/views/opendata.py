@@ -66,3 +66,11 @@ def open_data_csv(year):
 @bp.get("/open-data/<int:year>.json")
 def open_data_json(year):
     return _public(Response(services.open_year_json(_year_or_refuse(year)), mimetype="application/json"))
+
+
+@bp.get("/open-data/<int:year>/iati.xml")
+def open_data_iati(year):
+    _year_or_refuse(year)
+    response = Response(services.build_activity_file(year), mimetype="application/xml")
+    response.headers["Content-Disposition"] = f'attachment; filename="wcl-iati-{year}.xml"'
+    return _public(response)
