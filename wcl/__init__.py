@@ -85,9 +85,9 @@ def _register_blueprints(app):
     from wcl.cohorts.views import bp as cohorts_bp
     from wcl.core.failed_jobs import bp as jobs_bp
     from wcl.core.views import bp as core_bp
+    from wcl.outcomes.views import bp as outcomes_bp
     from wcl.payments.views import bp as payments_bp
     from wcl.receipts.views import bp as receipts_bp
-    from wcl.outcomes.views import bp as outcomes_bp
     from wcl.reports.views import bp as reports_bp
 
     app.register_blueprint(core_bp)

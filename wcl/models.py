@@ -8,8 +8,8 @@ from wcl.cohorts.models import CheckIn, Cohort, CohortSession, Enrolment, Milest
 from wcl.files.models import StoredFile  # noqa: F401
 from wcl.jobs.models import OutboxJob  # noqa: F401
 from wcl.labs.models import Lab  # noqa: F401
+from wcl.outcomes.models import FollowUp, FollowUpConsent, Indicator, SupportOffer, SupportUse, SurveyRound  # noqa: F401
 from wcl.payments.models import Refund, WebhookEvent  # noqa: F401
 from wcl.receipts.models import Receipt  # noqa: F401
 from wcl.receipts.numbering import ReceiptSequence  # noqa: F401
 from wcl.reports.models import ReportExport  # noqa: F401
-from wcl.outcomes.models import FollowUp, FollowUpConsent, Indicator, SupportOffer, SupportUse, SurveyRound  # noqa: F401

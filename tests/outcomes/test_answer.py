@@ -69,6 +69,7 @@ def test_save_and_finish_later_then_submit_spends_the_link(app, client, link):
     reused = client.get(path)
     assert reused.status_code == 410
     assert 'data-reason="used"' in reused.get_data(as_text=True)
+    assert "Бул жооптор жөнөтүлүп бүткөн" in reused.get_data(as_text=True)  # still in her language
 
 
 @pytest.mark.parametrize(
@@ -120,7 +121,11 @@ def test_tampered_and_expired_links_are_refused(app, client, link, monkeypatch):
 
 def test_she_can_stop_follow_ups_from_the_page(app, client, link, world):
     _, path = link
-    response = post_form(client, path + "/stop", {"stop": "1"}, get_path=path)
+    # Without the "I understand" box nothing changes.
+    assert post_form(client, path + "/stop", {}, get_path=path).status_code == 302
+    with app.app_context():
+        assert db.session.get(FollowUpConsent, world.aigul_id) is None
+    response = post_form(client, path + "/stop", {"confirm": "yes"}, get_path=path)
     assert response.status_code == 200
     with app.app_context():
         assert db.session.get(FollowUpConsent, world.aigul_id).withdrawn_at is not None

@@ -86,6 +86,4 @@ class FollowUpForm(FlaskForm):
 
 
 class StopForm(FlaskForm):
-    """ "Stop asking me": withdraws consent to follow-up contact."""
-
-    stop = SubmitField(_l("Do not contact me again about follow-ups"))
+    """ "Stop asking me" (CSRF only; the view also wants the "I understand" box)."""

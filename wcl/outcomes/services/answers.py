@@ -53,7 +53,7 @@ def follow_up_from_link(token):
     if follow_up is None:
         raise LinkError(_l("This link is not valid. Please use the link from your message."), "invalid")
     if follow_up.submitted_at is not None:
-        raise LinkError(_l("These answers have already been sent. Thank you!"), "used")
+        raise LinkError(_l("These answers have already been sent. Thank you!"), "used", follow_up)
     return follow_up
 
 

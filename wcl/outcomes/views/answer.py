@@ -10,7 +10,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from wcl.forms import attempt
+from wcl.forms import attempt, confirmed
 from wcl.i18n import LANGUAGE_COOKIE, user_locale
 from wcl.outcomes import services
 from wcl.outcomes.errors import LinkError
@@ -28,7 +28,13 @@ def _her_language(follow_up):
 
 def _refused(exc):
     status = 410 if exc.reason in ("expired", "used") else 400
-    return render_template("outcomes/link_refused.html", message=str(exc.message), reason=exc.reason), status
+    if exc.follow_up is None:
+        return render_template(
+            "outcomes/link_refused.html", message=str(exc.message), reason=exc.reason
+        ), status
+    with _her_language(exc.follow_up):
+        page = render_template("outcomes/link_refused.html", message=str(exc.message), reason=exc.reason)
+    return page, status
 
 
 @bp.route("/follow-up/<token>", methods=["GET", "POST"])
@@ -52,7 +58,6 @@ def answer(token):
         return render_template(
             "outcomes/answer.html",
             form=form,
-            stop_form=StopForm(),
             follow_up=follow_up,
             kind_label=KIND_LABELS[follow_up.kind],
             token=token,
@@ -67,7 +72,7 @@ def stop(token):
         return _refused(exc)
     with _her_language(follow_up):
         form = StopForm()
-        if form.validate_on_submit():
+        if form.validate_on_submit() and confirmed():
             services.withdraw_contact(follow_up.user_id)
             return render_template("outcomes/stopped.html")
         return redirect(url_for("outcomes.answer", token=token))
