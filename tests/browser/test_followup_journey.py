@@ -61,3 +61,13 @@ def test_a_graduate_answers_her_six_month_follow_up_in_kyrgyz(site, journey):
     she.check()
     assert "Бул шилтемени колдонууга болбойт" in page.locator("h1").inner_text()
     she.screenshot("f1-04-link-already-used")
+
+
+def test_anyone_reads_the_open_data_page_on_a_phone(site, journey):
+    visitor = journey("visitor")
+    visitor.goto("/open-data/")
+    page = visitor.page
+    assert page.locator("svg.report-chart").count() == 1
+    assert page.locator('tr[data-indicator="women_trained"] td.programme').inner_text().strip() not in ("", "c")
+    visitor.screenshot("f1-05-open-data")
+    assert page.get_by_role("link", name="IATI 2.03 (XML)").get_attribute("href").endswith("/iati.xml")
