@@ -68,6 +68,9 @@ def test_anyone_reads_the_open_data_page_on_a_phone(site, journey):
     visitor.goto("/open-data/")
     page = visitor.page
     assert page.locator("svg.report-chart").count() == 1
-    assert page.locator('tr[data-indicator="women_trained"] td.programme').inner_text().strip() not in ("", "c")
+    assert page.locator('tr[data-indicator="women_trained"] td.programme').inner_text().strip() not in (
+        "",
+        "c",
+    )
     visitor.screenshot("f1-05-open-data")
     assert page.get_by_role("link", name="IATI 2.03 (XML)").get_attribute("href").endswith("/iati.xml")
