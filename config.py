@@ -122,6 +122,11 @@ class Config:
     ORG_ADDRESS_RU = _env("WCL_ORG_ADDRESS_RU")
     ORG_ADDRESS_KY = _env("WCL_ORG_ADDRESS_KY")
     ORG_REGISTRATION = _env("WCL_ORG_REGISTRATION", "")
+    # The IATI activity file (outcomes): the organisation identifier and the yearly budget
+    # in tyiyn (no budget element when unset); SMS gateway class (default: the outbox).
+    IATI_ORG_REF = _env("WCL_IATI_ORG_REF", "KG-WCL")
+    IATI_ANNUAL_BUDGET = int(_env("WCL_IATI_ANNUAL_BUDGET", "0")) or None
+    OUTCOMES_SMS_CHANNEL = _env("WCL_OUTCOMES_SMS_CHANNEL")
 
     # Jobs run inline exactly when no REDIS_URL is configured: decided in
     # ``wcl.queue.init_app`` from the final settings, so an override counts too.

@@ -89,6 +89,7 @@ def _register_blueprints(app):
     from wcl.grants.views import bp as grants_bp
     from wcl.knowledge.views import bp as knowledge_bp
     from wcl.orgs.views import bp as orgs_bp
+    from wcl.outcomes.views import bp as outcomes_bp
     from wcl.payments.views import bp as payments_bp
     from wcl.receipts.views import bp as receipts_bp
     from wcl.reports.views import bp as reports_bp
@@ -107,6 +108,7 @@ def _register_blueprints(app):
     app.register_blueprint(events_bp)
     app.register_blueprint(orgs_bp)
     app.register_blueprint(knowledge_bp)
+    app.register_blueprint(outcomes_bp)
 
 
 def _register_template_helpers(app):

@@ -12,6 +12,7 @@ from wcl.jobs.models import OutboxJob  # noqa: F401
 from wcl.knowledge.models import Resource  # noqa: F401
 from wcl.labs.models import Lab  # noqa: F401
 from wcl.orgs.models import DirectoryEntry, Organisation, OrgMembership, Partnership, PartnershipDocument  # noqa: F401
+from wcl.outcomes.models import FollowUp, FollowUpConsent, Indicator, SupportOffer, SupportUse, SurveyRound  # noqa: F401
 from wcl.payments.models import BankAccount, BankStatement, Refund, StatementLine, WebhookEvent  # noqa: F401
 from wcl.receipts.models import Receipt  # noqa: F401
 from wcl.receipts.numbering import ReceiptSequence  # noqa: F401

@@ -48,6 +48,7 @@ PERIODIC_JOBS: list[PeriodicJob] = [
     PeriodicJob("wcl.payments.jobs.reconcile", 60 * 60, timeout=1800),
     PeriodicJob("wcl.accounts.jobs.purge_expired_sessions", 60 * 60),
     PeriodicJob("wcl.events.jobs.send_event_reminders", 15 * 60),
+    PeriodicJob("wcl.outcomes.jobs.run_follow_ups", 60 * 60, timeout=900),
 ]
 
 DEFAULT_TICK = 30  # seconds between two looks at the schedule

@@ -252,6 +252,12 @@ def _community_member(user, _resource):
     return user.email_verified_at is not None and is_community_member(user.id)
 
 
+def _lab_or_cohort_staff(user, obj):
+    # A lab (its support offers) or a cohort (its participants' support used).
+    lab_id = obj.id if obj.__tablename__ == "labs" else _cohort_of(obj).lab_id
+    return has_role(user, S) and in_lab_scope(user, lab_id)
+
+
 def _any_of(*rules):
     return lambda user, obj: any(rule(user, obj) for rule in rules)
 
@@ -325,6 +331,9 @@ PERMISSIONS = {
     "knowledge.manage": ({S}, _, _),
     "knowledge.suggest": ({M, S}, _, _),
     "knowledge.members_only": ({P, M, R, S}, _, _community_member),
+    # outcomes: staff see their lab's follow-ups and results; record their lab's support
+    "outcomes.view": ({S}, _, _),
+    "outcomes.support": ({S}, _lab_or_cohort_staff, _),
 }
 del _
 

@@ -1,0 +1,1 @@
+"""Outcomes: follow-up surveys, support services, indicators, open data and the IATI file."""

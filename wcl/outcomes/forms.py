@@ -1,0 +1,89 @@
+"""Outcomes forms. Every label and message is translated."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, RadioField, SelectField, SubmitField
+from wtforms.validators import NumberRange, Optional
+
+from wcl.outcomes.labels import INCOME_LABELS, MONEY_USED_LABELS, REGISTRATION_LABELS
+from wcl.outcomes.models import MAX_EMPLOYEES, MAX_HOURS
+
+NUMBER = _l("Please enter a number from %(min)s to %(max)s.")
+
+
+def _choices(labels):
+    return list(labels.items())
+
+
+class FollowUpForm(FlaskForm):
+    """The follow-up questions; every answer optional until she sends them."""
+
+    income_band = RadioField(
+        _l("How much do you earn from your creative work?"),
+        choices=_choices(INCOME_LABELS),
+        validators=[Optional()],
+    )
+    hours_per_week = IntegerField(
+        _l("How many hours a week do you spend on it?"),
+        validators=[Optional(), NumberRange(0, MAX_HOURS, message=NUMBER)],
+        render_kw={"inputmode": "numeric"},
+    )
+    employees_women = IntegerField(
+        _l("How many women work with you (not counting you)?"),
+        validators=[Optional(), NumberRange(0, MAX_EMPLOYEES, message=NUMBER)],
+        render_kw={"inputmode": "numeric"},
+    )
+    employees_men = IntegerField(
+        _l("How many men work with you?"),
+        validators=[Optional(), NumberRange(0, MAX_EMPLOYEES, message=NUMBER)],
+        render_kw={"inputmode": "numeric"},
+    )
+    registration = RadioField(
+        _l("Is your business registered?"), choices=_choices(REGISTRATION_LABELS), validators=[Optional()]
+    )
+    online_sales = RadioField(
+        _l("Do you sell online?"), choices=[("yes", _l("Yes")), ("no", _l("No"))], validators=[Optional()]
+    )
+    money_used = RadioField(
+        _l("Have you used money from a campaign or a grant?"),
+        choices=_choices(MONEY_USED_LABELS),
+        validators=[Optional()],
+    )
+    recommend = SelectField(
+        _l("How likely are you to recommend the lab to a friend? (0 = not at all, 10 = certainly)"),
+        choices=[("", "—")] + [(str(n), str(n)) for n in range(11)],
+        validators=[Optional()],
+    )
+    save = SubmitField(_l("Save and finish later"))
+    finish = SubmitField(_l("Send my answers"))
+
+    def answers(self):
+        """The answers as the service takes them."""
+        return {
+            name: self[name].data
+            for name in (
+                "income_band",
+                "hours_per_week",
+                "employees_women",
+                "employees_men",
+                "registration",
+                "online_sales",
+                "money_used",
+                "recommend",
+            )
+        }
+
+    def fill(self, follow_up):
+        """Show what she saved before."""
+        for name in ("income_band", "registration", "money_used"):
+            self[name].data = getattr(follow_up, name)
+        for name in ("hours_per_week", "employees_women", "employees_men"):
+            self[name].data = getattr(follow_up, name)
+        if follow_up.online_sales is not None:
+            self.online_sales.data = "yes" if follow_up.online_sales else "no"
+        if follow_up.recommend is not None:
+            self.recommend.data = str(follow_up.recommend)
+
+
+class StopForm(FlaskForm):
+    """ "Stop asking me" (CSRF only; the view also wants the "I understand" box)."""

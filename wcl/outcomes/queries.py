@@ -1,0 +1,45 @@
+"""Read-only lookups for outcomes pages (imports only models)."""
+
+import sqlalchemy as sa
+
+from wcl.cohorts.models import Cohort, Enrolment
+from wcl.extensions import db
+from wcl.outcomes.models import FollowUp, SupportOffer, SupportUse, SurveyRound
+
+
+def response_rates(lab_condition):
+    """Per cohort and kind: follow-ups sent and answered (``lab_condition`` on Cohort.lab_id).
+    Rows: cohort_id, cohort name, kind, sent, answered."""
+    query = (
+        sa.select(
+            Cohort.id,
+            Cohort.name,
+            SurveyRound.kind,
+            sa.func.count(FollowUp.sent_at),
+            sa.func.count(FollowUp.submitted_at),
+        )
+        .join(SurveyRound, SurveyRound.cohort_id == Cohort.id)
+        .join(FollowUp, FollowUp.round_id == SurveyRound.id)
+        .where(lab_condition)
+        .group_by(Cohort.id, Cohort.name, SurveyRound.kind)
+        .order_by(Cohort.name, SurveyRound.kind)
+    )
+    return db.session.execute(query).all()
+
+
+def lab_offers(lab_id):
+    """The support kinds ``lab_id`` offers."""
+    return set(db.session.scalars(sa.select(SupportOffer.kind).where(SupportOffer.lab_id == lab_id)))
+
+
+def cohort_uses(cohort_id):
+    """{enrolment_id: {kind, …}} for the cohort's enrolments."""
+    rows = db.session.execute(
+        sa.select(SupportUse.enrolment_id, SupportUse.kind)
+        .join(Enrolment, Enrolment.id == SupportUse.enrolment_id)
+        .where(Enrolment.cohort_id == cohort_id)
+    ).all()
+    out = {}
+    for enrolment_id, kind in rows:
+        out.setdefault(enrolment_id, set()).add(kind)
+    return out

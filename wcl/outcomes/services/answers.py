@@ -1,0 +1,129 @@
+"""Answering a follow-up from its signed link: save and finish later, or submit.
+
+The link carries only the follow-up's id, signed with a salt of its own and an age
+limit. An expired, tampered or already-submitted link is refused with a clear message
+and changes nothing; an out-of-range answer is refused and nothing of the form is saved.
+"""
+
+from flask_babel import lazy_gettext as _l
+
+from wcl.accounts.tokens import TokenError, read_token
+from wcl.extensions import db
+from wcl.outcomes.errors import LinkError, OutcomesError
+from wcl.outcomes.models import (
+    INCOME_BANDS,
+    MAX_EMPLOYEES,
+    MAX_HOURS,
+    MONEY_USED,
+    REGISTRATIONS,
+    FollowUp,
+    FollowUpConsent,
+)
+from wcl.outcomes.services.followups import LINK_MAX_AGE, LINK_PURPOSE
+from wcl.time import utcnow
+
+CONSENT_VERSION = "2026-1"
+
+# name: (kind, allowed) — a choice from a tuple, an integer range, or yes/no.
+QUESTIONS = {
+    "income_band": ("choice", INCOME_BANDS),
+    "hours_per_week": ("int", (0, MAX_HOURS)),
+    "employees_women": ("int", (0, MAX_EMPLOYEES)),
+    "employees_men": ("int", (0, MAX_EMPLOYEES)),
+    "registration": ("choice", REGISTRATIONS),
+    "online_sales": ("bool", None),
+    "money_used": ("choice", MONEY_USED),
+    "recommend": ("int", (0, 10)),
+}
+
+
+def follow_up_from_link(token):
+    """The follow-up a link opens, or ``LinkError`` (expired, invalid or used)."""
+    try:
+        payload = read_token(LINK_PURPOSE, token, LINK_MAX_AGE)
+    except TokenError as exc:
+        if exc.expired:
+            raise LinkError(
+                _l("This link has expired. Please ask the lab for a new one."), "expired"
+            ) from None
+        raise LinkError(
+            _l("This link is not valid. Please use the link from your message."), "invalid"
+        ) from None
+    follow_up = db.session.get(FollowUp, payload.get("f") if isinstance(payload, dict) else None)
+    if follow_up is None:
+        raise LinkError(_l("This link is not valid. Please use the link from your message."), "invalid")
+    if follow_up.submitted_at is not None:
+        raise LinkError(_l("These answers have already been sent. Thank you!"), "used", follow_up)
+    return follow_up
+
+
+def _clean(name, value):
+    kind, allowed = QUESTIONS[name]
+    if value is None or value == "":
+        return None
+    if kind == "choice":
+        if value not in allowed:
+            raise OutcomesError(_l("Please choose one of the answers."), field=name)
+        return value
+    if kind == "bool":
+        if value in (True, "yes", "y", "1"):
+            return True
+        if value in (False, "no", "n", "0"):
+            return False
+        raise OutcomesError(_l("Please choose one of the answers."), field=name)
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise OutcomesError(_l("Please enter a whole number."), field=name) from None
+    low, high = allowed
+    if not low <= number <= high:
+        raise OutcomesError(
+            _l("Please enter a number from %(low)s to %(high)s.", low=low, high=high), field=name
+        )
+    return number
+
+
+def save_answers(follow_up, answers, finish=False, now=None):
+    """Store ``answers`` ({question: value}); with ``finish`` every question must be
+    answered and the follow-up is submitted (its link is then spent). Any refused
+    answer raises ``OutcomesError`` before anything is changed."""
+    if follow_up.submitted_at is not None:
+        raise LinkError(_l("These answers have already been sent. Thank you!"), "used")
+    cleaned = {name: _clean(name, answers.get(name)) for name in QUESTIONS}
+    if finish:
+        for name, value in cleaned.items():
+            if value is None:
+                raise OutcomesError(_l("Please answer this question before sending."), field=name)
+    now = now or utcnow()
+    for name, value in cleaned.items():
+        setattr(follow_up, name, value)
+    follow_up.saved_at = now
+    if finish:
+        follow_up.submitted_at = now
+    db.session.commit()
+    return follow_up
+
+
+def withdraw_contact(user_id, now=None):
+    """She asks not to be contacted again about follow-ups; nothing more is sent."""
+    row = db.session.get(FollowUpConsent, user_id) or FollowUpConsent(
+        user_id=user_id, version=CONSENT_VERSION
+    )
+    row.withdrawn_at = now or utcnow()
+    row.version = CONSENT_VERSION
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+def grant_contact(user_id, now=None):
+    """She agrees (again) to follow-up contact."""
+    row = db.session.get(FollowUpConsent, user_id) or FollowUpConsent(
+        user_id=user_id, version=CONSENT_VERSION
+    )
+    row.granted_at = now or utcnow()
+    row.withdrawn_at = None
+    row.version = CONSENT_VERSION
+    db.session.add(row)
+    db.session.commit()
+    return row
