@@ -319,3 +319,24 @@ def test_callback_body_is_json_signed_over_the_raw_bytes(fake):
     body, headers = fake.callback_for(invoice)
     assert json.loads(body)["data"]["object"]["id"] == "inv_x"
     assert headers["X-Signature"].startswith("t=")
+
+
+LOCAL = {"LOCAL_PAY_API_BASE": "https://pay.example.kg", "LOCAL_PAY_MERCHANT_ID": "m1"}
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {**LOCAL, "LOCAL_PAY_SECRET": DEV_LOCAL_PAY_SECRET},
+        {**LOCAL, "LOCAL_PAY_SECRET": "short"},
+        {"LOCAL_PAY_API_BASE": "https://pay.example.kg"},
+    ],
+)
+def test_production_refuses_the_development_or_a_partial_local_provider_setting(app, overrides):
+    from wcl import create_app
+
+    settings = {
+        k: app.config[k] for k in ("SQLALCHEMY_DATABASE_URI", "REDIS_URL", "OUTBOX_DIR", "STORAGE_DIR")
+    }
+    with pytest.raises(RuntimeError, match="Refusing to start"):
+        create_app("production", overrides={**settings, "SECRET_KEY": "s" * 48, **overrides})
