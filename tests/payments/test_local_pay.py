@@ -340,3 +340,19 @@ def test_production_refuses_the_development_or_a_partial_local_provider_setting(
     }
     with pytest.raises(RuntimeError, match="Refusing to start"):
         create_app("production", overrides={**settings, "SECRET_KEY": "s" * 48, **overrides})
+
+
+def test_the_pledge_form_offers_the_method_in_kyrgyz_and_russian(local_app):
+    with local_app.app_context():
+        CampaignFactory(slug="felt")
+    client = local_app.test_client()
+    ky = client.get("/campaigns/felt/pledge", headers={"Accept-Language": "ky"}).get_data(as_text=True)
+    ru = client.get("/campaigns/felt/pledge", headers={"Accept-Language": "ru"}).get_data(as_text=True)
+    assert "Кыргыз банкынын картасы же электрондук капчык" in ky
+    assert "Кыргызская банковская карта или электронный кошелёк" in ru
+
+
+def test_the_poll_job_does_nothing_without_the_provider(app_ctx):
+    from wcl.payments import jobs
+
+    assert jobs.poll_local_pledges() == []
