@@ -15,9 +15,17 @@ INSTANCE_DIR = Path(os.environ.get("WCL_INSTANCE_DIR", BASE_DIR / "instance"))
 DEV_SECRET_KEY = "dev-only-secret-key-change-me"
 DEV_WEBHOOK_SECRET = "whsec_dev_sandbox_secret"
 TESTING_SECRET_KEY = "testing-secret-key"
+# The key the fake local provider of tests and the demo signs with.
+DEV_LOCAL_PAY_SECRET = "local_pay_dev_secret"
 # Published in this repository, so known to anyone: never accepted in production.
-DEV_SECRETS = frozenset({DEV_SECRET_KEY, DEV_WEBHOOK_SECRET, TESTING_SECRET_KEY})
-SECRET_SETTINGS = ("SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "STRIPE_SECRET_KEY", "MAIL_PASSWORD")
+DEV_SECRETS = frozenset({DEV_SECRET_KEY, DEV_WEBHOOK_SECRET, TESTING_SECRET_KEY, DEV_LOCAL_PAY_SECRET})
+SECRET_SETTINGS = (
+    "SECRET_KEY",
+    "STRIPE_WEBHOOK_SECRET",
+    "STRIPE_SECRET_KEY",
+    "MAIL_PASSWORD",
+    "LOCAL_PAY_SECRET",
+)
 
 
 def _env(name, default=None):
@@ -104,6 +112,12 @@ class Config:
     STRIPE_SECRET_KEY = _env("STRIPE_SECRET_KEY")
     STRIPE_WEBHOOK_SECRET = _env("STRIPE_WEBHOOK_SECRET", DEV_WEBHOOK_SECRET)
     STRIPE_API_BASE = _env("STRIPE_API_BASE")
+    # The local hosted-page provider (wcl/payments/providers/local.py): available when all three are set.
+    LOCAL_PAY_API_BASE = _env("LOCAL_PAY_API_BASE")
+    LOCAL_PAY_MERCHANT_ID = _env("LOCAL_PAY_MERCHANT_ID")
+    LOCAL_PAY_SECRET = _env("LOCAL_PAY_SECRET")
+    # Minutes a local pledge waits for its callback before the poll asks the provider.
+    LOCAL_PAY_POLL_AFTER = int(_env("LOCAL_PAY_POLL_AFTER", "10"))
     # How long a bank-transfer pledge holds its reward while the money travels.
     BANK_TRANSFER_HOLD_HOURS = int(_env("BANK_TRANSFER_HOLD_HOURS", "72"))
     # Largest bank statement staff may upload (bytes).
@@ -187,6 +201,11 @@ class ProductionConfig(Config):
             problems.append("DATABASE_URL must point at the production database")
         if settings.get("STRIPE_SECRET_KEY") and not settings.get("STRIPE_WEBHOOK_SECRET"):
             problems.append("STRIPE_WEBHOOK_SECRET must be set when STRIPE_SECRET_KEY is")
+        local = ("LOCAL_PAY_API_BASE", "LOCAL_PAY_MERCHANT_ID", "LOCAL_PAY_SECRET")
+        if any(settings.get(k) for k in local) and not all(settings.get(k) for k in local):
+            problems.append("LOCAL_PAY_API_BASE, LOCAL_PAY_MERCHANT_ID and LOCAL_PAY_SECRET go together")
+        if settings.get("LOCAL_PAY_SECRET") and len(settings["LOCAL_PAY_SECRET"]) < 16:
+            problems.append("LOCAL_PAY_SECRET is too short")
         if problems:
             raise RuntimeError("Refusing to start: " + "; ".join(problems))
 

@@ -46,6 +46,7 @@ PERIODIC_JOBS: list[PeriodicJob] = [
     PeriodicJob("wcl.payments.jobs.sweep_inbox", 60, queue=WEBHOOKS),
     PeriodicJob("wcl.jobs.jobs.sweep_outbox", 60),
     PeriodicJob("wcl.payments.jobs.reconcile", 60 * 60, timeout=1800),
+    PeriodicJob("wcl.payments.jobs.poll_local_pledges", 5 * 60),
     PeriodicJob("wcl.accounts.jobs.purge_expired_sessions", 60 * 60),
     PeriodicJob("wcl.events.jobs.send_event_reminders", 15 * 60),
     PeriodicJob("wcl.outcomes.jobs.run_follow_ups", 60 * 60, timeout=900),

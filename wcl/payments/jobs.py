@@ -1,6 +1,6 @@
 """Payment jobs. Each takes ids, is idempotent and may safely run twice; each has its service's name."""
 
-from wcl.payments.services import reconciliation, refunds, statements, sweeper, webhooks
+from wcl.payments.services import local_pay, reconciliation, refunds, statements, sweeper, webhooks
 
 
 def process_webhook_event(event_row_id):
@@ -31,6 +31,11 @@ def sweep_inbox():
 def reconcile():
     """Periodic (hourly): bring Stripe pledges in line with Stripe; returns what was found."""
     return [list(row) for row in reconciliation.reconcile()]
+
+
+def poll_local_pledges():
+    """Periodic (every 5 minutes): ask the local provider about pledges whose callback is late."""
+    return [list(row) for row in local_pay.poll_local_pledges()]
 
 
 def import_statement(statement_id):

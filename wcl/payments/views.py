@@ -72,6 +72,19 @@ def stripe_webhook():
     return jsonify({"received": True, "duplicate": not created}), 200
 
 
+@bp.route("/webhooks/local", methods=["POST"])
+@csrf.exempt
+def local_webhook():
+    """The local provider's callback: verify → store in the inbox → commit → enqueue → 200."""
+    try:
+        _row, created = services.local_pay.receive_local_callback(
+            request.get_data(cache=False), request.headers.get("X-Signature")
+        )
+    except services.webhooks.WebhookRejected:
+        return jsonify({"error": "invalid"}), 400
+    return jsonify({"received": True, "duplicate": not created}), 200
+
+
 @bp.route("/payments/sandbox/<token>", methods=["GET", "POST"])
 def sandbox_checkout(token):
     pledge = services.checkout.pledge_by_token(token)

@@ -24,6 +24,7 @@ PROVIDERS = {
     "offline": "wcl.payments.providers.offline.OfflineProvider",
     "stripe": "wcl.payments.providers.stripe.StripeProvider",
     "bank_transfer": "wcl.payments.providers.bank_transfer.BankTransferProvider",
+    "local": "wcl.payments.providers.local.LocalPayProvider",
 }
 
 
@@ -65,6 +66,10 @@ class Provider(ABC):
         """Whether this install takes real money through the provider (its events must say
         ``livemode: true``); test-mode events are refused then, and live ones otherwise."""
         return False
+
+    def webhook_secret(self):
+        """The key its webhooks are signed with (Stripe's, which the sandbox shares)."""
+        return current_app.config.get("STRIPE_WEBHOOK_SECRET")
 
     def verify_webhook(self, payload, header, secret):
         """Check a webhook's signature ``header`` on the raw ``payload``; raises

@@ -10,13 +10,14 @@
 - ``sweeper``: expiring abandoned pledges, re-enqueueing unprocessed events
 - ``reconciliation``: bringing Stripe pledges in line with Stripe
 - ``bank_transfer``: lab bank accounts, transfer references and how to pay
+- ``local_pay``, ``local_events``: the local hosted-page provider's callbacks and status poll
 - ``statements``: importing bank statements and matching their lines to pledges
 
 The names below are re-exported for callers; patch a function in the module that defines it.
 """
 
 from wcl.payments.errors import PaymentError
-from wcl.payments.services import bank_transfer, statements
+from wcl.payments.services import bank_transfer, local_pay, statements
 from wcl.payments.services._common import PAID_HOOKS, REFUNDED_HOOKS
 from wcl.payments.services.checkout import (
     ONLINE,
@@ -59,6 +60,7 @@ __all__ = [
     "ONLINE",
     "payment_methods",
     "bank_transfer",
+    "local_pay",
     "statements",
     "begin_checkout",
     "create_pledge",

@@ -26,8 +26,19 @@ def online_provider_name():
 
 
 ONLINE = "online"
+LOCAL = "local"
 BANK_TRANSFER = "bank_transfer"
-METHOD_LABELS = {ONLINE: _l("Card or online payment"), BANK_TRANSFER: _l("Bank or QR transfer")}
+METHOD_LABELS = {
+    ONLINE: _l("Card or online payment"),
+    LOCAL: _l("Kyrgyz bank card or e-wallet"),
+    BANK_TRANSFER: _l("Bank or QR transfer"),
+}
+
+
+def _local_available(campaign):
+    from wcl.payments.providers.local import CURRENCY, configured
+
+    return configured() and campaign.currency == CURRENCY
 
 
 def payment_methods(campaign):
@@ -40,6 +51,8 @@ def payment_methods(campaign):
         methods.append(ONLINE)
     except ProviderUnavailable:
         pass
+    if _local_available(campaign):
+        methods.append(LOCAL)
     if bank_transfer_available(campaign):
         methods.append(BANK_TRANSFER)
     return [(m, METHOD_LABELS[m]) for m in methods]
@@ -51,6 +64,13 @@ def _provider_for(campaign_id, method):
         if campaign is None or BANK_TRANSFER not in dict(payment_methods(campaign)):
             raise PledgeError(_l("Bank transfer is not available for this campaign."), "method")
         return BANK_TRANSFER
+    if method == LOCAL:
+        campaign = db.session.get(Campaign, campaign_id)
+        if campaign is None or not _local_available(campaign):
+            raise PledgeError(
+                _l("Payment by Kyrgyz card or e-wallet is not available for this campaign."), "method"
+            )
+        return LOCAL
     return online_provider_name()
 
 

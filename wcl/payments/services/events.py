@@ -18,6 +18,7 @@ from wcl.payments.services._common import (
 )
 from wcl.payments.services.bank_credits import EVENT_TYPE as BANK_CREDIT
 from wcl.payments.services.bank_credits import on_bank_credit
+from wcl.payments.services.local_events import LOCAL_EVENT_HANDLERS
 from wcl.time import utcnow
 
 
@@ -230,3 +231,6 @@ EVENT_HANDLERS = {
     # A bank-statement line carrying a valid transfer reference (wcl.payments.services.statements).
     BANK_CREDIT: on_bank_credit,
 }
+
+# A provider whose callbacks speak their own language has its own table (default: the one above).
+PROVIDER_EVENT_HANDLERS = {"local": LOCAL_EVENT_HANDLERS}

@@ -4,13 +4,12 @@ import json
 import logging
 
 import sqlalchemy as sa
-from flask import current_app
 
 from wcl.accounts.permissions import ensure
 from wcl.extensions import db
 from wcl.payments.models import WebhookEvent
-from wcl.payments.providers import get_provider
-from wcl.payments.services.events import EVENT_HANDLERS
+from wcl.payments.providers import ProviderUnavailable, get_provider
+from wcl.payments.services.events import EVENT_HANDLERS, PROVIDER_EVENT_HANDLERS
 from wcl.payments.services.inbox import store_event
 from wcl.payments.signatures import SignatureError
 from wcl.queue import WEBHOOKS, enqueue_after_commit, redis_connection
@@ -32,11 +31,15 @@ def receive_webhook(raw_body, signature_header, provider=WEBHOOK_PROVIDER):
     the second delivery returns ``(None, False)``. Raises ``WebhookRejected``
     for a bad signature or a body that is not an event.
     """
-    secret = current_app.config.get("STRIPE_WEBHOOK_SECRET")
+    try:
+        receiver = get_provider(provider)
+    except ProviderUnavailable:
+        raise WebhookRejected(f"no provider {provider!r} here") from None
+    secret = receiver.webhook_secret()
     if not secret or not signature_header:
         raise WebhookRejected("no signature or no secret")
     try:
-        get_provider(provider).verify_webhook(raw_body, signature_header, secret)
+        receiver.verify_webhook(raw_body, signature_header, secret)
     except SignatureError as exc:
         raise WebhookRejected(str(exc)) from None
     try:
@@ -92,7 +95,7 @@ def process_webhook_event(event_row_id):
     try:
         payload = json.loads(event.payload)
         obj = ((payload.get("data") or {}).get("object")) or {}
-        handler = EVENT_HANDLERS.get(event.type)
+        handler = PROVIDER_EVENT_HANDLERS.get(event.provider, EVENT_HANDLERS).get(event.type)
         outcome = _mode_refusal(event.provider, payload)
         if outcome:
             log.warning("webhook event %s %s", event.event_id, outcome)
