@@ -2,7 +2,7 @@
 # Back up wcl: the database (pg_dump custom format) and the stored files.
 #   scripts/backup.sh DEST_DIR
 # Reads DATABASE_URL and WCL_STORAGE_DIR as the app does. Writes DEST_DIR/db.dump
-# and DEST_DIR/files.tar.gz; restore and verify with scripts/restore-check.sh.
+# and DEST_DIR/files.tar.gz; restore and verify with scripts/restore.sh.
 set -euo pipefail
 dest=${1:?usage: scripts/backup.sh DEST_DIR}
 : "${DATABASE_URL:?DATABASE_URL is not set}"

@@ -1,6 +1,6 @@
 """Ledger checks: the money invariants a healthy database keeps, and its stored files; read-only.
 
-Run after a restore (``scripts/restore-check.sh``), after an incident, or any
+Run after a restore (``scripts/restore.sh``), after an incident, or any
 time with ``flask check-ledger``. Each check is one SQL query that lists the
 rows breaking one rule; an empty list everywhere means the ledger is whole.
 """
