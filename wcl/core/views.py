@@ -3,6 +3,8 @@
 from flask import Blueprint, current_app, jsonify, redirect, render_template, url_for
 from sqlalchemy import text
 
+from wcl.campaigns import page_cache
+from wcl.core import home
 from wcl.extensions import db
 from wcl.forms import safe_next
 from wcl.i18n import remember_language
@@ -12,8 +14,9 @@ bp = Blueprint("core", __name__)
 
 
 @bp.route("/")
+@page_cache.for_guests
 def index():
-    return render_template("core/index.html")
+    return render_template("core/index.html", **home.home_page())
 
 
 @bp.route("/healthz")

@@ -1,12 +1,12 @@
 """Campaign pages anyone may see: the listing, a campaign's page, backers, updates, comments; "my pledges"."""
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import Response, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
 from wcl.accounts.permissions import can, require_login
-from wcl.campaigns import forms, page_cache, services
+from wcl.campaigns import forms, page_cache, patterns, services
 from wcl.campaigns.views import bp
 from wcl.extensions import limiter
 from wcl.files.services import send_stored
@@ -127,6 +127,15 @@ def image(slug, file_id):
     if campaign.is_public:
         # Public covers are the heaviest part of the page: let phones cache them.
         response.headers["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+@bp.route("/pattern/<int:campaign_id>.svg")
+def pattern(campaign_id):
+    """The textile-pattern cover of a campaign without a photo: drawn from the id alone
+    (no query, nothing about the campaign revealed), so it is cached for a year."""
+    response = Response(patterns.cover_svg(campaign_id), mimetype="image/svg+xml")
+    response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
     return response
 
 
