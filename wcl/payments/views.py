@@ -34,6 +34,10 @@ def pledge(slug):
     if request.method == "GET":
         form.currency.data = campaign.currency
         form.tier.data = request.args.get("tier", "")
+        # A reward chosen on the campaign page arrives with its minimum filled in (no JavaScript).
+        chosen = next((t for t in page["tiers"] if str(t.id) == form.tier.data and not t.sold_out), None)
+        if chosen is not None:
+            form.amount.data = chosen.min_amount
     if page["open"] and form.validate_on_submit():
         try:
             _pledge, url = services.checkout.create_pledge(

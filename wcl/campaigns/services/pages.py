@@ -20,6 +20,7 @@ from wcl.campaigns.models import (
 )
 from wcl.campaigns.queries import campaign_totals, pledges_of
 from wcl.campaigns.services._common import visible_comments
+from wcl.cohorts import queries as cohort_queries
 from wcl.extensions import db
 from wcl.files.models import StoredFile
 from wcl.reference import CREATIVE_DOMAIN_CODES, REGION_CODES
@@ -95,6 +96,7 @@ def campaign_page(slug, actor=None, now=None):
         "open": campaign.status == CampaignStatus.LIVE and campaign.starts_at <= now < campaign.ends_at,
         **_page_lists(campaign.id),
         "banners": banners,
+        "badge": cohort_queries.programme_badge(campaign.owner_id),
         "sees_backer_updates": sees_backer_updates(campaign, actor),
     }
 
