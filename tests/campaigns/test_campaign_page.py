@@ -71,3 +71,39 @@ def test_campaign_page_weighs_under_60_kb_and_is_cached_for_guests(client, app_c
     weight = len(html) + sum(len(client.get(u.decode()).get_data()) for u in loaded)
     assert weight < CAMPAIGN_LIMIT, weight
     assert client.get("/campaigns/felt").headers.get("X-WCL-Page-Cache") == "hit"
+
+
+def test_list_sorts_newest_ending_soon_and_near_goal(client, app_ctx):
+    from datetime import timedelta
+
+    from tests.factories.campaigns import PledgeFactory
+
+    now = utcnow()
+    old = CampaignFactory(
+        title="Old and ending", went_live_at=now - timedelta(days=20), ends_at=now + timedelta(days=2)
+    )
+    new = CampaignFactory(
+        title="Newly live", went_live_at=now - timedelta(days=1), ends_at=now + timedelta(days=40)
+    )
+    near = CampaignFactory(
+        title="Nearly there", went_live_at=now - timedelta(days=5), ends_at=now + timedelta(days=20)
+    )
+    PledgeFactory(campaign=near, amount=near.goal_amount * 9 // 10, status="paid", paid_at=now)
+    PledgeFactory(campaign=old, amount=old.goal_amount // 10, status="paid", paid_at=now)
+    db.session.commit()
+
+    def order(sort):
+        html = client.get(f"/campaigns/?sort={sort}").get_data(as_text=True)
+        return [t for t in re.findall(r'<h2><a href="[^"]+">([^<]+)</a>', html)]
+
+    assert order("ending") == ["Old and ending", "Nearly there", "Newly live"]
+    assert order("newest") == ["Newly live", "Nearly there", "Old and ending"]
+    assert order("near_goal") == ["Nearly there", "Old and ending", "Newly live"]
+    assert order("nonsense") == order("ending")
+    assert new.id  # (the newest is the last one ending)
+
+
+def test_empty_list_points_to_the_open_call(client, app_ctx):
+    html = client.get("/campaigns/").get_data(as_text=True)
+    assert "No campaign is raising money right now." in html
+    assert 'href="/calls/"' in html and "See the open calls" in html

@@ -19,7 +19,20 @@ from wcl.extensions import db
 from wcl.labs.services import ensure_seed_labs
 
 # Names that stay Latin in every language: brands, formats, currency codes.
-KEEP = ["WhatsApp", "Telegram", "Facebook", "Markdown", "JPEG", "PNG", "PDF", "KGS", "USD", "EUR", "RUB", "QR"]
+KEEP = [
+    "WhatsApp",
+    "Telegram",
+    "Facebook",
+    "Markdown",
+    "JPEG",
+    "PNG",
+    "PDF",
+    "KGS",
+    "USD",
+    "EUR",
+    "RUB",
+    "QR",
+]
 
 
 @pytest.fixture

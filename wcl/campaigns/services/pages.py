@@ -173,13 +173,39 @@ def sees_backer_updates(campaign, actor):
     return can("campaigns.view_unpublished", campaign, actor) or _is_backer(campaign.id, actor)
 
 
-def list_live(region=None, creative_domain=None, page=1, per_page=12):
-    """Live campaigns (ending soonest first), filtered; returns ``(pagination, totals)``."""
+SORTS = ("ending", "newest", "near_goal")
+
+
+def _funded_share():
+    """A live campaign's (paid − refunded + matched) / goal, as a correlated SQL expression."""
+    raised = (
+        db.select(sa.func.coalesce(sa.func.sum(Pledge.amount - Pledge.refunded_amount), 0))
+        .where(Pledge.campaign_id == Campaign.id, Pledge.status == PledgeStatus.PAID)
+        .correlate(Campaign)
+        .scalar_subquery()
+    )
+    matched = (
+        db.select(sa.func.coalesce(sa.func.sum(MatchReservation.amount), 0))
+        .where(MatchReservation.campaign_id == Campaign.id, MatchReservation.released_at.is_(None))
+        .correlate(Campaign)
+        .scalar_subquery()
+    )
+    return sa.cast(raised + matched, sa.Float) / Campaign.goal_amount
+
+
+def list_live(region=None, creative_domain=None, page=1, per_page=12, sort="ending"):
+    """Live campaigns, filtered and sorted (``SORTS``: ending soonest first, newest,
+    nearest their goal); returns ``(pagination, totals)``."""
+    order = {
+        "ending": (Campaign.ends_at, Campaign.id),
+        "newest": (sa.func.coalesce(Campaign.went_live_at, Campaign.starts_at).desc(), Campaign.id.desc()),
+        "near_goal": (_funded_share().desc(), Campaign.ends_at, Campaign.id),
+    }[sort if sort in SORTS else "ending"]
     stmt = (
         db.select(Campaign)
         .where(Campaign.status == CampaignStatus.LIVE)
         .options(sa.orm.joinedload(Campaign.cover_480))
-        .order_by(Campaign.ends_at, Campaign.id)
+        .order_by(*order)
     )
     if region in REGION_CODES:
         stmt = stmt.where(Campaign.region == region)

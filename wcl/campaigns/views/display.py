@@ -30,14 +30,17 @@ def index():
     domain = request.args.get("domain", "")
     region = region if region in REGION_CODES else ""
     domain = domain if domain in CREATIVE_DOMAIN_CODES else ""
+    sort = request.args.get("sort", "")
+    sort = sort if sort in services.pages.SORTS else "ending"
     page = page_arg()
-    pagination, totals = services.pages.list_live(region or None, domain or None, page=page)
+    pagination, totals = services.pages.list_live(region or None, domain or None, page=page, sort=sort)
     return render_template(
         "campaigns/index.html",
         pagination=pagination,
         totals=totals,
         region=region,
         domain=domain,
+        sort=sort,
         regions=REGION_CODES,
         domains=CREATIVE_DOMAIN_CODES,
         locale=current_locale(),
