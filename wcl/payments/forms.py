@@ -77,3 +77,9 @@ class RefundForm(FlaskForm):
         validators=[DataRequired(_l("Tick the box to confirm. Nothing was changed."))],
     )
     submit = SubmitField(_l("Refund"))
+
+
+class FollowForm(FlaskForm):
+    """ "Follow this campaign" on the thank-you page (the CSRF token is its only field)."""
+
+    submit = SubmitField(_l("Follow this campaign"))

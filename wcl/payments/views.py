@@ -1,6 +1,6 @@
 """Payment pages: the pledge form, the webhook endpoint, the sandbox checkout, pledge status, offline records."""
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -92,7 +92,31 @@ def pledge_status(token):
     pledge = services.checkout.pledge_by_token(token)
     if pledge is None:
         abort(404)
-    return render_template("payments/status.html", pledge=pledge)
+    following = bool(pledge.backer_email) and campaigns.following.is_following(
+        pledge.campaign_id, pledge.backer_email
+    )
+    response = current_app.make_response(
+        render_template("payments/status.html", pledge=pledge, following=following, form=forms.FollowForm())
+    )
+    # The status changes when the payment is confirmed: never show a stored copy.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/payments/pledges/<token>/follow", methods=["POST"])
+def follow(token):
+    """The backer follows the campaign with her pledge's address (the token proves it is hers)."""
+    pledge = services.checkout.pledge_by_token(token)
+    if pledge is None or not pledge.backer_email:
+        abort(404)
+    if forms.FollowForm().validate_on_submit():
+        attempt(
+            lambda: campaigns.following.follow_campaign(
+                pledge.campaign_id, pledge.backer_email, pledge.locale
+            ),
+            success=_("You will get this campaign's updates by email."),
+        )
+    return redirect(url_for("payments.pledge_status", token=token))
 
 
 @bp.route("/payments/campaigns/<slug>/offline", methods=["GET", "POST"])

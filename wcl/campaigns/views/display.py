@@ -8,7 +8,7 @@ from flask_login import current_user
 from wcl.accounts.permissions import can, require_login
 from wcl.campaigns import forms, page_cache, patterns, services
 from wcl.campaigns.views import bp
-from wcl.extensions import limiter
+from wcl.extensions import csrf, limiter
 from wcl.files.services import send_stored
 from wcl.forms import attempt, confirmed, page_arg, safe_next
 from wcl.i18n import current_locale
@@ -140,6 +140,22 @@ def pattern(campaign_id):
     response = Response(patterns.cover_svg(campaign_id), mimetype="image/svg+xml")
     response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
     return response
+
+
+@bp.route("/unfollow/<token>", methods=["GET", "POST"])
+@csrf.exempt  # the signed token is the proof; mail clients POST here for one-click unsubscribe (RFC 8058)
+def unfollow(token):
+    """An update email's unsubscribe link: a page with one button (link checkers that
+    open links must not unsubscribe anyone); a POST stops the emails."""
+    found = services.following.read_unfollow_token(token)
+    if found is None:
+        abort(404)
+    campaign, _email = found
+    done = False
+    if request.method == "POST":
+        services.following.unfollow(token)
+        done = True
+    return render_template("campaigns/unfollow.html", campaign=campaign, done=done)
 
 
 @bp.route("/my-pledges")
