@@ -117,6 +117,7 @@ def _register_template_helpers(app):
     app.jinja_env.globals["audit_label"] = application_services.audit_label
     app.jinja_env.globals["cohort_enrolment_options"] = _cohort_enrolment_options
     app.jinja_env.globals["receipt_link"] = _receipt_link
+    app.jinja_env.globals["info_footer_links"] = _info_footer_links
 
     @app.context_processor
     def inject_globals():
@@ -127,6 +128,12 @@ def _register_template_helpers(app):
             "region_name": reference.region_name,
             "creative_domain_label": reference.creative_domain_label,
         }
+
+
+def _info_footer_links():
+    from wcl.core.info_pages import footer_links
+
+    return footer_links()
 
 
 def _receipt_link(pledge_id):

@@ -12,6 +12,7 @@ DEMO_LOADERS = [
     "wcl.campaigns.demo.load",
     "wcl.payments.demo.load",
     "wcl.receipts.demo.load",
+    "wcl.core.demo.load",
 ]
 
 

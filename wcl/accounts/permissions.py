@@ -265,6 +265,9 @@ PERMISSIONS = {
     "receipts.manage": ({S}, _campaign_staff, _),
     "receipts.view": ({S}, _campaign_staff, _own_receipt),
     "reports.view": ({S}, _campaign_staff, _),  # on a campaign: filter a report by it
+    # site content: the info pages and the exchange rates shown to backers abroad
+    "pages.edit": ({S}, _, _),
+    "rates.manage": ({S}, _, _),
 }
 del _
 
@@ -273,7 +276,9 @@ del _
 # says. Decision letters are one text for every lab's applicants; the failed-jobs
 # page shows any job's arguments and errors (email addresses, names) and reruns
 # it; the webhook inbox lists every lab's payment events.
-UNSCOPED_ONLY = frozenset({"applications.edit_templates", "jobs.manage", "payments.inbox"})
+UNSCOPED_ONLY = frozenset(
+    {"applications.edit_templates", "jobs.manage", "payments.inbox", "pages.edit", "rates.manage"}
+)
 
 # Derived views of the table, for callers that ask one question.
 ROLE_PERMISSIONS = {name: roles for name, (roles, _rule, _owner) in PERMISSIONS.items()}
