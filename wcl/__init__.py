@@ -107,6 +107,7 @@ def _register_template_helpers(app):
     from wcl import money, reference, time
     from wcl.accounts import permissions
     from wcl.applications import services as application_services
+    from wcl.campaigns.services import rates as campaign_rates
 
     app.jinja_env.filters["money"] = money.format_money
     app.jinja_env.filters["datetime"] = time.datetime_filter
@@ -117,6 +118,7 @@ def _register_template_helpers(app):
     app.jinja_env.globals["audit_label"] = application_services.audit_label
     app.jinja_env.globals["cohort_enrolment_options"] = _cohort_enrolment_options
     app.jinja_env.globals["receipt_link"] = _receipt_link
+    app.jinja_env.globals["approximate"] = campaign_rates.approximate
     app.jinja_env.globals["info_footer_links"] = _info_footer_links
 
     @app.context_processor

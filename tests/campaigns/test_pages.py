@@ -86,8 +86,8 @@ def _campaign_with(pledges, tiers, slug="felt", comments=0, **fields):
 
 # Counted on real renders (the guest page cache off). Equal for small and large
 # campaigns, and at most these: a new query on the page should be a decision.
-GUEST_QUERIES_AT_MOST = 9  # 9th: the creator's badge from the cohort gate (issue 17.8)
-SIGNED_IN_QUERIES_AT_MOST = 13  # one more since sessions are server-side rows
+GUEST_QUERIES_AT_MOST = 10  # 9th: the creator's badge; 10th: exchange rates (issue 17.8, 17.12)
+SIGNED_IN_QUERIES_AT_MOST = 14  # one more since sessions are server-side rows
 LISTING_QUERIES_AT_MOST = 4
 
 

@@ -19,6 +19,7 @@ from wcl.campaigns.models import (
     RewardTier,
 )
 from wcl.campaigns.queries import campaign_totals, pledges_of
+from wcl.campaigns.services import rates
 from wcl.campaigns.services._common import visible_comments
 from wcl.cohorts import queries as cohort_queries
 from wcl.extensions import db
@@ -97,6 +98,7 @@ def campaign_page(slug, actor=None, now=None):
         **_page_lists(campaign.id),
         "banners": banners,
         "badge": cohort_queries.programme_badge(campaign.owner_id),
+        "rates": rates.latest_rates() if campaign.currency == "KGS" else [],
         "sees_backer_updates": sees_backer_updates(campaign, actor),
     }
 
