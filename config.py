@@ -102,6 +102,8 @@ class Config:
     MAIL_PASSWORD = _env("MAIL_PASSWORD")
     MAIL_USE_TLS = _env("MAIL_USE_TLS", "1") == "1"
     MAIL_DEFAULT_SENDER = _env("MAIL_DEFAULT_SENDER", "Women's Creative Lab <no-reply@wcl.local>")
+    # Where "report a problem" and the contact page send people: a staff mailbox that is read.
+    CONTACT_EMAIL = _env("WCL_CONTACT_EMAIL", "hello@wcl.local")
     OUTBOX_DIR = _env("WCL_OUTBOX_DIR", str(INSTANCE_DIR / "outbox"))
     MAIL_TO_CONSOLE = True
 

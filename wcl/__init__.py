@@ -117,6 +117,7 @@ def _register_template_helpers(app):
     from wcl import money, reference, time
     from wcl.accounts import permissions
     from wcl.applications import services as application_services
+    from wcl.campaigns.services import rates as campaign_rates
 
     app.jinja_env.filters["money"] = money.format_money
     app.jinja_env.filters["datetime"] = time.datetime_filter
@@ -127,6 +128,9 @@ def _register_template_helpers(app):
     app.jinja_env.globals["status_label"] = application_services.status_label
     app.jinja_env.globals["audit_label"] = application_services.audit_label
     app.jinja_env.globals["cohort_enrolment_options"] = _cohort_enrolment_options
+    app.jinja_env.globals["receipt_link"] = _receipt_link
+    app.jinja_env.globals["approximate"] = campaign_rates.approximate
+    app.jinja_env.globals["info_footer_links"] = _info_footer_links
 
     @app.context_processor
     def inject_globals():
@@ -137,6 +141,20 @@ def _register_template_helpers(app):
             "region_name": reference.region_name,
             "creative_domain_label": reference.creative_domain_label,
         }
+
+
+def _info_footer_links():
+    from wcl.core.info_pages import footer_links
+
+    return footer_links()
+
+
+def _receipt_link(pledge_id):
+    """Lets the thank-you page (payments) link the receipt without payments importing
+    receipts, which comes after it in the domain order."""
+    from wcl.receipts.services import guest_link_for_pledge
+
+    return guest_link_for_pledge(pledge_id)
 
 
 def _cohort_enrolment_options(call, application_ids):

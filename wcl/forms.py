@@ -44,7 +44,8 @@ class MoneyField(StringField):
         if isinstance(self.data, int):
             from wcl.money import to_major
 
-            return str(to_major(self.data, self.currency).normalize())
+            # Fixed-point: ``normalize()`` alone would show 2500 as "2.5E+3".
+            return f"{to_major(self.data, self.currency).normalize():f}"
         return ""
 
 

@@ -53,6 +53,8 @@ def queue_email(to, template, locale=None, **context):
     message = render_email(template, locale, **context)
     message["to"] = to
     message["template"] = template
+    if context.get("unsubscribe"):
+        message["unsubscribe"] = context["unsubscribe"]
     enqueue_after_commit("wcl.mail.deliver", message, queue=EMAILS, job_timeout=60)
 
 
@@ -66,6 +68,10 @@ def build_message(message, attachments=()):
     msg["Message-ID"] = make_msgid(domain="wcl.local")
     if message.get("template"):
         msg["X-WCL-Template"] = message["template"]
+    if message.get("unsubscribe"):
+        # RFC 2369 / RFC 8058: mail clients offer their own one-click "unsubscribe".
+        msg["List-Unsubscribe"] = f"<{message['unsubscribe']}>"
+        msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     msg.set_content(message["text"])
     for filename, mimetype, data in attachments:
         maintype, subtype = mimetype.split("/", 1)

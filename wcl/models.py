@@ -3,8 +3,17 @@
 from wcl.accounts.models import Demographics, User, UserRole  # noqa: F401
 from wcl.applications.models import Application, Call  # noqa: F401
 from wcl.audit.models import AuditEntry  # noqa: F401
-from wcl.campaigns.models import Campaign, CampaignComment, MatchingPool, Pledge, RewardTier  # noqa: F401
+from wcl.campaigns.models import (  # noqa: F401
+    Campaign,
+    CampaignComment,
+    CampaignFollower,
+    ExchangeRate,
+    MatchingPool,
+    Pledge,
+    RewardTier,
+)
 from wcl.cohorts.models import CheckIn, Cohort, CohortSession, Enrolment, Milestone, MilestoneProgress  # noqa: F401
+from wcl.core.models import InfoPage  # noqa: F401
 from wcl.events.models import Event, EventMaterial, Registration  # noqa: F401
 from wcl.files.models import StoredFile  # noqa: F401
 from wcl.grants.models import Grant, GrantFund  # noqa: F401

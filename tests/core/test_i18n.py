@@ -17,7 +17,7 @@ from wcl.forms import WTFORMS_CATALOGUES
 from wcl.i18n import PACKAGE_DIR
 
 # Words allowed to stay Latin on a ru/ky page: language names in the switcher.
-ALLOWED = {"English"}
+ALLOWED = {"English", "KGS"}  # the currency code Russian formatting prints (the home page shows som raised)
 
 
 class _Text(HTMLParser):

@@ -334,6 +334,9 @@ PERMISSIONS = {
     # outcomes: staff see their lab's follow-ups and results; record their lab's support
     "outcomes.view": ({S}, _, _),
     "outcomes.support": ({S}, _lab_or_cohort_staff, _),
+    # site content: the info pages and the exchange rates shown to backers abroad
+    "pages.edit": ({S}, _, _),
+    "rates.manage": ({S}, _, _),
 }
 del _
 
@@ -342,7 +345,9 @@ del _
 # says. Decision letters are one text for every lab's applicants; the failed-jobs
 # page shows any job's arguments and errors (email addresses, names) and reruns
 # it; the webhook inbox lists every lab's payment events.
-UNSCOPED_ONLY = frozenset({"applications.edit_templates", "jobs.manage", "payments.inbox"})
+UNSCOPED_ONLY = frozenset(
+    {"applications.edit_templates", "jobs.manage", "payments.inbox", "pages.edit", "rates.manage"}
+)
 
 # Derived views of the table, for callers that ask one question.
 ROLE_PERMISSIONS = {name: roles for name, (roles, _rule, _owner) in PERMISSIONS.items()}

@@ -6,11 +6,7 @@ made through the real services (the campaign gate, review, payments and
 matching), so the demo shows the same data the app would produce.
 """
 
-import io
 from datetime import date, timedelta
-
-from PIL import Image, ImageDraw
-from werkzeug.datastructures import FileStorage
 
 from wcl.accounts.demo import DEMO_PASSWORD, demo_user
 from wcl.accounts.permissions import Role
@@ -54,7 +50,6 @@ CAMPAIGNS = [
         "region": "KG-N",
         "creative_domain": "V_ARTS",
         "creator_name": "Aigerim",
-        "color": (155, 29, 90),
         "budget": [("Second felting table", 9_000_000), ("Wool and natural dyes", 6_000_000)],
         "tiers": [
             ("A thank-you postcard", 50_000, None),
@@ -73,7 +68,6 @@ CAMPAIGNS = [
         "region": "KG-GO",
         "creative_domain": "CULT_NH",
         "creator_name": "Jyldyz",
-        "color": (29, 107, 58),
         "budget": [("Rent for six months", 5_000_000), ("Frames, threads and needles", 3_000_000)],
         "tiers": [("Your name on the studio wall", 100_000, None), ("An embroidered bookmark", 300_000, 40)],
     },
@@ -88,7 +82,6 @@ CAMPAIGNS = [
         "region": "KG-N",
         "creative_domain": "PERF",
         "creator_name": "Kanykei",
-        "color": (138, 90, 0),
         "budget": [("Two komuz for the class", 4_000_000), ("Strings and repairs", 2_000_000)],
         "tiers": [("A recording of the first concert", 150_000, None)],
         "pool": {"sponsor_name": "Aiyl Foundation (demo)", "budget": 5_000_000, "cap_per_pledge": 300_000},
@@ -102,14 +95,6 @@ COMMENTS = [
     ("mentor@wcl.example", "Очень красиво. Удачи, девочки!"),
     ("reviewer@wcl.example", "Абдан сонун! Ийгилик каалайм.\nДосторума да жибердим."),
 ]
-
-
-def _cover(color, title):
-    image = Image.new("RGB", (1200, 675), color)
-    ImageDraw.Draw(image).text((48, 560), title, fill=(255, 255, 255))
-    out = io.BytesIO()
-    image.save(out, "JPEG", quality=80)
-    return FileStorage(stream=io.BytesIO(out.getvalue()), filename="cover.jpg")
 
 
 def _creator(email, name, lab_slug):
@@ -166,7 +151,8 @@ def _make(spec, staff):
             "ends_at": now + timedelta(days=27),
             "photo_consent": True,
         },
-        cover=_cover(spec["color"], spec["title"]),
+        # No photo: the page shows the campaign's kurak or shyrdak pattern (wcl.campaigns.patterns).
+        cover=None,
     )
     campaign.slug = spec["slug"]
     db.session.commit()
@@ -220,6 +206,10 @@ def load():
         ):
             _comment(campaign)
         lines.append(f"  /campaigns/{campaign.slug:<32} {campaign.funding_model} ({spec['owner']})")
+    if not services.rates.latest_rates():
+        # Rates as staff would enter them (som per unit), so backers abroad see approximate amounts.
+        for currency, rate in (("USD", 8_745), ("EUR", 9_210), ("RUB", 95)):
+            services.rates.save_rate(staff, currency, rate, date.today())
     pools = db.session.scalar(db.select(db.func.count(MatchingPool.id)))
     lines.append(f"  matching pools: {pools} (staff: /campaigns/matching/)")
     return lines

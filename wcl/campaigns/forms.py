@@ -282,3 +282,12 @@ class PoolForm(FlaskForm):
             "campaign_ids": self.campaigns.data or [],
             "active": self.active.data,
         }
+
+
+class ExchangeRateForm(FlaskForm):
+    """Staff enter a rate: how many som one dollar, rouble or euro is worth on a date."""
+
+    currency = SelectField(_l("Currency"), choices=[("USD", "USD"), ("RUB", "RUB"), ("EUR", "EUR")])
+    rate = MoneyField(_l("Som for one unit"), validators=[InputRequired(REQUIRED)])
+    as_of = DateField(_l("Rate of"), validators=[InputRequired(REQUIRED)])
+    submit = SubmitField(_l("Save the rate"))

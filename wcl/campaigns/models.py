@@ -418,3 +418,42 @@ class MatchReservation(db.Model):
         sa.UniqueConstraint("pool_id", "pledge_id"),
         sa.CheckConstraint("amount > 0", name="amount_positive"),
     )
+
+
+class CampaignFollower(db.Model):
+    """Someone who gets a campaign's public updates by email, without an account.
+
+    One row per (campaign, address), lower-cased. ``unsubscribed_at`` set: she
+    asked for no more update emails from this campaign (her backer emails too).
+    """
+
+    __tablename__ = "campaign_followers"
+    __table_args__ = (sa.UniqueConstraint("campaign_id", "email"),)
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    campaign_id = sa.Column(
+        sa.Integer, sa.ForeignKey("campaigns.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    email = sa.Column(sa.String(254), nullable=False)
+    locale = sa.Column(sa.String(5), nullable=False, default="en")
+    created_at = sa.Column(UTCDateTime, nullable=False, default=utcnow)
+    unsubscribed_at = sa.Column(UTCDateTime)
+
+
+class ExchangeRate(db.Model):
+    """A staff-entered rate for showing approximate amounts to backers abroad.
+
+    ``kgs_per_unit``: how many KGS minor units (tyiyn) one unit of ``currency`` is worth
+    on ``as_of`` (1 USD = 87.45 som → 8745). Shown only as "approximately"; the
+    amount charged is always the KGS one.
+    """
+
+    __tablename__ = "exchange_rates"
+    __table_args__ = (sa.CheckConstraint("kgs_per_unit > 0", name="positive"),)
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    currency = sa.Column(sa.String(3), nullable=False, index=True)
+    kgs_per_unit = sa.Column(Money, nullable=False)
+    as_of = sa.Column(sa.Date, nullable=False)
+    entered_by_id = sa.Column(sa.Integer, sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at = sa.Column(UTCDateTime, nullable=False, default=utcnow)

@@ -6,8 +6,9 @@ This module imports only models (never services or permissions), so
 
 from sqlalchemy import or_
 
-from wcl.cohorts.models import Enrolment, EnrolmentStatus
+from wcl.cohorts.models import Cohort, Enrolment, EnrolmentStatus
 from wcl.extensions import db
+from wcl.labs.models import Lab
 
 
 def is_campaign_ready(user_id):
@@ -59,3 +60,21 @@ def current_enrolment_ids(user_id):
         .order_by(Enrolment.id.desc())
     )
     return list(db.session.scalars(stmt))
+
+
+def programme_badge(user_id):
+    """The cohort gate behind a creator's campaign, for her verified badge:
+    ``(lab, cohort_year, graduated)`` of her graduated enrolment (else the one her
+    mentor signed off as campaign-ready), or ``None`` if she passed no gate."""
+    graduated = Enrolment.status == EnrolmentStatus.GRADUATED
+    ready = (Enrolment.status == EnrolmentStatus.ACTIVE) & Enrolment.campaign_ready_at.is_not(None)
+    row = db.session.execute(
+        db.select(Lab, Cohort.starts_on, graduated)
+        .select_from(Enrolment)
+        .join(Cohort, Cohort.id == Enrolment.cohort_id)
+        .join(Lab, Lab.id == Cohort.lab_id)
+        .where(Enrolment.participant_id == user_id, or_(graduated, ready))
+        .order_by(graduated.desc(), Enrolment.id.desc())
+        .limit(1)
+    ).first()
+    return None if row is None else (row[0], row[1].year, bool(row[2]))

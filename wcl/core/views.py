@@ -1,10 +1,16 @@
 """Home page, health check and the language switcher."""
 
-from flask import Blueprint, current_app, jsonify, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import text
 
+from wcl.accounts.permissions import require
+from wcl.campaigns import page_cache
+from wcl.core import home, info_pages
+from wcl.core.forms import InfoPageForm
 from wcl.extensions import db
-from wcl.forms import safe_next
+from wcl.forms import attempt, safe_next
 from wcl.i18n import remember_language
 from wcl.queue import redis_connection
 
@@ -12,8 +18,41 @@ bp = Blueprint("core", __name__)
 
 
 @bp.route("/")
+@page_cache.for_guests
 def index():
-    return render_template("core/index.html")
+    return render_template("core/index.html", **home.home_page())
+
+
+@bp.route("/about/<slug>")
+def info_page(slug):
+    page = info_pages.get_page(slug)
+    if page is None:
+        abort(404)
+    return render_template("core/info_page.html", page=page)
+
+
+@bp.route("/about/<slug>/edit", methods=["GET", "POST"])
+@require("pages.edit")
+def edit_info_page(slug):
+    page = info_pages.get_page(slug)
+    if page is None:
+        abort(404)
+    form = InfoPageForm()
+    if request.method == "GET":
+        for lang in ("en", "ru", "ky"):
+            getattr(form, f"title_{lang}").data = (
+                page.title(lang) if lang == "en" else getattr(page, f"title_{lang}")
+            )
+            getattr(form, f"body_{lang}").data = getattr(page, f"body_md_{lang}")
+    if form.validate_on_submit() and attempt(
+        lambda: info_pages.save_page(current_user, slug, form.titles(), form.bodies()),
+        form,
+        _("The page is saved."),
+    ):
+        return redirect(url_for("core.info_page", slug=slug))
+    return render_template(
+        "core/info_page_edit.html", page=page, form=form
+    ), 422 if request.method == "POST" else 200
 
 
 @bp.route("/healthz")

@@ -168,3 +168,9 @@ class AssignLineForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A bare form for a confirmed POST button (CSRF only; the box is checked by ``confirmed()``)."""
+
+
+class FollowForm(FlaskForm):
+    """ "Follow this campaign" on the thank-you page (the CSRF token is its only field)."""
+
+    submit = SubmitField(_l("Follow this campaign"))

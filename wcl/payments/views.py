@@ -1,6 +1,6 @@
 """Payment pages: the pledge form, the webhook endpoint, the sandbox checkout, pledge status, offline records."""
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -34,6 +34,10 @@ def pledge(slug):
     if request.method == "GET":
         form.currency.data = campaign.currency
         form.tier.data = request.args.get("tier", "")
+        # A reward chosen on the campaign page arrives with its minimum filled in (no JavaScript).
+        chosen = next((t for t in page["tiers"] if str(t.id) == form.tier.data and not t.sold_out), None)
+        if chosen is not None:
+            form.amount.data = chosen.min_amount
     if page["open"] and form.validate_on_submit():
         try:
             _pledge, url = services.checkout.create_pledge(
@@ -105,7 +109,37 @@ def pledge_status(token):
     transfer = None
     if pledge.provider == "bank_transfer" and pledge.status == "pending":
         transfer = services.bank_transfer.transfer_details(pledge)
-    return render_template("payments/status.html", pledge=pledge, transfer=transfer)
+    following = bool(pledge.backer_email) and campaigns.following.is_following(
+        pledge.campaign_id, pledge.backer_email
+    )
+    response = current_app.make_response(
+        render_template(
+            "payments/status.html",
+            pledge=pledge,
+            transfer=transfer,
+            following=following,
+            form=forms.FollowForm(),
+        )
+    )
+    # The status changes when the payment is confirmed: never show a stored copy.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/payments/pledges/<token>/follow", methods=["POST"])
+def follow(token):
+    """The backer follows the campaign with her pledge's address (the token proves it is hers)."""
+    pledge = services.checkout.pledge_by_token(token)
+    if pledge is None or not pledge.backer_email:
+        abort(404)
+    if forms.FollowForm().validate_on_submit():
+        attempt(
+            lambda: campaigns.following.follow_campaign(
+                pledge.campaign_id, pledge.backer_email, pledge.locale
+            ),
+            success=_("You will get this campaign's updates by email."),
+        )
+    return redirect(url_for("payments.pledge_status", token=token))
 
 
 @bp.route("/payments/campaigns/<slug>/offline", methods=["GET", "POST"])

@@ -5,6 +5,8 @@
 - ``updates``: the creator's news, emailed to backers
 - ``comments``: comments on public campaigns and their moderation
 - ``pools``: matching pools (staff)
+- ``following``: update emails for followers without an account, and unsubscribing
+- ``rates``: staff-entered exchange rates, for approximate amounts shown to backers abroad
 - ``pages``: what the listing, public, creator and staff pages read
 
 Pledging lives with payments (``wcl.payments.services.checkout``); read-only
@@ -13,6 +15,7 @@ are re-exported for callers; patch a function in the module that defines it.
 """
 
 from wcl.campaigns.errors import CampaignError
+from wcl.campaigns.services import following, rates  # noqa: F401  (services.following.*, services.rates.*)
 from wcl.campaigns.services.comments import (
     COMMENTS_PER_PAGE,
     clean_comment,

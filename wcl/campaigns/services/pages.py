@@ -19,7 +19,9 @@ from wcl.campaigns.models import (
     RewardTier,
 )
 from wcl.campaigns.queries import campaign_lab, campaign_totals, pledges_of
+from wcl.campaigns.services import rates
 from wcl.campaigns.services._common import visible_comments
+from wcl.cohorts import queries as cohort_queries
 from wcl.extensions import db
 from wcl.files.models import StoredFile
 from wcl.reference import CREATIVE_DOMAIN_CODES, REGION_CODES
@@ -95,6 +97,8 @@ def campaign_page(slug, actor=None, now=None):
         "open": campaign.status == CampaignStatus.LIVE and campaign.starts_at <= now < campaign.ends_at,
         **_page_lists(campaign.id),
         "banners": banners,
+        "badge": cohort_queries.programme_badge(campaign.owner_id),
+        "rates": rates.latest_rates() if campaign.currency == "KGS" else [],
         "sees_backer_updates": sees_backer_updates(campaign, actor),
     }
 
@@ -171,13 +175,39 @@ def sees_backer_updates(campaign, actor):
     return can("campaigns.view_unpublished", campaign, actor) or _is_backer(campaign.id, actor)
 
 
-def list_live(region=None, creative_domain=None, page=1, per_page=12):
-    """Live campaigns (ending soonest first), filtered; returns ``(pagination, totals)``."""
+SORTS = ("ending", "newest", "near_goal")
+
+
+def _funded_share():
+    """A live campaign's (paid − refunded + matched) / goal, as a correlated SQL expression."""
+    raised = (
+        db.select(sa.func.coalesce(sa.func.sum(Pledge.amount - Pledge.refunded_amount), 0))
+        .where(Pledge.campaign_id == Campaign.id, Pledge.status == PledgeStatus.PAID)
+        .correlate(Campaign)
+        .scalar_subquery()
+    )
+    matched = (
+        db.select(sa.func.coalesce(sa.func.sum(MatchReservation.amount), 0))
+        .where(MatchReservation.campaign_id == Campaign.id, MatchReservation.released_at.is_(None))
+        .correlate(Campaign)
+        .scalar_subquery()
+    )
+    return sa.cast(raised + matched, sa.Float) / Campaign.goal_amount
+
+
+def list_live(region=None, creative_domain=None, page=1, per_page=12, sort="ending"):
+    """Live campaigns, filtered and sorted (``SORTS``: ending soonest first, newest,
+    nearest their goal); returns ``(pagination, totals)``."""
+    order = {
+        "ending": (Campaign.ends_at, Campaign.id),
+        "newest": (sa.func.coalesce(Campaign.went_live_at, Campaign.starts_at).desc(), Campaign.id.desc()),
+        "near_goal": (_funded_share().desc(), Campaign.ends_at, Campaign.id),
+    }[sort if sort in SORTS else "ending"]
     stmt = (
         db.select(Campaign)
         .where(Campaign.status == CampaignStatus.LIVE)
         .options(sa.orm.joinedload(Campaign.cover_480))
-        .order_by(Campaign.ends_at, Campaign.id)
+        .order_by(*order)
     )
     if region in REGION_CODES:
         stmt = stmt.where(Campaign.region == region)

@@ -14,6 +14,7 @@ from wcl.campaigns.models import (
     PledgeStatus,
     UpdateVisibility,
 )
+from wcl.campaigns.services import following
 from wcl.campaigns.services._common import MAX_STORY_CHARS, _get, _hide, _refuse
 from wcl.extensions import db
 from wcl.links import absolute_url
@@ -87,12 +88,19 @@ def email_update(update_id):
         )
         .order_by(Pledge.id.desc())
     ).all()
-    seen = set()
+    seen = set(following.opted_out(campaign.id))  # those who unsubscribed get nothing
     link = absolute_url("campaigns.show", slug=campaign.slug)
-    for email, name, locale in rows:
-        if email in seen:
-            continue  # one email per backer, in the language of her latest pledge
-        seen.add(email)
+    # Followers (no account) get public updates only; backers get every update.
+    extra = following.followers(campaign.id) if update.visibility == UpdateVisibility.PUBLIC else []
+    recipients = [(e, n, loc) for e, n, loc in rows] + [(e, None, loc) for e, loc in extra]
+    sent = 0
+    for email, name, locale in recipients:
+        key = email.strip().lower()
+        if key in seen:
+            continue  # one email per address, in the language of her latest pledge
+        seen.add(key)
+        sent += 1
+        unsubscribe = following.unfollow_url(campaign.id, key)
         queue_email(
             email,
             "campaigns/update",
@@ -102,8 +110,10 @@ def email_update(update_id):
             update_title=update.title,
             body=update.body_md,
             link=link,
+            unsubscribe=unsubscribe,
+            follower=name is None,
         )
     update.emailed_at = utcnow()
-    record("campaign.update_emailed", campaign, update_id=update.id, recipients=len(seen))
+    record("campaign.update_emailed", campaign, update_id=update.id, recipients=sent)
     db.session.commit()
-    return len(seen)
+    return sent

@@ -1,14 +1,14 @@
 """Campaign pages anyone may see: the listing, a campaign's page, backers, updates, comments; "my pledges"."""
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import Response, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
 from wcl.accounts.permissions import can, require_login
-from wcl.campaigns import forms, page_cache, services
+from wcl.campaigns import forms, page_cache, patterns, services
 from wcl.campaigns.views import bp
-from wcl.extensions import limiter
+from wcl.extensions import csrf, limiter
 from wcl.files.services import send_stored
 from wcl.forms import attempt, confirmed, page_arg, safe_next
 from wcl.i18n import current_locale
@@ -30,14 +30,17 @@ def index():
     domain = request.args.get("domain", "")
     region = region if region in REGION_CODES else ""
     domain = domain if domain in CREATIVE_DOMAIN_CODES else ""
+    sort = request.args.get("sort", "")
+    sort = sort if sort in services.pages.SORTS else "ending"
     page = page_arg()
-    pagination, totals = services.pages.list_live(region or None, domain or None, page=page)
+    pagination, totals = services.pages.list_live(region or None, domain or None, page=page, sort=sort)
     return render_template(
         "campaigns/index.html",
         pagination=pagination,
         totals=totals,
         region=region,
         domain=domain,
+        sort=sort,
         regions=REGION_CODES,
         domains=CREATIVE_DOMAIN_CODES,
         locale=current_locale(),
@@ -128,6 +131,31 @@ def image(slug, file_id):
         # Public covers are the heaviest part of the page: let phones cache them.
         response.headers["Cache-Control"] = "public, max-age=86400"
     return response
+
+
+@bp.route("/pattern/<int:campaign_id>.svg")
+def pattern(campaign_id):
+    """The textile-pattern cover of a campaign without a photo: drawn from the id alone
+    (no query, nothing about the campaign revealed), so it is cached for a year."""
+    response = Response(patterns.cover_svg(campaign_id), mimetype="image/svg+xml")
+    response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response
+
+
+@bp.route("/unfollow/<token>", methods=["GET", "POST"])
+@csrf.exempt  # the signed token is the proof; mail clients POST here for one-click unsubscribe (RFC 8058)
+def unfollow(token):
+    """An update email's unsubscribe link: a page with one button (link checkers that
+    open links must not unsubscribe anyone); a POST stops the emails."""
+    found = services.following.read_unfollow_token(token)
+    if found is None:
+        abort(404)
+    campaign, _email = found
+    done = False
+    if request.method == "POST":
+        services.following.unfollow(token)
+        done = True
+    return render_template("campaigns/unfollow.html", campaign=campaign, done=done)
 
 
 @bp.route("/my-pledges")

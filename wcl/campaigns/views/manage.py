@@ -304,3 +304,17 @@ def _hide(hide, done, missing_reason):
         attempt(lambda: hide(form.reason.data), success=done)
     else:
         flash(missing_reason, "error")
+
+
+@bp.route("/rates", methods=["GET", "POST"])
+@require("rates.manage")
+def rates():
+    """Staff enter exchange rates; campaign pages show approximate amounts from the latest."""
+    form = forms.ExchangeRateForm()
+    if form.validate_on_submit() and attempt(
+        lambda: services.rates.save_rate(current_user, form.currency.data, form.rate.data, form.as_of.data),
+        form,
+        _("The rate is saved."),
+    ):
+        return redirect(url_for("campaigns.rates"))
+    return render_template("campaigns/rates.html", form=form, rates=services.rates.recent())

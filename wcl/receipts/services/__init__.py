@@ -41,6 +41,7 @@ from wcl.receipts.services.issuing import (
     void_receipt,
 )
 from wcl.receipts.services.reading import (
+    guest_link_for_pledge,
     pdf_bytes,
     receipt_by_code,
     receipt_for,
@@ -94,6 +95,7 @@ __all__ = [
     "render_receipt_pdf",
     "render_receipt",
     "guest_link",
+    "guest_link_for_pledge",
     "email_receipt",
     "receipt_by_code",
     "receipts_for_user",

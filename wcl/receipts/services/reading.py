@@ -15,6 +15,7 @@ from wcl.receipts.services._common import (
     PER_PAGE,
     receipt_for_pledge_id,
 )
+from wcl.receipts.services.emailing import guest_link
 
 
 def receipt_by_code(code):
@@ -76,3 +77,12 @@ def receipt_from_guest_token(token):
 
 def pdf_bytes(receipt):
     return read_bytes(receipt.pdf)
+
+
+def guest_link_for_pledge(pledge_id):
+    """The signed download link of the pledge's receipt once its PDF exists, else ``None``
+    (the thank-you page shows it as soon as the receipt job has run)."""
+    receipt = receipt_for_pledge_id(pledge_id)
+    if receipt is None or receipt.pdf_id is None or receipt.voided_at is not None:
+        return None
+    return guest_link(receipt)

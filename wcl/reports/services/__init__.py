@@ -7,7 +7,7 @@ small groups (README, "Participation reports").
 """
 
 from wcl.reports.errors import ReportError
-from wcl.reports.services.building import Report, StageRow, build_report
+from wcl.reports.services.building import PublicFigures, Report, StageRow, build_report, public_figures
 from wcl.reports.services.exports import export_csv, export_xlsx, iati_json, table_rows
 from wcl.reports.services.filters import Filters, filter_choices, parse_filters
 from wcl.reports.services.labels import (
@@ -23,6 +23,7 @@ __all__ = [
     "DIMENSION_LABELS",
     "STAGE_LABELS",
     "Filters",
+    "PublicFigures",
     "Report",
     "ReportError",
     "StageRow",
@@ -34,6 +35,7 @@ __all__ = [
     "filter_choices",
     "iati_json",
     "parse_filters",
+    "public_figures",
     "render_export",
     "request_pdf",
     "table_rows",

@@ -201,3 +201,32 @@ def _money(filters, categories):
         ]
         result.append({"currency": currency, "measures": measures})
     return result
+
+
+@dataclass(frozen=True)
+class PublicFigures:
+    """The home page's headline figures, each published as the report publishes it."""
+
+    women_trained: object  # int or MARK
+    campaigns_funded: object
+    raised: object  # KGS minor units, or MARK
+    currency: str = "KGS"
+
+
+def public_figures():
+    """Women trained, campaigns funded and money raised across every lab, for the public
+    home page (no permission needed: the figures are protected exactly as the staff report's
+    cells are, by the cell-key method and small-count rule, so they reveal no one).
+
+    "Women trained" is the women enrolled in a cohort (the report's "enrolled" stage: each
+    took the lab's training, graduated or still in it); "campaigns funded" the succeeded campaigns;
+    money is the KGS pledged plus matched, shown only when its campaign count is shown.
+    """
+    filters = Filters()
+    cells = _cells(filters, "gender")
+    women = publish(cells.get(("enrolled", "woman", "all"), Cell()), threshold("gender", "woman"))
+    funded = publish(total(cell for (stage, _d1, _d2), cell in cells.items() if stage == "campaign_funded"))
+    money = _money_cells(filters).get("KGS", {})
+    campaigns, pledged, matched, _backers = _publish_money(sum(money.values(), _MoneyCell()), THRESHOLD)
+    raised = MARK if campaigns == MARK else pledged + matched
+    return PublicFigures(women, funded, raised)

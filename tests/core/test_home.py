@@ -1,0 +1,86 @@
+"""The home page: open calls, live campaigns as cards, protected figures, partners; light."""
+
+import re
+from datetime import timedelta
+
+from tests.factories.accounts import DemographicsFactory, UserFactory
+from tests.factories.campaigns import CampaignFactory, PledgeFactory
+from tests.factories.programme import CallFactory, EnrolmentFactory
+from wcl.cohorts.models import EnrolmentStatus
+from wcl.extensions import db
+from wcl.reports.protection import MARK
+from wcl.reports.services import public_figures
+from wcl.time import utcnow
+
+HOME_LIMIT = 100 * 1024
+
+
+def _graduates(n):
+    for _ in range(n):
+        woman = UserFactory(roles=["participant"])
+        DemographicsFactory(user=woman, gender="woman")
+        EnrolmentFactory(participant=woman, status=EnrolmentStatus.GRADUATED, graduated_at=utcnow())
+    db.session.commit()
+
+
+def test_home_shows_open_call_live_campaigns_figures_and_partners(client, app_ctx):
+    CallFactory(title_en="Open call for felt makers", closes_at=utcnow() + timedelta(days=10))
+    CallFactory(title_en="Closed call", closes_at=utcnow() - timedelta(days=1))
+    campaign = CampaignFactory(title="Shyrdak for the school", creator_name="Aigerim", goal_amount=1_000_000)
+    PledgeFactory(campaign=campaign, amount=250_000, status="paid", paid_at=utcnow())
+    CampaignFactory(title="A draft", status="draft")
+    db.session.commit()
+    html = client.get("/").get_data(as_text=True)
+    assert "Open call for felt makers" in html and "Closed call" not in html
+    assert "Apply by" in html
+    assert "Shyrdak for the school" in html and "A draft" not in html
+    assert "by Aigerim" in html and "Naryn" in html
+    assert "25% funded" in html and re.search(r"2[89] days left", html)
+    assert "Partners" in html and "Naryn Felt Makers" in html
+    assert "women trained" in html
+
+
+def test_small_figures_are_hidden_as_the_reports_hide_them(client, app_ctx):
+    _graduates(3)
+    figures = public_figures()
+    assert figures.women_trained == MARK
+    html = client.get("/").get_data(as_text=True)
+    assert re.search(r"<strong>c</strong>\s*women trained", html)
+
+
+def test_larger_figures_are_published_with_the_reports_noise(app_ctx):
+    _graduates(8)
+    figures = public_figures()
+    assert figures.women_trained != MARK and abs(figures.women_trained - 8) <= 2
+
+
+def test_home_queries_stay_fixed_with_more_campaigns(app, client, app_ctx, count_queries, monkeypatch):
+    monkeypatch.setitem(app.config, "PAGE_CACHE_SECONDS", 0)  # count the rendering, not a cache hit
+    CallFactory()
+    CampaignFactory()
+    db.session.commit()
+    client.get("/")
+    with count_queries() as few:
+        client.get("/")
+    for _ in range(8):
+        CallFactory()
+        PledgeFactory(campaign=CampaignFactory(), status="paid", paid_at=utcnow())
+    db.session.commit()
+    with count_queries() as many:
+        client.get("/")
+    assert len(many) == len(few) <= 12
+
+
+def test_home_weighs_under_100_kb_with_everything_it_loads(client, app_ctx):
+    for _ in range(8):
+        CampaignFactory()
+    CallFactory()
+    db.session.commit()
+    html = client.get("/").get_data()
+    loaded = re.findall(
+        rb'(?:href|src)="(/[^"]+\.(?:css|js|svg|png|jpg|webp)|/campaigns/[^"]+/image/\d+)"', html
+    )
+    loaded += re.findall(rb'src="(/campaigns/pattern/\d+\.svg)"', html)
+    assert any(b".css" in u for u in loaded) and any(b"pattern" in u for u in loaded)
+    weight = len(html) + sum(len(client.get(u.decode()).get_data()) for u in set(loaded))
+    assert weight < HOME_LIMIT, weight
