@@ -156,3 +156,39 @@ def test_staff_payment_pages_have_no_english(app, locale):
         html = client.get(path).get_data(as_text=True)
         # Event types and ids are Stripe's identifiers, shown as code.
         assert english_words(html, exclude=["customer.created", "evt_1", "KGS"]) == [], path
+
+
+@pytest.mark.parametrize("locale", ["ru", "ky"])
+def test_processed_event_outcomes_read_in_the_staff_language(app, locale, run_jobs):
+    """The inbox shows what processing concluded in the reader's language; the stored phrase stays."""
+    from tests.core.test_i18n import english_words
+
+    with app.app_context():
+        UserFactory(email="s@example.org", full_name="Айгуль", roles=["staff"], locale=locale)
+    client = app.test_client()
+    login(client, "s@example.org", PASSWORD)
+    for index, kind in enumerate(("customer.created", "charge.dispute.created")):
+        body, headers = signed_request(
+            make_event(kind, {"id": f"x_{index}"}, event_id=f"evt_{index}"), "whsec_dev_sandbox_secret"
+        )
+        client.post("/webhooks/stripe", data=body, headers=headers)
+    run_jobs()
+    with app.app_context():
+        stored = set(db.session.scalars(sa.select(WebhookEvent.outcome)))
+    assert "ignored: type customer.created" in stored
+    html = client.get("/payments/inbox?status=processed").get_data(as_text=True)
+    assert 'data-outcome="ignored: type customer.created"' in html
+    identifiers = ["customer.created", "charge.dispute.created", "evt_0", "evt_1"]
+    assert english_words(html, exclude=identifiers) == []
+
+
+def test_outcome_phrases_translate_with_their_amounts(app):
+    from wcl.payments.outcomes import describe
+
+    with app.test_request_context(headers={"Accept-Language": "ru"}):
+        assert describe("paid (matched 50000)") == "Оплачен; добавлено из фонда софинансирования: 500\xa0KGS"
+        assert (
+            describe("ignored: pledge already refunded; refunded 2500", "USD")
+            == "Пропущено: взнос уже в состоянии «Возвращён»; Возвращено: 25\xa0$"
+        )
+        assert describe("something new: kept as written") == "something new: kept as written"

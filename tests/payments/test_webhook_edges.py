@@ -209,7 +209,7 @@ def test_a_mismatched_completion_changes_nothing_then_the_genuine_payment_and_re
     assert "Rejected: 2." in everything
     rejected = staff.get("/payments/inbox?status=rejected").get_data(as_text=True)
     assert short["id"] in rejected and dollars["id"] in rejected
-    assert "rejected: amount or currency differs from the pledge" in rejected
+    assert "Rejected: the amount or currency differs from the pledge" in rejected
     assert genuine["id"] not in rejected and refund["id"] not in rejected
 
 

@@ -11,7 +11,7 @@ from wcl.extensions import csrf, limiter
 from wcl.files.services import send_stored
 from wcl.forms import apply_error, attempt, page_arg
 from wcl.i18n import current_locale
-from wcl.payments import forms, services
+from wcl.payments import forms, outcomes, services
 from wcl.payments.providers import allowed
 
 bp = Blueprint("payments", __name__)
@@ -247,7 +247,12 @@ def inbox():
         status = "all"
     pagination, counts, failed_jobs = services.webhooks.inbox(current_user, status=status, page=page_arg())
     return render_template(
-        "payments/inbox.html", pagination=pagination, counts=counts, failed_jobs=failed_jobs, status=status
+        "payments/inbox.html",
+        pagination=pagination,
+        counts=counts,
+        failed_jobs=failed_jobs,
+        status=status,
+        describe_outcome=outcomes.describe_event,
     )
 
 
