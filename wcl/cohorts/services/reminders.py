@@ -6,6 +6,7 @@ from datetime import timedelta
 from sqlalchemy import func
 
 from wcl.accounts.models import User
+from wcl.claims import claim_unstamped
 from wcl.cohorts.models import (
     CheckIn,
     Cohort,
@@ -35,15 +36,7 @@ def send_session_reminders(now=None, ahead=timedelta(hours=24)):
         )
     ).all()
     sent = 0
-    for session_id in due:
-        claimed = db.session.execute(
-            db.update(CohortSession)
-            .where(CohortSession.id == session_id, CohortSession.reminder_sent_at.is_(None))
-            .values(reminder_sent_at=now)
-        ).rowcount
-        if not claimed:
-            continue
-        session = db.session.get(CohortSession, session_id)
+    for session in claim_unstamped(CohortSession, CohortSession.reminder_sent_at, due, now):
         people = db.session.scalars(
             db.select(User)
             .join(Enrolment, Enrolment.participant_id == User.id)

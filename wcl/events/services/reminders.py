@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from wcl.claims import claim_unstamped
 from wcl.events.models import Event, EventStatus, Registration, RegistrationStatus
 from wcl.events.services.tickets import ticket_link
 from wcl.extensions import db
@@ -29,15 +30,7 @@ def send_event_reminders(now=None, ahead=timedelta(hours=24)):
         .order_by(Registration.id)
     ).all()
     sent = 0
-    for registration_id in due:
-        claimed = db.session.execute(
-            db.update(Registration)
-            .where(Registration.id == registration_id, Registration.reminded_at.is_(None))
-            .values(reminded_at=now)
-        ).rowcount
-        if not claimed:
-            continue
-        registration = db.session.get(Registration, registration_id)
+    for registration in claim_unstamped(Registration, Registration.reminded_at, due, now):
         event = registration.event
         queue_email(
             registration.email,
