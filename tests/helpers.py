@@ -34,6 +34,15 @@ def login(client, email, password):
     return response
 
 
+def signed_in(app, who, password=None):
+    """A test client of ``app`` signed in as ``<who>@example.org`` (the factories' password by default)."""
+    from tests.factories.accounts import PASSWORD
+
+    client = app.test_client()
+    login(client, f"{who}@example.org", password or PASSWORD)
+    return client
+
+
 def outbox_messages(app):
     """Every email written to the outbox, oldest first, as ``EmailMessage``."""
     folder = Path(app.config["OUTBOX_DIR"])

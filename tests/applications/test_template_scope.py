@@ -4,9 +4,9 @@ and her words never reach another lab's applicants."""
 
 import pytest
 
-from tests.factories.accounts import PASSWORD, UserFactory
+from tests.factories.accounts import UserFactory
 from tests.factories.programme import LabFactory
-from tests.helpers import login, post_form
+from tests.helpers import post_form, signed_in
 from wcl.accounts.models import User
 from wcl.accounts.permissions import PermissionDenied
 from wcl.applications import services
@@ -24,19 +24,13 @@ def staff(app):
         UserFactory(email="staff-all@example.org", roles=["staff"])
 
 
-def _client(app, who):
-    client = app.test_client()
-    login(client, f"{who}@example.org", PASSWORD)
-    return client
-
-
 def _saved(app):
     with app.app_context():
         return db.session.scalars(db.select(DecisionTemplate.subject)).all()
 
 
 def test_lab_staff_read_but_cannot_edit_the_letters(app, staff):
-    client = _client(app, "staff-a")
+    client = signed_in(app, "staff-a")
     page = client.get("/staff/decision-templates")
     assert page.status_code == 200 and EDIT not in page.get_data(as_text=True)
     assert client.get(EDIT).status_code == 403
@@ -51,7 +45,7 @@ def test_lab_staff_read_but_cannot_edit_the_letters(app, staff):
 
 
 def test_unscoped_staff_edit_the_letters(app, staff):
-    client = _client(app, "staff-all")
+    client = signed_in(app, "staff-all")
     assert EDIT in client.get("/staff/decision-templates").get_data(as_text=True)
     assert post_form(client, EDIT, TEXT).status_code == 302
     assert _saved(app) == ["About your application"]

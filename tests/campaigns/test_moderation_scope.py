@@ -8,10 +8,10 @@ staff moderate every lab's campaigns.
 
 import pytest
 
-from tests.factories.accounts import PASSWORD, UserFactory
+from tests.factories.accounts import UserFactory
 from tests.factories.campaigns import campaign_in_lab
-from tests.factories.programme import LabFactory
-from tests.helpers import csrf_token, login
+from tests.factories.programme import two_labs_with_staff
+from tests.helpers import csrf_token, signed_in
 from wcl.accounts.permissions import PermissionDenied
 from wcl.campaigns import services
 from wcl.campaigns.models import Campaign
@@ -21,18 +21,10 @@ from wcl.extensions import db
 @pytest.fixture
 def campaigns(app):
     with app.app_context():
-        lab_a, lab_b = LabFactory(slug="lab-a"), LabFactory(slug="lab-b")
-        UserFactory(email="staff-a@example.org", roles=["staff"], lab=lab_a)
-        UserFactory(email="staff-all@example.org", roles=["staff"])
+        lab_a, lab_b = two_labs_with_staff()
         ours = campaign_in_lab(lab_a, slug="ours", title="Felt of Osh", status="in_review")
         theirs = campaign_in_lab(lab_b, slug="theirs", title="Wool of Naryn", status="in_review")
         return {"ours": ours.id, "theirs": theirs.id}
-
-
-def _client(app, who):
-    client = app.test_client()
-    login(client, f"{who}@example.org", PASSWORD)
-    return client
 
 
 def _status(app, campaign_id):
@@ -46,15 +38,15 @@ def _approve(client, slug):
 
 
 def test_lab_staff_review_queue_lists_only_their_lab(app, campaigns):
-    page = _client(app, "staff-a").get("/campaigns/review").get_data(as_text=True)
+    page = signed_in(app, "staff-a").get("/campaigns/review").get_data(as_text=True)
     assert "Felt of Osh" in page
     assert "Wool of Naryn" not in page
-    everything = _client(app, "staff-all").get("/campaigns/review").get_data(as_text=True)
+    everything = signed_in(app, "staff-all").get("/campaigns/review").get_data(as_text=True)
     assert "Felt of Osh" in everything and "Wool of Naryn" in everything
 
 
 def test_lab_staff_cannot_approve_another_labs_campaign(app, campaigns):
-    client = _client(app, "staff-a")
+    client = signed_in(app, "staff-a")
     # Not found rather than refused: the page does not say the campaign exists.
     assert client.get("/campaigns/theirs/manage").status_code == 404
     assert _approve(client, "theirs").status_code == 404
@@ -64,7 +56,7 @@ def test_lab_staff_cannot_approve_another_labs_campaign(app, campaigns):
 
 
 def test_unscoped_staff_approve_in_every_lab(app, campaigns):
-    assert _approve(_client(app, "staff-all"), "theirs").status_code == 302
+    assert _approve(signed_in(app, "staff-all"), "theirs").status_code == 302
     assert _status(app, campaigns["theirs"]) != "in_review"
 
 

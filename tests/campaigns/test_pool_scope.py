@@ -5,10 +5,9 @@ from datetime import timedelta
 
 import pytest
 
-from tests.factories.accounts import PASSWORD, UserFactory
 from tests.factories.campaigns import MatchingPoolFactory, campaign_in_lab
-from tests.factories.programme import LabFactory
-from tests.helpers import login, post_form
+from tests.factories.programme import two_labs_with_staff
+from tests.helpers import post_form, signed_in
 from wcl.accounts.models import User
 from wcl.accounts.permissions import PermissionDenied
 from wcl.campaigns import services
@@ -20,20 +19,12 @@ from wcl.time import utcnow
 @pytest.fixture
 def pools(app):
     with app.app_context():
-        lab_a, lab_b = LabFactory(slug="lab-a"), LabFactory(slug="lab-b")
-        UserFactory(email="staff-a@example.org", roles=["staff"], lab=lab_a)
-        UserFactory(email="staff-all@example.org", roles=["staff"])
+        lab_a, lab_b = two_labs_with_staff()
         ours = campaign_in_lab(lab_a, title="Our felt")
         theirs = campaign_in_lab(lab_b, title="Their pottery")
         our_pool = MatchingPoolFactory(sponsor_name="Our Sponsor", campaigns=[ours])
         their_pool = MatchingPoolFactory(sponsor_name="Their Sponsor", campaigns=[theirs])
         return {"ours": ours.id, "theirs": theirs.id, "our_pool": our_pool.id, "their_pool": their_pool.id}
-
-
-def _client(app, who):
-    client = app.test_client()
-    login(client, f"{who}@example.org", PASSWORD)
-    return client
 
 
 def _form(campaign_id, sponsor="New Sponsor"):
@@ -60,7 +51,7 @@ def _pools(app):
 
 
 def test_lab_staff_see_and_edit_only_their_labs_pools(app, pools):
-    client = _client(app, "staff-a")
+    client = signed_in(app, "staff-a")
     page = client.get("/campaigns/matching/").get_data(as_text=True)
     assert "Our Sponsor" in page and "Our felt" in page
     assert "Their Sponsor" not in page and "Their pottery" not in page
@@ -86,7 +77,7 @@ def test_lab_staff_see_and_edit_only_their_labs_pools(app, pools):
 
 
 def test_unscoped_staff_see_every_pool(app, pools):
-    page = _client(app, "staff-all").get("/campaigns/matching/").get_data(as_text=True)
+    page = signed_in(app, "staff-all").get("/campaigns/matching/").get_data(as_text=True)
     assert "Our Sponsor" in page and "Their Sponsor" in page and "Their pottery" in page
 
 

@@ -22,6 +22,17 @@ class LabFactory(BaseFactory):
     region = "KG-GO"
 
 
+def two_labs_with_staff():
+    """Labs A and B with staff scoped to A (``staff-a``) and unscoped staff (``staff-all``), all @example.org.
+
+    The world of the lab-scope tests: what staff-a may touch in lab A, she is refused in lab B.
+    """
+    lab_a, lab_b = LabFactory(slug="lab-a"), LabFactory(slug="lab-b")
+    UserFactory(email="staff-a@example.org", roles=["staff"], lab=lab_a)
+    UserFactory(email="staff-all@example.org", roles=["staff"])
+    return lab_a, lab_b
+
+
 class CallFactory(BaseFactory):
     class Meta:
         model = Call

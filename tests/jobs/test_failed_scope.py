@@ -4,9 +4,9 @@ The webhook inbox (every lab's payment events) likewise."""
 
 import pytest
 
-from tests.factories.accounts import PASSWORD, UserFactory
+from tests.factories.accounts import UserFactory
 from tests.factories.programme import LabFactory
-from tests.helpers import login, post_form
+from tests.helpers import post_form, signed_in
 from wcl.accounts.models import User
 from wcl.accounts.permissions import PermissionDenied
 from wcl.core.failed_jobs import failed_jobs, retry_job
@@ -35,14 +35,8 @@ def failed(app):
         return row.id
 
 
-def _client(app, who):
-    client = app.test_client()
-    login(client, f"{who}@example.org", PASSWORD)
-    return client
-
-
 def test_lab_staff_cannot_see_or_rerun_failed_jobs(app, failed):
-    client = _client(app, "staff-a")
+    client = signed_in(app, "staff-a")
     response = client.get("/jobs/failed")
     assert response.status_code == 403 and "bermet" not in response.get_data(as_text=True)
     assert post_form(client, f"/jobs/{failed}/retry", {}, get_path="/account/").status_code == 403
@@ -59,7 +53,7 @@ def test_lab_staff_cannot_see_or_rerun_failed_jobs(app, failed):
 
 
 def test_unscoped_staff_see_failed_jobs(app, failed):
-    client = _client(app, "staff-all")
+    client = signed_in(app, "staff-all")
     response = client.get("/jobs/failed")
     assert response.status_code == 200 and "bermet@example.org" in response.get_data(as_text=True)
     assert client.get("/payments/inbox").status_code == 200

@@ -10,10 +10,10 @@ import io
 import pytest
 
 from tests.campaigns.helpers import png_bytes
-from tests.factories.accounts import PASSWORD, UserFactory
+from tests.factories.accounts import UserFactory
 from tests.factories.campaigns import PledgeFactory, campaign_in_lab
-from tests.factories.programme import LabFactory
-from tests.helpers import csrf_token, login, post_form
+from tests.factories.programme import two_labs_with_staff
+from tests.helpers import csrf_token, post_form, signed_in
 from wcl.accounts.permissions import PermissionDenied
 from wcl.campaigns.models import Pledge
 from wcl.extensions import db
@@ -25,20 +25,12 @@ from wcl.time import utcnow
 @pytest.fixture
 def labs(app):
     with app.app_context():
-        lab_a, lab_b = LabFactory(slug="lab-a"), LabFactory(slug="lab-b")
-        UserFactory(email="staff-a@example.org", roles=["staff"], lab=lab_a)
-        UserFactory(email="staff-all@example.org", roles=["staff"])
+        lab_a, lab_b = two_labs_with_staff()
         ours = campaign_in_lab(lab_a, slug="ours")
         theirs = campaign_in_lab(lab_b, slug="theirs")
         mine = PledgeFactory(campaign=ours, status="paid", paid_at=utcnow(), backer_name="Aida Ours")
         other = PledgeFactory(campaign=theirs, status="paid", paid_at=utcnow(), backer_name="Bermet Theirs")
         return {"ours": mine.id, "theirs": other.id}
-
-
-def _client(app, who):
-    client = app.test_client()
-    login(client, f"{who}@example.org", PASSWORD)
-    return client
 
 
 def _refund(client, slug, pledge_id):
@@ -65,7 +57,7 @@ def _state(app):
 
 
 def test_lab_staff_refund_only_their_labs_pledges(app, labs):
-    client = _client(app, "staff-a")
+    client = signed_in(app, "staff-a")
     # Another lab's campaign is not found on the pages that manage it.
     assert client.get("/payments/campaigns/theirs/refunds").status_code == 404
     before = _state(app)
@@ -81,7 +73,7 @@ def test_lab_staff_refund_only_their_labs_pledges(app, labs):
 
 
 def test_unscoped_staff_refund_in_every_lab(app, labs):
-    client = _client(app, "staff-all")
+    client = signed_in(app, "staff-all")
     assert _refund(client, "theirs", labs["theirs"]).status_code == 302
     with app.app_context():
         assert db.session.get(Pledge, labs["theirs"]).status == "refunded"
@@ -113,7 +105,7 @@ def _offline_form(reference):
 
 
 def test_lab_staff_record_offline_payments_only_in_their_lab(app, labs):
-    client = _client(app, "staff-a")
+    client = signed_in(app, "staff-a")
     before = _state(app)
     assert client.get("/payments/campaigns/theirs/offline").status_code == 403
     response = post_form(

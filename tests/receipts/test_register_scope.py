@@ -3,11 +3,10 @@ re-render only receipts of lab A's campaigns (no other lab's donor names/emails)
 
 import pytest
 
-from tests.factories.accounts import PASSWORD, UserFactory
 from tests.factories.campaigns import campaign_in_lab
-from tests.factories.programme import LabFactory
+from tests.factories.programme import two_labs_with_staff
 from tests.factories.receipts import paid_pledge
-from tests.helpers import login, post_form
+from tests.helpers import post_form, signed_in
 from wcl.accounts.models import User
 from wcl.accounts.permissions import PermissionDenied
 from wcl.audit.models import AuditEntry
@@ -19,9 +18,7 @@ from wcl.receipts.models import Receipt
 @pytest.fixture
 def receipts(app):
     with app.app_context():
-        lab_a, lab_b = LabFactory(slug="lab-a"), LabFactory(slug="lab-b")
-        UserFactory(email="staff-a@example.org", roles=["staff"], lab=lab_a)
-        UserFactory(email="staff-all@example.org", roles=["staff"])
+        lab_a, lab_b = two_labs_with_staff()
         ours = campaign_in_lab(lab_a, title="Our felt")
         theirs = campaign_in_lab(lab_b, title="Their pottery")
         mine = paid_pledge(campaign=ours, backer_name="Aida Ours", backer_email="aida@example.org")
@@ -34,19 +31,13 @@ def receipts(app):
         return ids
 
 
-def _client(app, who):
-    client = app.test_client()
-    login(client, f"{who}@example.org", PASSWORD)
-    return client
-
-
 def _needs_render(app):
     with app.app_context():
         return dict(db.session.execute(db.select(Receipt.id, Receipt.needs_render)).all())
 
 
 def test_lab_staff_see_only_their_labs_receipts(app, receipts):
-    client = _client(app, "staff-a")
+    client = signed_in(app, "staff-a")
     for url in ("/receipts/register", f"/receipts/register?campaign={receipts['theirs']}"):
         page = client.get(url).get_data(as_text=True)
         assert "Bermet" not in page and "bermet@example.org" not in page and "Their pottery" not in page
@@ -59,7 +50,7 @@ def test_lab_staff_see_only_their_labs_receipts(app, receipts):
 
 
 def test_lab_staff_resend_and_rerender_only_their_labs_receipts(app, receipts):
-    client = _client(app, "staff-a")
+    client = signed_in(app, "staff-a")
     post_form(client, "/receipts/regenerate", {}, get_path="/receipts/register")
     assert _needs_render(app) == {receipts["our_receipt"]: True, receipts["their_receipt"]: False}
     response = post_form(
@@ -76,5 +67,5 @@ def test_lab_staff_resend_and_rerender_only_their_labs_receipts(app, receipts):
 
 
 def test_unscoped_staff_see_every_lab(app, receipts):
-    text = _client(app, "staff-all").get("/receipts/register.csv").get_data(as_text=True)
+    text = signed_in(app, "staff-all").get("/receipts/register.csv").get_data(as_text=True)
     assert "Aida Ours" in text and "Bermet Theirs" in text
