@@ -14,7 +14,7 @@ from wtforms.i18n import messages_path
 
 from wcl.core.input import MAX_INT
 from wcl.errors import ServiceError
-from wcl.money import DEFAULT_CURRENCY, MoneyError, parse_amount
+from wcl.money import DEFAULT_CURRENCY, MoneyError, parse_amount, to_major
 from wcl.text import clean_text
 
 
@@ -42,8 +42,6 @@ class MoneyField(StringField):
         if self.raw_text:
             return self.raw_text
         if isinstance(self.data, int):
-            from wcl.money import to_major
-
             # Fixed-point: ``normalize()`` alone would show 2500 as "2.5E+3".
             return f"{to_major(self.data, self.currency).normalize():f}"
         return ""

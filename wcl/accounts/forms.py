@@ -1,5 +1,6 @@
 """Account forms. Every label and message is translated."""
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -18,7 +19,7 @@ from wcl.accounts.models import WG_DOMAINS
 from wcl.accounts.permissions import ROLES
 from wcl.forms import REQUIRED
 from wcl.i18n import LANGUAGE_NAMES
-from wcl.reference import CREATIVE_DOMAIN_CODES, REGION_CODES
+from wcl.reference import CREATIVE_DOMAIN_CODES, REGION_CODES, creative_domain_label, region_name
 from wcl.time import utcnow
 
 EMAIL_INVALID = _l("Enter a valid email address, like name@example.com.")
@@ -139,17 +140,11 @@ WG_QUESTIONS = {
 
 
 def region_choices():
-    from flask_babel import get_locale
-
-    from wcl.reference import region_name
-
     locale = str(get_locale() or "en")
     return [("", _l("Not answered"))] + [(c, region_name(c, locale)) for c in REGION_CODES]
 
 
 def creative_domain_choices():
-    from wcl.reference import creative_domain_label
-
     return [("", _l("Not answered"))] + [(c, creative_domain_label(c)) for c in CREATIVE_DOMAIN_CODES]
 
 

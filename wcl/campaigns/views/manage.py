@@ -1,5 +1,7 @@
 """Campaign management: the creator's drafts, budget, rewards and updates; staff review, moderation, matching pools."""
 
+from datetime import timedelta
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -13,6 +15,7 @@ from wcl.campaigns.views import bp
 from wcl.forms import apply_error, attempt, page_arg, safe_next
 from wcl.i18n import current_locale
 from wcl.labs.services import all_labs
+from wcl.time import to_local
 
 
 def _campaign_or_404(slug):
@@ -81,10 +84,6 @@ def _uploaded(field):
 
 
 def _local_date(moment, last_day=False):
-    from datetime import timedelta
-
-    from wcl.time import to_local
-
     local = to_local(moment)
     return (local - timedelta(days=1)).date() if last_day else local.date()
 

@@ -3,6 +3,7 @@
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from wcl.accounts.models import User
 from wcl.extensions import db
 from wcl.files.generated import run_render
 from wcl.files.services import store_bytes
@@ -72,7 +73,6 @@ def request_statement(actor, year, locale):
 def render_statement(statement_id):
     """Render a requested statement and store it (idempotent: a finished one is left
     alone). A failure marks it failed for the donor and is re-raised for RQ."""
-    from wcl.accounts.models import User
 
     def produce(statement):
         user = db.session.get(User, statement.user_id)
