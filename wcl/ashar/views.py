@@ -3,6 +3,7 @@ a group campaign's shares, and the progress figures included in the campaign pag
 
 from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.datastructures import FileStorage
 
@@ -21,10 +22,28 @@ from wcl.reference import REGION_CODES, region_name
 bp = Blueprint("ashar", __name__, url_prefix="/ashar")
 
 
+STATUS_LABELS = {
+    "proposed": _l("Waiting for review"),
+    "admitted": _l("Admitted"),
+    "rejected": _l("Not admitted"),
+    "pledged": _l("Pledged"),
+    "confirmed": _l("Confirmed"),
+    "declined": _l("Not given"),
+}
+
+
+def _beneficiaries(campaign_id):
+    return queries.beneficiaries([campaign_id])[campaign_id]
+
+
 @bp.app_context_processor
-def _progress_helper():
+def _template_helpers():
     # The campaign page includes ashar/_progress.html, which asks for these figures.
-    return {"ashar_progress": queries.progress}
+    return {
+        "ashar_progress": queries.progress,
+        "ashar_beneficiaries": _beneficiaries,
+        "ashar_status": lambda status: STATUS_LABELS.get(status, status),
+    }
 
 
 def _regions():
