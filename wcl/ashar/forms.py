@@ -27,7 +27,7 @@ class ProposeForm(FlaskForm):
         _l("Village (shown to staff only)"), validators=[DataRequired(REQUIRED), Length(max=120)]
     )
     group_name = StringField(
-        _l("Name of the initiative group"), validators=[DataRequired(REQUIRED), Length(max=80)]
+        _l("Initiative group"), validators=[DataRequired(REQUIRED), Length(max=80)]
     )
     lab_id = SelectField(_l("Lab"), coerce=int, validators=[Optional()])
     members = FieldList(FormField(MemberForm), min_entries=4, max_entries=30)
