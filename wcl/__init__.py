@@ -81,6 +81,7 @@ def _register_blueprints(app):
     from wcl.accounts.views import admin_bp
     from wcl.accounts.views import bp as accounts_bp
     from wcl.applications.views import bp as applications_bp
+    from wcl.ashar.views import bp as ashar_bp
     from wcl.campaigns.views import bp as campaigns_bp
     from wcl.cohorts.views import bp as cohorts_bp
     from wcl.core.failed_jobs import bp as jobs_bp
@@ -101,6 +102,7 @@ def _register_blueprints(app):
     app.register_blueprint(cohorts_bp)
     app.register_blueprint(campaigns_bp)
     app.register_blueprint(grants_bp)
+    app.register_blueprint(ashar_bp)
     app.register_blueprint(payments_bp)
     app.register_blueprint(applications_bp)
     app.register_blueprint(receipts_bp)

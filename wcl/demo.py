@@ -13,6 +13,7 @@ DEMO_LOADERS = [
     "wcl.knowledge.demo.load",
     "wcl.campaigns.demo.load",
     "wcl.grants.demo.load",
+    "wcl.ashar.demo.load",
     "wcl.payments.demo.load",
     "wcl.receipts.demo.load",
     "wcl.events.demo.load",

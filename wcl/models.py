@@ -2,6 +2,7 @@
 
 from wcl.accounts.models import Demographics, User, UserRole  # noqa: F401
 from wcl.applications.models import Application, Call  # noqa: F401
+from wcl.ashar.models import Beneficiary, CommunityProject, InKindPledge, MatchCommitment  # noqa: F401
 from wcl.audit.models import AuditEntry  # noqa: F401
 from wcl.campaigns.models import (  # noqa: F401
     Campaign,

@@ -21,6 +21,7 @@ DOMAIN_ORDER = [
     {"applications"},
     {"cohorts"},
     {"campaigns", "grants", "community", "events", "knowledge"},
+    {"ashar"},  # community co-financing: projects over campaigns, municipal matches, in-kind pledges
     {"payments"},
     {"receipts"},
     {"reports"},

@@ -16,6 +16,12 @@ from flask_login import current_user
 
 from wcl.accounts.models import User
 from wcl.applications.queries import is_active_reviewer
+from wcl.ashar.queries import (
+    community_campaign_admitted,
+    community_campaign_lab_id,
+    project_lab_id,
+    project_lead_id,
+)
 from wcl.campaigns.queries import campaign_lab_id
 from wcl.cohorts.queries import is_enrolled, mentors_in_cohort
 from wcl.extensions import db, login_manager
@@ -184,7 +190,9 @@ def _campaign_staff(user, obj):
         return True
     if obj.__tablename__ == "matching_pools":
         return _pool_in_lab(user, obj)
-    return in_own_lab(user, campaign_lab_id(_campaign_id_of(obj)))
+    campaign_id = _campaign_id_of(obj)
+    # A community project's campaign belongs to its project's lab (its lead is in no cohort).
+    return in_own_lab(user, campaign_lab_id(campaign_id) or community_campaign_lab_id(campaign_id))
 
 
 def _grant_staff(user, obj):
@@ -258,6 +266,23 @@ def _lab_or_cohort_staff(user, obj):
     return has_role(user, S) and in_lab_scope(user, lab_id)
 
 
+def _ashar_staff(user, obj):
+    # A community project (or its in-kind pledges): staff of the project's lab; a
+    # project of no lab is for unscoped staff, as money of no lab is.
+    return has_role(user, S) and in_own_lab(user, project_lab_id(obj))
+
+
+def _project_lead(user, obj):
+    return obj is not None and project_lead_id(obj) == user.id
+
+
+def campaign_may_launch(campaign):
+    """The launch gate's one exception: a community project's campaign goes to review
+    only once staff admitted the project (its lead needs no cohort); any other campaign
+    passed the cohort gate when it was created."""
+    return community_campaign_admitted(campaign.id) is not False
+
+
 def _any_of(*rules):
     return lambda user, obj: any(rule(user, obj) for rule in rules)
 
@@ -310,6 +335,14 @@ PERMISSIONS = {
     "grants.view": ({S}, _grant_staff, _own_grant),
     "grants.receive": (set(), _, _own_grant),
     "grants.mine": ({P}, _, _),  # the "My grant" link: participants and graduates
+    # ashar: staff review their lab's community projects and confirm labour given; any
+    # staff enter a municipality's match; the group's lead follows her project; a
+    # group campaign's shares are set by its owner or its staff
+    "ashar.review": ({S}, _ashar_staff, _),
+    "ashar.confirm": ({S}, _ashar_staff, _),
+    "ashar.match": ({S}, _, _),
+    "ashar.lead": ({S}, _ashar_staff, _project_lead),
+    "ashar.beneficiaries": ({S}, _campaign_staff, _own_campaign),
     # payments: staff act on their lab's campaigns
     "payments.record_offline": ({S}, _campaign_staff, _),
     "payments.refund": ({S}, _campaign_staff, _),

@@ -11,7 +11,7 @@ before payments in the domain order and never import it.
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from wcl.accounts.permissions import ensure
+from wcl.accounts.permissions import campaign_may_launch, ensure
 from wcl.audit.services import record
 from wcl.campaigns.models import Campaign, CampaignStatus, FundingModel
 from wcl.campaigns.queries import campaign_totals
@@ -32,6 +32,8 @@ def submit_campaign(actor, campaign_id, now=None):
     ensure("campaigns.edit", campaign, user=actor)
     if campaign.status != CampaignStatus.DRAFT:
         _refuse(_l("This campaign has already been sent for review."))
+    if not campaign_may_launch(campaign):
+        _refuse(_l("Staff must admit the community project before its campaign is sent for review."))
     if not campaign.story_md.strip():
         _refuse(_l("Tell your story before sending the campaign for review."), "story")
     if not campaign.budget_lines:

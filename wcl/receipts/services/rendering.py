@@ -3,6 +3,7 @@
 import segno
 from flask import current_app
 
+from wcl.ashar.queries import beneficiaries
 from wcl.audit.services import record
 from wcl.extensions import db
 from wcl.files.services import delete_stored, store_bytes
@@ -63,6 +64,7 @@ def render_receipt_pdf(receipt):
         receipt.locale,
         stylesheets=("receipts.css",),
         receipt=receipt,
+        beneficiaries=beneficiaries([receipt.campaign_id])[receipt.campaign_id],
         org=org_details(receipt.locale),
         verify_url=url,
         qr=qr_data_uri(url),
