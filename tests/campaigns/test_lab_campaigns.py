@@ -314,3 +314,51 @@ def test_concurrent_lab_payments_refunds_and_matches_never_overdraw_the_pool(app
         assert paid_in == 16 * 50_000
         assert db.session.scalar(sa.select(sa.func.count(Pledge.id)).where(Pledge.status == "refunded")) == 8
         _ledger_whole()
+
+
+# --- where the money goes: the page and the receipt ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("locale", "says"),
+    [
+        ("en", "it doubles a woman's campaign"),
+        ("ru", "удваивает кампанию женщины"),
+        ("ky", "аялдын кампаниясын эки эсе көбөйтөт"),
+    ],
+)
+def test_the_page_says_where_the_money_goes_and_how_much_was_matched(world, client, locale, says):
+    campaign = _lab_campaign(world)
+    woman = db.session.get(Campaign, world.woman_id)
+    backer = PledgeFactory(campaign=woman, amount=120_000)
+    db.session.commit()
+    payments.mark_pledge_paid(backer.id, 120_000, "KGS")  # 1 200 som matched out of the pool
+    slug = campaign.slug
+    db.session.remove()
+    page = client.get(f"/campaigns/{slug}", headers={"Accept-Language": locale})
+    html = " ".join(page.get_data(as_text=True).split())
+    assert says in html.replace("&#39;", "'"), html[:3000]
+    assert "1 200" in html or "1,200" in html
+
+
+@pytest.mark.parametrize(
+    ("locale", "says"),
+    [
+        ("en", "every som doubles a woman's campaign"),
+        ("ru", "каждый сом удваивает кампанию женщины"),
+        ("ky", "ар бир сом аялдын кампаниясын эки эсе көбөйтөт"),
+    ],
+)
+def test_the_receipt_says_where_the_money_goes_in_one_line(world, locale, says):
+    from tests.receipts.test_receipts import _text
+    from wcl.receipts import services as receipts
+    from wcl.receipts.models import Receipt
+
+    campaign = _lab_campaign(world)
+    pledge = PledgeFactory(campaign=campaign, amount=100_000, locale=locale)
+    db.session.commit()
+    payments.mark_pledge_paid(pledge.id, 100_000, "KGS")
+    receipt = receipts.issue_receipt(pledge.id)
+    receipts.render_receipt(receipt.id)
+    text = " ".join(_text(receipts.pdf_bytes(db.session.get(Receipt, receipt.id))).split())
+    assert says in text, text

@@ -6,9 +6,11 @@ Imports only models: never services, never permissions.
 import sqlalchemy as sa
 
 from wcl.accounts.models import User
-from wcl.campaigns.models import Campaign, MatchReservation, Pledge, PledgeStatus
+from wcl.campaigns.models import Campaign, MatchingPool, MatchReservation, Pledge, PledgeStatus
 from wcl.cohorts.models import Cohort, Enrolment
 from wcl.extensions import db
+from wcl.grants.models import FundMovement, GrantFund, MovementKind
+from wcl.labs.models import Lab
 
 
 def campaign_lab(campaign_id):
@@ -105,3 +107,29 @@ def campaign_totals(campaign_ids):
     ):
         totals[cid]["matched"] = int(matched)
     return totals
+
+
+def lab_destination(campaign_id, locale="en"):
+    """Where a lab campaign's money goes, for its page and its receipts; ``None`` for
+    a participant's campaign. ``{"kind": "pool"|"fund", "name", "lab_name", "used"}``:
+    ``used`` is what the pool has matched out of it so far, or what the fund awarded."""
+    campaign = db.session.get(Campaign, campaign_id)
+    if campaign is None or campaign.lab_id is None:
+        return None
+    lab = db.session.get(Lab, campaign.lab_id)
+    if campaign.feeds_pool_id:
+        pool = db.session.get(MatchingPool, campaign.feeds_pool_id)
+        return {
+            "kind": "pool",
+            "name": pool.sponsor_name,
+            "lab_name": lab.name(locale),
+            "used": matched_out_of(pool.id),
+            "ratio": (pool.ratio_num, pool.ratio_den),
+        }
+    fund = db.session.get(GrantFund, campaign.feeds_fund_id)
+    awarded = db.session.scalar(
+        sa.select(sa.func.coalesce(sa.func.sum(FundMovement.amount), 0)).where(
+            FundMovement.fund_id == fund.id, FundMovement.kind == MovementKind.AWARDED
+        )
+    )
+    return {"kind": "fund", "name": fund.name, "lab_name": lab.name(locale), "used": int(awarded)}

@@ -4,6 +4,7 @@ import segno
 from flask import current_app
 
 from wcl.audit.services import record
+from wcl.campaigns.queries import lab_destination
 from wcl.extensions import db
 from wcl.files.services import delete_stored, store_bytes
 from wcl.i18n import current_locale
@@ -66,6 +67,7 @@ def render_receipt_pdf(receipt):
         org=org_details(receipt.locale),
         verify_url=url,
         qr=qr_data_uri(url),
+        destination=lab_destination(receipt.campaign_id, receipt.locale),
     )
 
 
