@@ -362,3 +362,52 @@ def test_the_receipt_says_where_the_money_goes_in_one_line(world, locale, says):
     receipts.render_receipt(receipt.id)
     text = " ".join(_text(receipts.pdf_bytes(db.session.get(Receipt, receipt.id))).split())
     assert says in text, text
+
+
+# --- the staff page -----------------------------------------------------------------------
+
+
+def test_staff_create_and_launch_through_the_page_and_see_held_refunds(world, client):
+    from tests.factories.accounts import PASSWORD
+    from tests.helpers import login, post_form
+
+    staff = _user(world.staff_id)
+    email = staff.email
+    db.session.remove()
+    login(client, email, PASSWORD)
+    today = utcnow().date()
+    response = post_form(
+        client,
+        "/campaigns/lab/",
+        {
+            "lab": str(world.lab_id),
+            "destination": f"pool:{world.pool_id}",
+            "title": "Train more women",
+            "summary": "Every som doubles a woman's campaign.",
+            "story": "",
+            "goal": "500000",
+            "currency": "KGS",
+            "starts_on": today.isoformat(),
+            "ends_on": (today + timedelta(days=30)).isoformat(),
+        },
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    campaign = db.session.scalar(sa.select(Campaign).where(Campaign.lab_id == world.lab_id))
+    assert campaign.feeds_pool_id == world.pool_id and campaign.status == "draft"
+    campaign_id = campaign.id
+    db.session.remove()
+    response = post_form(client, f"/campaigns/lab/{campaign_id}/launch", {}, get_path="/campaigns/lab/")
+    assert response.status_code == 302
+    assert db.session.get(Campaign, campaign_id).status == "live"
+    page = client.get("/campaigns/lab/").get_data(as_text=True)
+    assert "Train more women" in page and "Refunds held back" in page
+
+
+def test_a_participant_may_not_open_the_lab_campaigns_page(world, client):
+    from tests.factories.accounts import PASSWORD
+    from tests.helpers import login
+
+    email = _user(world.participant_id).email
+    db.session.remove()
+    login(client, email, PASSWORD)
+    assert client.get("/campaigns/lab/").status_code == 403

@@ -22,7 +22,7 @@ from wcl.campaigns.services.lab_campaigns import (
     lab_campaigns_for,
     launch_lab_campaign,
 )
-from wcl.campaigns.services import following, rates  # noqa: F401  (services.following.*, services.rates.*)
+from wcl.campaigns.services import following, lab_campaigns, rates  # noqa: F401  (services.following.*, …)
 from wcl.campaigns.services.comments import (
     COMMENTS_PER_PAGE,
     clean_comment,

@@ -9,7 +9,7 @@ moves the money as pledges are paid and refunded).
 
 from flask_babel import lazy_gettext as _l
 
-from wcl.accounts.permissions import ensure, lab_scope
+from wcl.accounts.permissions import ensure, is_unscoped, lab_scope
 from wcl.audit.services import record
 from wcl.campaigns.errors import CampaignError
 from wcl.campaigns.models import Campaign, CampaignStatus, LabCampaignMovement, LabMovementStatus, MatchingPool
@@ -133,3 +133,21 @@ def held_refunds(actor):
         .order_by(LabCampaignMovement.id.desc())
     )
     return db.session.scalars(lab_scope(stmt, actor, Campaign.lab_id)).all()
+
+
+def form_choices(actor, locale="en"):
+    """The labs she may create a lab campaign for, and the pools and funds it may feed
+    (``pool:<id>`` / ``fund:<id>``; the service re-checks lab and currency)."""
+    ensure("campaigns.lab_campaign", user=actor)
+    labs = db.session.scalars(lab_scope(db.select(Lab).order_by(Lab.id), actor, Lab.id)).all()
+    pools = [
+        p
+        for p in db.session.scalars(db.select(MatchingPool).order_by(MatchingPool.sponsor_name)).all()
+        if is_unscoped(actor) or pool_lab_id(p) == actor.lab_id
+    ]
+    funds = db.session.scalars(
+        lab_scope(db.select(GrantFund).order_by(GrantFund.name), actor, GrantFund.lab_id)
+    ).all()
+    destinations = [(f"pool:{p.id}", f"{p.sponsor_name} ({p.currency})") for p in pools]
+    destinations += [(f"fund:{f.id}", f"{f.name} ({f.currency})") for f in funds]
+    return [(lab.id, lab.name(locale)) for lab in labs], destinations
