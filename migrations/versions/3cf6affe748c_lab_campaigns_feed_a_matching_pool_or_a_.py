@@ -5,15 +5,15 @@ Revises: a17e0f1c2d3b
 Create Date: 2026-12-07 00:54:25.193165
 
 """
-from alembic import op
+
 import sqlalchemy as sa
+from alembic import op
 
 import wcl.time  # noqa: F401  (custom column types)
 
-
 # revision identifiers, used by Alembic.
-revision = '3cf6affe748c'
-down_revision = 'a17e0f1c2d3b'
+revision = "3cf6affe748c"
+down_revision = "a17e0f1c2d3b"
 branch_labels = None
 depends_on = None
 
@@ -37,7 +37,10 @@ def upgrade():
         batch_op.create_index(batch_op.f("ix_campaigns_feeds_fund_id"), ["feeds_fund_id"], unique=False)
         batch_op.create_foreign_key(batch_op.f("fk_campaigns_lab_id_labs"), "labs", ["lab_id"], ["id"])
         batch_op.create_foreign_key(
-            batch_op.f("fk_campaigns_feeds_pool_id_matching_pools"), "matching_pools", ["feeds_pool_id"], ["id"]
+            batch_op.f("fk_campaigns_feeds_pool_id_matching_pools"),
+            "matching_pools",
+            ["feeds_pool_id"],
+            ["id"],
         )
         batch_op.create_foreign_key(
             batch_op.f("fk_campaigns_feeds_fund_id_grant_funds"), "grant_funds", ["feeds_fund_id"], ["id"]
@@ -46,7 +49,9 @@ def upgrade():
 
     with op.batch_alter_table("matching_pools", schema=None) as batch_op:
         batch_op.add_column(sa.Column("from_campaigns", sa.BigInteger(), server_default="0", nullable=False))
-        batch_op.create_check_constraint(op.f("ck_matching_pools_from_campaigns_not_negative"), "from_campaigns >= 0")
+        batch_op.create_check_constraint(
+            op.f("ck_matching_pools_from_campaigns_not_negative"), "from_campaigns >= 0"
+        )
 
     with op.batch_alter_table("grant_fund_movements", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("ck_grant_fund_movements_kind"), type_="check")

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask_babel import force_locale
 
 from tests.factories.accounts import UserFactory
-from tests.factories.campaigns import CampaignFactory, MatchingPoolFactory, PledgeFactory, campaign_in_lab
+from tests.factories.campaigns import MatchingPoolFactory, PledgeFactory, campaign_in_lab
 from tests.factories.programme import LabFactory
 from wcl.accounts.permissions import PermissionDenied, can
 from wcl.audit.models import AuditEntry
@@ -259,7 +259,9 @@ def test_the_ledger_check_sees_a_pool_that_differs_from_its_movements(world):
     db.session.commit()
     payments.mark_pledge_paid(pledge.id, 100_000, "KGS")
     _ledger_whole()
-    db.session.execute(sa.update(MatchingPool).where(MatchingPool.id == world.pool_id).values(from_campaigns=1))
+    db.session.execute(
+        sa.update(MatchingPool).where(MatchingPool.id == world.pool_id).values(from_campaigns=1)
+    )
     db.session.commit()
     assert check_ledger()["lab campaigns"]
 

@@ -201,9 +201,13 @@ def _lab_campaigns_equal_their_movements():
     rows = db.session.execute(
         sa.select(MatchingPool.id, MatchingPool.budget, MatchingPool.from_campaigns, total)
         .outerjoin(net, net.c.key == MatchingPool.id)
-        .where(sa.or_(MatchingPool.from_campaigns != total, MatchingPool.from_campaigns > MatchingPool.budget))
+        .where(
+            sa.or_(MatchingPool.from_campaigns != total, MatchingPool.from_campaigns > MatchingPool.budget)
+        )
     ).all()
-    problems += [f"matching pool {r[0]}: budget {r[1]}, from lab campaigns {r[2]}, movements {r[3]}" for r in rows]
+    problems += [
+        f"matching pool {r[0]}: budget {r[1]}, from lab campaigns {r[2]}, movements {r[3]}" for r in rows
+    ]
     net = _lab_campaign_net(LabCampaignMovement.fund_id)
     sign = sa.case((FundMovement.kind == MovementKind.CAMPAIGN, 1), else_=-1)
     lines = _total_per(

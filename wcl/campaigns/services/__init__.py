@@ -16,12 +16,6 @@ are re-exported for callers; patch a function in the module that defines it.
 """
 
 from wcl.campaigns.errors import CampaignError
-from wcl.campaigns.services.lab_campaigns import (
-    create_lab_campaign,
-    held_refunds,
-    lab_campaigns_for,
-    launch_lab_campaign,
-)
 from wcl.campaigns.services import following, lab_campaigns, rates  # noqa: F401  (services.following.*, …)
 from wcl.campaigns.services.comments import (
     COMMENTS_PER_PAGE,
@@ -45,6 +39,12 @@ from wcl.campaigns.services.drafts import (
     remove_tier,
     slugify,
     update_campaign,
+)
+from wcl.campaigns.services.lab_campaigns import (
+    create_lab_campaign,
+    held_refunds,
+    lab_campaigns_for,
+    launch_lab_campaign,
 )
 from wcl.campaigns.services.lifecycle import (
     REFUND_CAMPAIGN_JOB,

@@ -12,7 +12,13 @@ from flask_babel import lazy_gettext as _l
 from wcl.accounts.permissions import ensure, is_unscoped, lab_scope
 from wcl.audit.services import record
 from wcl.campaigns.errors import CampaignError
-from wcl.campaigns.models import Campaign, CampaignStatus, LabCampaignMovement, LabMovementStatus, MatchingPool
+from wcl.campaigns.models import (
+    Campaign,
+    CampaignStatus,
+    LabCampaignMovement,
+    LabMovementStatus,
+    MatchingPool,
+)
 from wcl.campaigns.queries import pool_lab_id
 from wcl.campaigns.services._common import _get, _refuse
 from wcl.campaigns.services.drafts import _clean_fields, _unique_slug
@@ -45,8 +51,10 @@ def _destination(lab, currency, pool_id, fund_id):
         target = fund
     if target.currency != currency:
         _refuse(
-            _l("The campaign and where its money goes must be in the same currency (%(currency)s).",
-               currency=target.currency),
+            _l(
+                "The campaign and where its money goes must be in the same currency (%(currency)s).",
+                currency=target.currency,
+            ),
             "currency",
         )
     return pool_id or None, fund_id or None

@@ -9,8 +9,8 @@ from wcl.audit.services import record
 from wcl.extensions import db
 from wcl.grants.models import Disbursement, DisbursementMethod, GrantStatus, MovementKind, TrancheStatus
 from wcl.grants.queries import milestone_approved
-from wcl.grants.services.notices import email_tranche_released
 from wcl.grants.services._common import lock_fund, lock_tranche, move, one_line, refuse, save_document
+from wcl.grants.services.notices import email_tranche_released
 from wcl.time import utcnow
 
 MAX_EVIDENCE_CHARS = 5000

@@ -32,7 +32,9 @@ from wcl.locks import lock
 
 
 def _already(key):
-    return db.session.scalar(db.select(LabCampaignMovement.id).where(LabCampaignMovement.key == key)) is not None
+    return (
+        db.session.scalar(db.select(LabCampaignMovement.id).where(LabCampaignMovement.key == key)) is not None
+    )
 
 
 def _movement(campaign, pledge, kind, key, amount, status):
@@ -72,7 +74,14 @@ def on_paid(pledge, actor=None):
         pool.from_campaigns = pool.from_campaigns + amount
     else:
         fund = lock_fund(campaign.feeds_fund_id)
-        move(fund, MovementKind.CAMPAIGN, amount, actor, source=campaign.title[:120], note=f"pledge {pledge.id}")
+        move(
+            fund,
+            MovementKind.CAMPAIGN,
+            amount,
+            actor,
+            source=campaign.title[:120],
+            note=f"pledge {pledge.id}",
+        )
     movement = _movement(campaign, pledge, LabMovementKind.PAID, key, amount, LabMovementStatus.APPLIED)
     record(
         "lab_campaign.fed",
@@ -110,7 +119,14 @@ def on_refunded(pledge, amount, actor=None):
         fund = lock_fund(campaign.feeds_fund_id)
         fits = fund.balance >= amount
         if fits:
-            move(fund, MovementKind.REFUNDED, amount, actor, source=campaign.title[:120], note=f"pledge {pledge.id}")
+            move(
+                fund,
+                MovementKind.REFUNDED,
+                amount,
+                actor,
+                source=campaign.title[:120],
+                note=f"pledge {pledge.id}",
+            )
     status = LabMovementStatus.APPLIED if fits else LabMovementStatus.HELD
     movement = _movement(campaign, pledge, LabMovementKind.REFUNDED, key, amount, status)
     record(
