@@ -65,7 +65,7 @@ def demo():
 @click.command("check-ledger")
 @with_appcontext
 def check_ledger():
-    """Check the money invariants (receipt numbers, refunds, pools, stock, grant funds) and the stored files; exit 1 on any problem."""
+    """Check the money invariants (receipt numbers, refunds, pools, stock, grant funds, lab campaigns) and the stored files; exit 1 on any problem."""
     from wcl.core.ledger import check_ledger as run_checks
 
     problems = 0

@@ -195,6 +195,13 @@ def _campaign_staff(user, obj):
     return in_own_lab(user, campaign_lab_id(campaign_id) or community_campaign_lab_id(campaign_id))
 
 
+def _lab_campaign_staff(user, obj):
+    # The lab's own campaign: staff of that lab (or unscoped staff) create and
+    # launch it. ``obj`` is the lab, or the lab campaign itself.
+    lab_id = obj.id if obj.__tablename__ == "labs" else getattr(obj, "lab_id", None)
+    return has_role(user, S) and lab_id is not None and in_own_lab(user, lab_id)
+
+
 def _grant_staff(user, obj):
     # Staff act on their lab's grant funds and everything in them; a fund
     # belongs to exactly one lab (``in_own_lab``: unscoped staff see every lab).
@@ -330,6 +337,7 @@ PERMISSIONS = {
     "campaigns.comment": (set(), _, _may_comment),
     "campaigns.delete_comment": (set(), _, _own_comment),
     "matching.manage": ({S}, _campaign_staff, _),
+    "campaigns.lab_campaign": ({S}, _lab_campaign_staff, _),  # the lab's own campaign (issue 18)
     # grants: staff act on their lab's funds; the recipient on her own grant
     "grants.manage": ({S}, _grant_staff, _),
     "grants.view": ({S}, _grant_staff, _own_grant),

@@ -291,3 +291,41 @@ class ExchangeRateForm(FlaskForm):
     rate = MoneyField(_l("Som for one unit"), validators=[InputRequired(REQUIRED)])
     as_of = DateField(_l("Rate of"), validators=[InputRequired(REQUIRED)])
     submit = SubmitField(_l("Save the rate"))
+
+
+class LabCampaignForm(FlaskForm):
+    """Staff create the lab's own campaign: which lab, where its money goes, and the campaign."""
+
+    lab = SelectField(_l("Lab"), coerce=int, validators=[InputRequired(REQUIRED)])
+    destination = SelectField(
+        _l("Where the money goes"),
+        validators=[DataRequired(REQUIRED)],
+        description=_l("A matching pool or a grant fund of the same lab and currency."),
+    )
+    title = StringField(_l("Title"), validators=[DataRequired(REQUIRED), Length(max=120)])
+    summary = TextAreaField(
+        lazy_pgettext("campaign", "Summary"), validators=[DataRequired(REQUIRED), Length(max=300)]
+    )
+    story = TextAreaField(_l("Story"), validators=[Optional(), Length(max=20000)], render_kw={"rows": 8})
+    goal = MoneyField(_l("Goal"), validators=[InputRequired(REQUIRED)])
+    currency = SelectField(_l("Currency"), choices=CURRENCY_CHOICES, default="KGS")
+    starts_on = DateField(_l("First day"), validators=[DataRequired(REQUIRED)])
+    ends_on = DateField(_l("Last day"), validators=[DataRequired(REQUIRED)])
+    submit = SubmitField(_l("Save the draft"))
+
+    def values(self):
+        kind, _sep, target = (self.destination.data or "").partition(":")
+        target = int(target) if target.isdigit() else None
+        return {
+            "lab_id": self.lab.data,
+            "pool_id": target if kind == "pool" else None,
+            "fund_id": target if kind == "fund" else None,
+            "title": self.title.data,
+            "summary": self.summary.data,
+            "story": self.story.data,
+            "goal": self.goal.data,
+            "currency": self.currency.data,
+            "starts_at": start_of_day(self.starts_on.data),
+            "ends_at": end_of_day(self.ends_on.data),
+            "funding_model": FundingModel.KEEP_IT_ALL,
+        }

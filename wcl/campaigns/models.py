@@ -41,13 +41,22 @@ class FundingModel:
 
 
 class Campaign(db.Model):
-    """A participant's fundraising campaign for her creative business."""
+    """A participant's fundraising campaign for her creative business, or a lab's own.
+
+    A lab campaign (``lab_id`` set; ``owner_id`` is the staff member who created it)
+    raises money for the lab itself: its paid pledges, net of refunds, flow into one
+    matching pool (``feeds_pool_id``) or one grant fund (``feeds_fund_id``) of that lab.
+    """
 
     __tablename__ = "campaigns"
 
     id = sa.Column(sa.Integer, primary_key=True)
     slug = sa.Column(sa.String(80), nullable=False, unique=True)
     owner_id = sa.Column(sa.Integer, sa.ForeignKey("users.id"), nullable=False, index=True)
+    # The lab's own campaign (issue 18): no cohort gate; its money feeds a pool or a fund.
+    lab_id = sa.Column(sa.Integer, sa.ForeignKey("labs.id"), index=True)
+    feeds_pool_id = sa.Column(sa.Integer, sa.ForeignKey("matching_pools.id"), index=True)
+    feeds_fund_id = sa.Column(sa.Integer, sa.ForeignKey("grant_funds.id"), index=True)
     status = sa.Column(sa.String(12), nullable=False, default=CampaignStatus.DRAFT, index=True)
     title = sa.Column(sa.String(120), nullable=False)
     summary = sa.Column(sa.String(300), nullable=False)
@@ -80,6 +89,9 @@ class Campaign(db.Model):
     updated_at = sa.Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
 
     owner = db.relationship("User", foreign_keys=[owner_id])
+    lab = db.relationship("Lab", foreign_keys=[lab_id])
+    feeds_pool = db.relationship("MatchingPool", foreign_keys=[feeds_pool_id])
+    feeds_fund = db.relationship("GrantFund", foreign_keys=[feeds_fund_id])
     cover = db.relationship("StoredFile", foreign_keys=[cover_id])
     cover_480 = db.relationship("StoredFile", foreign_keys=[cover_480_id])
     cover_960 = db.relationship("StoredFile", foreign_keys=[cover_960_id])
@@ -104,7 +116,18 @@ class Campaign(db.Model):
             name="status",
         ),
         sa.CheckConstraint("funding_model IN ('keep_it_all','all_or_nothing')", name="funding_model"),
+        # A lab campaign feeds exactly one pool or fund; a participant's feeds none.
+        sa.CheckConstraint(
+            "(lab_id IS NULL AND feeds_pool_id IS NULL AND feeds_fund_id IS NULL) OR "
+            "(lab_id IS NOT NULL AND ((feeds_pool_id IS NULL AND feeds_fund_id IS NOT NULL) OR "
+            "(feeds_pool_id IS NOT NULL AND feeds_fund_id IS NULL)))",
+            name="lab_campaign_destination",
+        ),
     )
+
+    @property
+    def is_lab_campaign(self):
+        return self.lab_id is not None
 
     @property
     def is_public(self):
@@ -370,6 +393,9 @@ class MatchingPool(db.Model):
     budget = sa.Column(Money, nullable=False)
     currency = sa.Column(sa.String(3), nullable=False, default="KGS")
     reserved = sa.Column(Money, nullable=False, default=0, server_default="0")
+    # Part of ``budget`` that came from lab campaigns' paid pledges, net of refunds
+    # (equal to the applied ``LabCampaignMovement`` rows: ``flask check-ledger``).
+    from_campaigns = sa.Column(Money, nullable=False, default=0, server_default="0")
     # The sponsor adds ratio_num for every ratio_den the backer gives (1:1 doubles a pledge).
     ratio_num = sa.Column(sa.Integer, nullable=False, default=1)
     ratio_den = sa.Column(sa.Integer, nullable=False, default=1)
@@ -386,6 +412,7 @@ class MatchingPool(db.Model):
     __table_args__ = (
         sa.CheckConstraint("budget > 0", name="budget_positive"),
         sa.CheckConstraint("reserved >= 0 AND reserved <= budget", name="reserved_within_budget"),
+        sa.CheckConstraint("from_campaigns >= 0", name="from_campaigns_not_negative"),
         sa.CheckConstraint("ratio_num > 0 AND ratio_den > 0", name="ratio_positive"),
         sa.CheckConstraint("cap_per_pledge IS NULL OR cap_per_pledge > 0", name="cap_per_pledge_positive"),
         sa.CheckConstraint(
@@ -418,6 +445,61 @@ class MatchReservation(db.Model):
         sa.UniqueConstraint("pool_id", "pledge_id"),
         sa.CheckConstraint("amount > 0", name="amount_positive"),
     )
+
+
+class LabMovementKind:
+    PAID = "paid"  # a pledge of a lab campaign was paid: its amount flows in
+    REFUNDED = "refunded"  # (part of) it was refunded: that much flows out
+    ALL = (PAID, REFUNDED)
+
+
+class LabMovementStatus:
+    APPLIED = "applied"
+    # A refund that would take the pool below what it reserved (or the fund below
+    # what it awarded): recorded and shown to staff, not applied.
+    HELD = "held"
+    ALL = (APPLIED, HELD)
+
+
+class LabCampaignMovement(db.Model):
+    """Money a lab campaign moved into (or out of) the pool or fund it feeds.
+
+    ``key`` is unique per pledge and kind (``paid-<pledge>``,
+    ``refunded-<pledge>-<refunded so far>``): the same payment or refund told
+    twice moves the money once.
+    """
+
+    __tablename__ = "lab_campaign_movements"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    key = sa.Column(sa.String(80), nullable=False, unique=True)
+    campaign_id = sa.Column(sa.Integer, sa.ForeignKey("campaigns.id"), nullable=False, index=True)
+    pledge_id = sa.Column(sa.Integer, sa.ForeignKey("pledges.id"), nullable=False, index=True)
+    pool_id = sa.Column(sa.Integer, sa.ForeignKey("matching_pools.id"), index=True)
+    fund_id = sa.Column(sa.Integer, sa.ForeignKey("grant_funds.id"), index=True)
+    kind = sa.Column(sa.String(10), nullable=False)
+    status = sa.Column(sa.String(8), nullable=False, default=LabMovementStatus.APPLIED, index=True)
+    amount = sa.Column(Money, nullable=False)
+    currency = sa.Column(sa.String(3), nullable=False)
+    created_at = sa.Column(UTCDateTime, nullable=False, default=utcnow)
+
+    campaign = db.relationship("Campaign")
+    pledge = db.relationship("Pledge")
+    pool = db.relationship("MatchingPool")
+
+    __table_args__ = (
+        sa.CheckConstraint("amount > 0", name="amount_positive"),
+        sa.CheckConstraint("kind IN ('paid','refunded')", name="kind"),
+        sa.CheckConstraint("status IN ('applied','held')", name="status"),
+        sa.CheckConstraint(
+            "(pool_id IS NULL AND fund_id IS NOT NULL) OR (pool_id IS NOT NULL AND fund_id IS NULL)",
+            name="one_destination",
+        ),
+    )
+
+    @property
+    def signed_amount(self):
+        return self.amount if self.kind == LabMovementKind.PAID else -self.amount
 
 
 class CampaignFollower(db.Model):

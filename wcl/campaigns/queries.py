@@ -5,17 +5,29 @@ Imports only models: never services, never permissions.
 
 import sqlalchemy as sa
 
-from wcl.campaigns.models import Campaign, MatchReservation, Pledge, PledgeStatus
+from wcl.accounts.models import User
+from wcl.campaigns.models import Campaign, MatchingPool, MatchReservation, Pledge, PledgeStatus
 from wcl.cohorts.models import Cohort, Enrolment
 from wcl.extensions import db
+from wcl.grants.models import FundMovement, GrantFund, MovementKind
+from wcl.labs.models import Lab
 
 
 def campaign_lab(campaign_id):
-    """The lab a campaign belongs to, as a correlated SQL expression: its owner's
-    cohort's lab (her latest enrolment, as the reports count it), NULL when she is
-    in no cohort. ``campaign_id`` is a column (``Campaign.id``, ``Pledge.campaign_id``,
-    ``Receipt.campaign_id``) or a value. The one statement of "a campaign's lab"."""
+    """The lab a campaign belongs to, as a correlated SQL expression: the lab's own
+    campaign's lab, else its owner's cohort's lab (her latest enrolment, as the
+    reports count it), NULL when she is in no cohort. ``campaign_id`` is a column
+    (``Campaign.id``, ``Pledge.campaign_id``, ``Receipt.campaign_id``) or a value.
+    The one statement of "a campaign's lab"."""
     owned = sa.orm.aliased(Campaign)
+    lab_own = sa.orm.aliased(Campaign)
+    return sa.func.coalesce(
+        sa.select(lab_own.lab_id).where(lab_own.id == campaign_id).scalar_subquery(),
+        _owner_cohort_lab(owned, campaign_id),
+    )
+
+
+def _owner_cohort_lab(owned, campaign_id):
     return (
         sa.select(Cohort.lab_id)
         .select_from(Enrolment)
@@ -31,6 +43,30 @@ def campaign_lab(campaign_id):
 def campaign_lab_id(campaign_id):
     """The id of the lab ``campaign_id`` belongs to (``None``: no lab)."""
     return db.session.scalar(sa.select(campaign_lab(campaign_id)))
+
+
+def pool_lab_id(pool):
+    """The lab a matching pool belongs to: the one lab of every campaign it matches
+    (a lab campaign feeding it counts too), or, matching none, its creator's lab;
+    ``None`` when that is no single lab. As the permission rule reads a pool."""
+    ids = [c.id for c in pool.campaigns]
+    ids += db.session.scalars(sa.select(Campaign.id).where(Campaign.feeds_pool_id == pool.id)).all()
+    if ids:
+        labs = {campaign_lab_id(cid) for cid in ids}
+        return labs.pop() if len(labs) == 1 else None
+    creator = db.session.get(User, pool.created_by_id) if pool.created_by_id else None
+    return getattr(creator, "lab_id", None)
+
+
+def matched_out_of(pool_id):
+    """What ``pool_id`` has matched so far (its live reservations)."""
+    return int(
+        db.session.scalar(
+            sa.select(sa.func.coalesce(sa.func.sum(MatchReservation.amount), 0)).where(
+                MatchReservation.pool_id == pool_id, MatchReservation.released_at.is_(None)
+            )
+        )
+    )
 
 
 def pledges_of(user):
@@ -71,3 +107,29 @@ def campaign_totals(campaign_ids):
     ):
         totals[cid]["matched"] = int(matched)
     return totals
+
+
+def lab_destination(campaign_id, locale="en"):
+    """Where a lab campaign's money goes, for its page and its receipts; ``None`` for
+    a participant's campaign. ``{"kind": "pool"|"fund", "name", "lab_name", "used"}``:
+    ``used`` is what the pool has matched out of it so far, or what the fund awarded."""
+    campaign = db.session.get(Campaign, campaign_id)
+    if campaign is None or campaign.lab_id is None:
+        return None
+    lab = db.session.get(Lab, campaign.lab_id)
+    if campaign.feeds_pool_id:
+        pool = db.session.get(MatchingPool, campaign.feeds_pool_id)
+        return {
+            "kind": "pool",
+            "name": pool.sponsor_name,
+            "lab_name": lab.name(locale),
+            "used": matched_out_of(pool.id),
+            "ratio": (pool.ratio_num, pool.ratio_den),
+        }
+    fund = db.session.get(GrantFund, campaign.feeds_fund_id)
+    awarded = db.session.scalar(
+        sa.select(sa.func.coalesce(sa.func.sum(FundMovement.amount), 0)).where(
+            FundMovement.fund_id == fund.id, FundMovement.kind == MovementKind.AWARDED
+        )
+    )
+    return {"kind": "fund", "name": fund.name, "lab_name": lab.name(locale), "used": int(awarded)}

@@ -9,7 +9,16 @@ import hashlib
 
 import sqlalchemy as sa
 
-from wcl.campaigns.models import MatchingPool, MatchReservation, Pledge, PledgeStatus, RewardTier
+from wcl.campaigns.models import (
+    LabCampaignMovement,
+    LabMovementKind,
+    LabMovementStatus,
+    MatchingPool,
+    MatchReservation,
+    Pledge,
+    PledgeStatus,
+    RewardTier,
+)
 from wcl.extensions import db
 from wcl.files.models import StoredFile
 from wcl.files.services import storage_root
@@ -170,6 +179,59 @@ def _grants_match_their_movements():
     ]
 
 
+def _lab_campaign_net(key, *conditions):
+    """Per pool (or fund), the applied lab-campaign movements: paid in less refunded."""
+    sign = sa.case((LabCampaignMovement.kind == LabMovementKind.PAID, 1), else_=-1)
+    return _total_per(
+        key,
+        sa.func.sum(sign * LabCampaignMovement.amount),
+        LabCampaignMovement.status == LabMovementStatus.APPLIED,
+        key.is_not(None),
+        *conditions,
+    )
+
+
+def _lab_campaigns_equal_their_movements():
+    """What lab campaigns moved into a pool (``from_campaigns``, within its budget) or a
+    fund (its ``campaign`` less ``refunded`` lines) equals their applied movements, and
+    each paid pledge of a lab campaign moved in once, for its amount."""
+    problems = []
+    net = _lab_campaign_net(LabCampaignMovement.pool_id)
+    total = sa.func.coalesce(net.c.total, 0)
+    rows = db.session.execute(
+        sa.select(MatchingPool.id, MatchingPool.budget, MatchingPool.from_campaigns, total)
+        .outerjoin(net, net.c.key == MatchingPool.id)
+        .where(
+            sa.or_(MatchingPool.from_campaigns != total, MatchingPool.from_campaigns > MatchingPool.budget)
+        )
+    ).all()
+    problems += [
+        f"matching pool {r[0]}: budget {r[1]}, from lab campaigns {r[2]}, movements {r[3]}" for r in rows
+    ]
+    net = _lab_campaign_net(LabCampaignMovement.fund_id)
+    sign = sa.case((FundMovement.kind == MovementKind.CAMPAIGN, 1), else_=-1)
+    lines = _total_per(
+        FundMovement.fund_id,
+        sa.func.sum(sign * FundMovement.amount),
+        FundMovement.kind.in_((MovementKind.CAMPAIGN, MovementKind.REFUNDED)),
+    )
+    moved, ledger = sa.func.coalesce(net.c.total, 0), sa.func.coalesce(lines.c.total, 0)
+    rows = db.session.execute(
+        sa.select(GrantFund.id, ledger, moved)
+        .outerjoin(net, net.c.key == GrantFund.id)
+        .outerjoin(lines, lines.c.key == GrantFund.id)
+        .where(ledger != moved)
+    ).all()
+    problems += [f"grant fund {r[0]}: lab campaign lines {r[1]}, movements {r[2]}" for r in rows]
+    rows = db.session.execute(
+        sa.select(Pledge.id, Pledge.amount, LabCampaignMovement.amount)
+        .join(LabCampaignMovement, LabCampaignMovement.pledge_id == Pledge.id)
+        .where(LabCampaignMovement.kind == LabMovementKind.PAID, LabCampaignMovement.amount != Pledge.amount)
+    ).all()
+    problems += [f"pledge {r[0]}: amount {r[1]}, moved in {r[2]}" for r in rows]
+    return problems
+
+
 def _stored_files_are_whole():
     """Every stored file's bytes are on disk with the size and SHA-256 recorded for them."""
     root = storage_root()
@@ -193,11 +255,12 @@ CHECKS = {
     "reward stock": _rewards_within_stock,
     "grant funds": _grant_funds_equal_their_movements,
     "grants": _grants_match_their_movements,
+    "lab campaigns": _lab_campaigns_equal_their_movements,
     "stored files": _stored_files_are_whole,
 }
 
 
-GRANT_CHECKS = ("grant funds", "grants")
+GRANT_CHECKS = ("grant funds", "grants", "lab campaigns")
 
 
 def check_grant_ledger():

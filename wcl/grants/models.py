@@ -30,8 +30,12 @@ class MovementKind:
     AWARDED = "awarded"
     RETURNED = "returned"
     RELEASED = "released"
-    ALL = (FUNDED, AWARDED, RETURNED, RELEASED)
-    SIGN = {FUNDED: 1, AWARDED: -1, RETURNED: 1, RELEASED: 0}
+    # The lab's own campaign feeding the fund: a paid pledge adds (``campaign``),
+    # its refund takes away (``refunded``), never below what is awarded.
+    CAMPAIGN = "campaign"
+    REFUNDED = "refunded"
+    ALL = (FUNDED, AWARDED, RETURNED, RELEASED, CAMPAIGN, REFUNDED)
+    SIGN = {FUNDED: 1, AWARDED: -1, RETURNED: 1, RELEASED: 0, CAMPAIGN: 1, REFUNDED: -1}
 
 
 class GrantStatus:

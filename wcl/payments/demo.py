@@ -56,6 +56,68 @@ def _pledge(campaign, specs):
     )
 
 
+# The lab's own campaign (issue 18): it feeds the demo matching pool, so every som
+# given to it doubles a woman's campaign. (amount, status) per pledge.
+LAB_CAMPAIGN_POOL = "Aiyl Foundation (demo)"
+LAB_CAMPAIGN_PLEDGES = [(300_000, "paid"), (150_000, "paid"), (1_000_000, "paid"), (200_000, "pending")]
+
+
+def _lab_campaign_demo():
+    """A lab campaign feeding the demo pool, with some paid pledges (idempotent); returns its slug."""
+    from datetime import timedelta
+
+    from wcl.accounts.demo import demo_user
+    from wcl.campaigns.models import MatchingPool
+    from wcl.campaigns.queries import pool_lab_id
+    from wcl.time import utcnow
+
+    pool = db.session.scalar(db.select(MatchingPool).where(MatchingPool.sponsor_name == LAB_CAMPAIGN_POOL))
+    if pool is None:
+        return None
+    campaign = db.session.scalar(db.select(Campaign).where(Campaign.feeds_pool_id == pool.id))
+    if campaign is not None:
+        return campaign.slug
+    lab_id = pool_lab_id(pool)
+    if lab_id is None:
+        return None
+    staff = demo_user("staff@wcl.example")
+    campaign = campaigns.create_lab_campaign(
+        staff,
+        {
+            "lab_id": lab_id,
+            "pool_id": pool.id,
+            "title": "Every som doubles a woman's campaign",
+            "summary": "The lab's own campaign: what you give goes into the matching pool "
+            "that doubles the backers of women's campaigns.",
+            "story": "## Why\n\nThe lab trains women creators; this pool doubles what their backers give.",
+            "goal": 20_000_000,
+            "currency": "KGS",
+            "starts_at": utcnow() - timedelta(days=3),
+            "ends_at": utcnow() + timedelta(days=40),
+            "funding_model": "keep_it_all",
+        },
+    )
+    campaigns.launch_lab_campaign(staff, campaign.id)
+    for i, (amount, status) in enumerate(LAB_CAMPAIGN_PLEDGES):
+        name = BACKERS[(i + 3) % len(BACKERS)]
+        pledge = new_pledge(
+            campaign.id,
+            amount=amount,
+            currency="KGS",
+            provider="sandbox",
+            tier_id=None,
+            name=name,
+            email=f"{name.lower()}.backer@wcl.example",
+            anonymous=False,
+            locale=("ky", "ru", "en")[i % 3],
+        )
+        pledge.provider_ref = f"cs_sb_demo_{pledge.id}"
+        db.session.commit()
+        if status == "paid":
+            mark_pledge_paid(pledge.id, amount, "KGS", source="demo")
+    return campaign.slug
+
+
 def _bank_transfer_demo():
     """A bank account for the lab of the Osh campaign and one pending transfer to it (idempotent)."""
     from wcl.campaigns.queries import campaign_lab_id
@@ -119,6 +181,9 @@ def load():
         db.select(Pledge.token).where(Pledge.status == "pending", Pledge.provider == "sandbox").limit(1)
     )
     lines = [f"  sandbox checkout of a pending pledge: /payments/sandbox/{pending}"] if pending else []
+    lab_campaign = _lab_campaign_demo()
+    if lab_campaign:
+        lines.append(f"  the lab's own campaign, feeding a matching pool: /campaigns/{lab_campaign}")
     transfer = _bank_transfer_demo()
     if transfer:
         lines.append(f"  a pending bank transfer (reference and QR): /payments/pledges/{transfer}")

@@ -236,6 +236,10 @@ def campaign_base():
         .outerjoin(d, d.user_id == Campaign.owner_id)
         .outerjoin(co, co.id == latest_enrolment)
     )
+    # The lab's own campaign (``Campaign.lab_id``) has no creator in a cohort: its
+    # owner is the staff member who created it. It is never counted as a woman's
+    # campaign, and its money is counted where it goes (as matched money).
+    base = base.where(Campaign.lab_id.is_(None))
     ids = (co.lab_id, co.call_id, co.id, Campaign.id, Campaign.owner_id, Campaign.id)
     return base, attrs, ids
 

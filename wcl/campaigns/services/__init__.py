@@ -5,6 +5,7 @@
 - ``updates``: the creator's news, emailed to backers
 - ``comments``: comments on public campaigns and their moderation
 - ``pools``: matching pools (staff)
+- ``lab_campaigns``: the lab's own campaign, feeding a pool or a grant fund (staff)
 - ``following``: update emails for followers without an account, and unsubscribing
 - ``rates``: staff-entered exchange rates, for approximate amounts shown to backers abroad
 - ``pages``: what the listing, public, creator and staff pages read
@@ -15,7 +16,7 @@ are re-exported for callers; patch a function in the module that defines it.
 """
 
 from wcl.campaigns.errors import CampaignError
-from wcl.campaigns.services import following, rates  # noqa: F401  (services.following.*, services.rates.*)
+from wcl.campaigns.services import following, lab_campaigns, rates  # noqa: F401  (services.following.*, …)
 from wcl.campaigns.services.comments import (
     COMMENTS_PER_PAGE,
     clean_comment,
@@ -38,6 +39,12 @@ from wcl.campaigns.services.drafts import (
     remove_tier,
     slugify,
     update_campaign,
+)
+from wcl.campaigns.services.lab_campaigns import (
+    create_lab_campaign,
+    held_refunds,
+    lab_campaigns_for,
+    launch_lab_campaign,
 )
 from wcl.campaigns.services.lifecycle import (
     REFUND_CAMPAIGN_JOB,
@@ -68,6 +75,10 @@ from wcl.campaigns.services.pools import list_pools, pool_choices, save_pool
 from wcl.campaigns.services.updates import email_update, hide_update, post_update
 
 __all__ = [
+    "create_lab_campaign",
+    "held_refunds",
+    "lab_campaigns_for",
+    "launch_lab_campaign",
     "CampaignError",
     "COVER_WIDTHS",
     "MAX_DURATION_DAYS",

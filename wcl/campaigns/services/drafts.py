@@ -97,7 +97,7 @@ def slugify(text):
 
 
 # Paths under /campaigns/ that a slug must not shadow.
-RESERVED_SLUGS = {"new", "mine", "review", "my-pledges", "matching", "rates"}
+RESERVED_SLUGS = {"new", "mine", "review", "my-pledges", "matching", "rates", "lab"}
 
 
 def _unique_slug(title):

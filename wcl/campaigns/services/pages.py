@@ -18,12 +18,13 @@ from wcl.campaigns.models import (
     PledgeStatus,
     RewardTier,
 )
-from wcl.campaigns.queries import campaign_lab, campaign_totals, pledges_of
+from wcl.campaigns.queries import campaign_lab, campaign_totals, lab_destination, pledges_of
 from wcl.campaigns.services import rates
 from wcl.campaigns.services._common import visible_comments
 from wcl.cohorts import queries as cohort_queries
 from wcl.extensions import db
 from wcl.files.models import StoredFile
+from wcl.i18n import current_locale
 from wcl.reference import CREATIVE_DOMAIN_CODES, REGION_CODES
 from wcl.time import utcnow
 
@@ -97,6 +98,7 @@ def campaign_page(slug, actor=None, now=None):
         "open": campaign.status == CampaignStatus.LIVE and campaign.starts_at <= now < campaign.ends_at,
         **_page_lists(campaign.id),
         "banners": banners,
+        "destination": lab_destination(campaign.id, current_locale()),
         "badge": cohort_queries.programme_badge(campaign.owner_id),
         "rates": rates.latest_rates() if campaign.currency == "KGS" else [],
         "sees_backer_updates": sees_backer_updates(campaign, actor),

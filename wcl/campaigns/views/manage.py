@@ -317,3 +317,38 @@ def rates():
     ):
         return redirect(url_for("campaigns.rates"))
     return render_template("campaigns/rates.html", form=form, rates=services.rates.recent())
+
+
+@bp.route("/lab/", methods=["GET", "POST"])
+@require("campaigns.lab_campaign")
+def lab_campaigns():
+    """Staff: the lab's own campaigns (create, launch) and the refunds held back from their pools and funds."""
+    form = forms.LabCampaignForm()
+    form.lab.choices, form.destination.choices = services.lab_campaigns.form_choices(
+        current_user, current_locale()
+    )
+    if form.validate_on_submit() and attempt(
+        lambda: services.create_lab_campaign(current_user, form.values()),
+        form,
+        _("The draft is saved."),
+    ):
+        return redirect(url_for("campaigns.lab_campaigns"))
+    return render_template(
+        "campaigns/lab_campaigns.html",
+        form=form,
+        campaigns=services.lab_campaigns_for(current_user),
+        held=services.held_refunds(current_user),
+        launch_form=forms.ConfirmForm(),
+        locale=current_locale(),
+    ), 422 if form.errors else 200
+
+
+@bp.route("/lab/<int:campaign_id>/launch", methods=["POST"])
+@require("campaigns.lab_campaign")
+def launch_lab_campaign(campaign_id):
+    if forms.ConfirmForm().validate_on_submit():
+        attempt(
+            lambda: services.launch_lab_campaign(current_user, campaign_id),
+            success=_("The campaign is launched."),
+        )
+    return redirect(url_for("campaigns.lab_campaigns"))

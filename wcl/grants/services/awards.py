@@ -30,6 +30,7 @@ from wcl.grants.services._common import (
     refuse,
 )
 from wcl.grants.services.agreement import print_agreement
+from wcl.grants.services.notices import email_awarded
 from wcl.time import utcnow
 
 MAX_LINES = 20
@@ -153,6 +154,7 @@ def award_grant(actor, fund_id, data):
     move(fund, MovementKind.AWARDED, amount, actor, grant=grant)
     record("grant.awarded", grant, actor=actor, fund_id=fund.id, amount=amount, tranches=len(tranches))
     print_agreement(grant)
+    email_awarded(grant)
     db.session.commit()
     return grant
 

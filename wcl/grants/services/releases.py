@@ -10,6 +10,7 @@ from wcl.extensions import db
 from wcl.grants.models import Disbursement, DisbursementMethod, GrantStatus, MovementKind, TrancheStatus
 from wcl.grants.queries import milestone_approved
 from wcl.grants.services._common import lock_fund, lock_tranche, move, one_line, refuse, save_document
+from wcl.grants.services.notices import email_tranche_released
 from wcl.time import utcnow
 
 MAX_EVIDENCE_CHARS = 5000
@@ -66,13 +67,14 @@ def confirm_condition(actor, tranche_id):
     return tranche
 
 
-def _complete(tranche, actor):
-    """Mark the tranche released and write the ``released`` ledger line (flushes)."""
+def _complete(tranche, actor, disbursement):
+    """Mark the tranche released, write the ``released`` ledger line and tell her (flushes)."""
     fund = lock_fund(tranche.grant.fund_id)
     tranche.status = TrancheStatus.RELEASED
     tranche.released_at = utcnow()
     move(fund, MovementKind.RELEASED, tranche.amount, actor, grant=tranche.grant)
     record("grant_tranche.released", tranche, actor=actor, grant_id=tranche.grant_id, amount=tranche.amount)
+    email_tranche_released(tranche, disbursement)
 
 
 def release_tranche(actor, tranche_id, method, reference, proof):
@@ -109,7 +111,7 @@ def release_tranche(actor, tranche_id, method, reference, proof):
     db.session.flush()
     record("grant_tranche.disbursed", tranche, actor=actor, grant_id=tranche.grant_id, method=method)
     if not needs_second_approval(tranche):
-        _complete(tranche, actor)
+        _complete(tranche, actor, disbursement)
     db.session.commit()
     return disbursement
 
@@ -131,6 +133,6 @@ def approve_release(actor, tranche_id):
         refuse(_l("A second, different staff member must approve this release."))
     disbursement.approved_by_id = actor.id
     disbursement.approved_at = utcnow()
-    _complete(tranche, actor)
+    _complete(tranche, actor, disbursement)
     db.session.commit()
     return disbursement

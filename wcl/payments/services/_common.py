@@ -24,6 +24,7 @@ from wcl.extensions import db
 from wcl.links import absolute_url
 from wcl.mail import queue_email
 from wcl.payments.models import Refund
+from wcl.payments.services import lab_funding
 from wcl.queue import DEFAULT, RECEIPTS, enqueue_after_commit
 from wcl.time import utcnow
 
@@ -105,6 +106,7 @@ def _apply_paid(pledge, amount, currency, provider_ref=None, actor=None, source=
     matched = matching.reserve_for_pledge(pledge)
     if matched:
         record("pledge.matched", pledge, actor=actor, matched=matched)
+    lab_funding.on_paid(pledge, actor=actor)  # the lab's own campaign feeds its pool or fund
     _enqueue_hooks(PAID_HOOKS, pledge.id)
     campaign = db.session.get(Campaign, pledge.campaign_id)
     # Refunds the provider reported before the payment itself (events arrive in
@@ -162,4 +164,5 @@ def _apply_refund(pledge, amount, actor=None, reason="requested", **data):
         reduced = matching.reduce_for_pledge(pledge, amount)
         if reduced:
             record("pledge.match_reduced", pledge, actor=actor, released=reduced)
+    lab_funding.on_refunded(pledge, amount, actor=actor)
     _enqueue_hooks(REFUNDED_HOOKS, pledge.id)

@@ -5,6 +5,7 @@ from flask import current_app
 
 from wcl.ashar.queries import beneficiaries
 from wcl.audit.services import record
+from wcl.campaigns.queries import lab_destination
 from wcl.extensions import db
 from wcl.files.services import delete_stored, store_bytes
 from wcl.i18n import current_locale
@@ -68,6 +69,7 @@ def render_receipt_pdf(receipt):
         org=org_details(receipt.locale),
         verify_url=url,
         qr=qr_data_uri(url),
+        destination=lab_destination(receipt.campaign_id, receipt.locale),
     )
 
 
