@@ -26,9 +26,7 @@ class ProposeForm(FlaskForm):
     village = StringField(
         _l("Village (shown to staff only)"), validators=[DataRequired(REQUIRED), Length(max=120)]
     )
-    group_name = StringField(
-        _l("Initiative group"), validators=[DataRequired(REQUIRED), Length(max=80)]
-    )
+    group_name = StringField(_l("Initiative group"), validators=[DataRequired(REQUIRED), Length(max=80)])
     lab_id = SelectField(_l("Lab"), coerce=int, validators=[Optional()])
     members = FieldList(FormField(MemberForm), min_entries=4, max_entries=30)
     submit = SubmitField(_l("Propose the project"))
