@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, RadioField, SelectField, SubmitField
+from wtforms import BooleanField, IntegerField, RadioField, SelectField, SubmitField
 from wtforms.validators import NumberRange, Optional
 
 from wcl.outcomes.labels import INCOME_LABELS, MONEY_USED_LABELS, REGISTRATION_LABELS
@@ -87,3 +87,13 @@ class FollowUpForm(FlaskForm):
 
 class StopForm(FlaskForm):
     """ "Stop asking me" (CSRF only; the view also wants the "I understand" box)."""
+
+
+class ConsentForm(FlaskForm):
+    """Give consent to follow-up contact again (the box must be ticked), or withdraw it."""
+
+    agree = BooleanField(
+        _l("I agree that the Women's Creative Lab may send me follow-up questions about my work.")
+    )
+    grant = SubmitField(_l("Give my consent"))
+    withdraw = SubmitField(_l("Withdraw my consent"))

@@ -250,7 +250,9 @@ class AlumniProfile(db.Model):
     __tablename__ = "alumni_profiles"
 
     id = sa.Column(sa.Integer, primary_key=True)
-    user_id = sa.Column(sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, unique=True)
+    user_id = sa.Column(
+        sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, unique=True
+    )
     enrolment_id = sa.Column(
         sa.Integer, sa.ForeignKey("enrolments.id", ondelete="CASCADE"), nullable=False, index=True
     )

@@ -2,9 +2,12 @@
 
 from wcl.outcomes.services.answers import (
     QUESTIONS,
+    consent_link,
+    contact_state,
     follow_up_from_link,
     grant_contact,
     save_answers,
+    user_from_consent_link,
     withdraw_contact,
 )
 from wcl.outcomes.services.followups import (
@@ -38,6 +41,9 @@ __all__ = [
     "published_values",
     "raw_values",
     "QUESTIONS",
+    "consent_link",
+    "contact_state",
+    "user_from_consent_link",
     "contact_withdrawn",
     "follow_up_from_link",
     "follow_up_link",
