@@ -1,12 +1,27 @@
 """Outcomes forms. Every label and message is translated."""
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, RadioField, SelectField, SubmitField
-from wtforms.validators import NumberRange, Optional
+from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, SubmitField
+from wtforms.validators import Length, NumberRange, Optional
 
-from wcl.outcomes.labels import INCOME_LABELS, MONEY_USED_LABELS, REGISTRATION_LABELS
-from wcl.outcomes.models import MAX_EMPLOYEES, MAX_HOURS
+from wcl.outcomes.labels import (
+    INCOME_LABELS,
+    MAPPING_DIMENSION_LABELS,
+    MAPPING_LABELS,
+    MONEY_USED_LABELS,
+    REGISTRATION_LABELS,
+)
+from wcl.outcomes.models import (
+    BUSINESS_SIZES,
+    EXPORT_SHARES,
+    MAX_EMPLOYEES,
+    MAX_HOURS,
+    SETTLEMENTS,
+    TURNOVER_BANDS,
+)
+from wcl.reference import CREATIVE_DOMAIN_CODES, REGION_CODES, creative_domain_label, region_name
 
 NUMBER = _l("Please enter a number from %(min)s to %(max)s.")
 
@@ -97,3 +112,100 @@ class ConsentForm(FlaskForm):
     )
     grant = SubmitField(_l("Give my consent"))
     withdraw = SubmitField(_l("Withdraw my consent"))
+
+
+def _domain_choices():
+    return [("", "—")] + [(c, creative_domain_label(c)) for c in CREATIVE_DOMAIN_CODES]
+
+
+def _region_choices():
+    locale = str(get_locale() or "en")
+    return [("", "—")] + [(c, region_name(c, locale)) for c in REGION_CODES]
+
+
+def _mapping_choices(dimension, codes):
+    return [(c, MAPPING_LABELS[f"{dimension}:{c}"]) for c in codes]
+
+
+class MappingForm(FlaskForm):
+    """The annual mapping survey. Choices are not checked here: the service refuses an
+    unknown value with its own message, so a crafted post gets the same answer."""
+
+    creative_domain = SelectField(
+        _l("Creative domain"), choices=_domain_choices, validators=[Optional()], validate_choice=False
+    )
+    region = SelectField(
+        _l("Region"),
+        choices=_region_choices,
+        validators=[Optional()],
+        validate_choice=False,
+        description=_l("Only the region is asked, never a village or address."),
+    )
+    settlement = RadioField(
+        _l("Urban or rural"),
+        choices=_mapping_choices("settlement", SETTLEMENTS),
+        validators=[Optional()],
+        validate_choice=False,
+    )
+    size = RadioField(
+        MAPPING_DIMENSION_LABELS["size"],
+        choices=_mapping_choices("size", BUSINESS_SIZES),
+        validators=[Optional()],
+        validate_choice=False,
+    )
+    turnover_band = RadioField(
+        MAPPING_DIMENSION_LABELS["turnover_band"],
+        choices=_mapping_choices("turnover_band", TURNOVER_BANDS),
+        validators=[Optional()],
+        validate_choice=False,
+    )
+    employees_women = IntegerField(
+        MAPPING_LABELS["employees_women"],
+        validators=[Optional(), NumberRange(0, MAX_EMPLOYEES, message=NUMBER)],
+        render_kw={"inputmode": "numeric"},
+    )
+    employees_men = IntegerField(
+        MAPPING_LABELS["employees_men"],
+        validators=[Optional(), NumberRange(0, MAX_EMPLOYEES, message=NUMBER)],
+        render_kw={"inputmode": "numeric"},
+    )
+    exports = RadioField(
+        MAPPING_DIMENSION_LABELS["exports"],
+        choices=[("yes", _l("Yes")), ("no", _l("No"))],
+        validators=[Optional()],
+        validate_choice=False,
+    )
+    export_share = RadioField(
+        _l("If you sell abroad: what share of your sales?"),
+        choices=_mapping_choices("export_share", EXPORT_SHARES),
+        validators=[Optional()],
+        validate_choice=False,
+    )
+    email = StringField(
+        _l("Email (optional)"),
+        validators=[Optional(), Length(max=254)],
+        description=_l("Only to send you a copy of your answers. It is not kept with them."),
+        render_kw={"type": "email", "autocomplete": "email"},
+    )
+    consent = BooleanField(
+        _l(
+            "I agree that my answers are used for the annual mapping of creative entrepreneurs and "
+            "published only as protected totals in which nobody can be recognised."
+        )
+    )
+    submit = SubmitField(_l("Send my answers"))
+
+    QUESTIONS = (
+        "creative_domain",
+        "region",
+        "settlement",
+        "size",
+        "turnover_band",
+        "employees_women",
+        "employees_men",
+        "exports",
+        "export_share",
+    )
+
+    def answers(self):
+        return {name: self[name].data for name in self.QUESTIONS}

@@ -64,6 +64,12 @@ def follow_up_from_link(token):
 
 def _clean(name, value):
     kind, allowed = QUESTIONS[name]
+    return clean_answer(name, kind, allowed, value)
+
+
+def clean_answer(name, kind, allowed, value):
+    """One answer checked: ``kind`` is choice (from ``allowed``), int (``allowed`` is
+    (low, high)) or bool (yes/no); empty is ``None``; anything else ``OutcomesError``."""
     if value is None or value == "":
         return None
     if kind == "choice":

@@ -35,6 +35,7 @@ def index():
         caveat=CAVEAT,
         labs=labs,
         cohorts=cohorts,
+        mapping_counts=services.responses_by_year(),
     )
 
 
