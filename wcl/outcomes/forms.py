@@ -3,7 +3,15 @@
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, SubmitField
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import Length, NumberRange, Optional
 
 from wcl.outcomes.labels import (
@@ -114,11 +122,11 @@ class ConsentForm(FlaskForm):
     withdraw = SubmitField(_l("Withdraw my consent"))
 
 
-def _domain_choices():
+def domain_choices():
     return [("", "—")] + [(c, creative_domain_label(c)) for c in CREATIVE_DOMAIN_CODES]
 
 
-def _region_choices():
+def region_choices():
     locale = str(get_locale() or "en")
     return [("", "—")] + [(c, region_name(c, locale)) for c in REGION_CODES]
 
@@ -132,11 +140,11 @@ class MappingForm(FlaskForm):
     unknown value with its own message, so a crafted post gets the same answer."""
 
     creative_domain = SelectField(
-        _l("Creative domain"), choices=_domain_choices, validators=[Optional()], validate_choice=False
+        _l("Creative domain"), choices=domain_choices, validators=[Optional()], validate_choice=False
     )
     region = SelectField(
         _l("Region"),
-        choices=_region_choices,
+        choices=region_choices,
         validators=[Optional()],
         validate_choice=False,
         description=_l("Only the region is asked, never a village or address."),
@@ -209,3 +217,55 @@ class MappingForm(FlaskForm):
 
     def answers(self):
         return {name: self[name].data for name in self.QUESTIONS}
+
+
+class AlumniProfileForm(FlaskForm):
+    """Her public alumni profile: only what she wants shown. No village field."""
+
+    display_name = StringField(
+        _l("Name to show"),
+        validators=[Length(max=80)],
+        description=_l("Shown to everyone in the directory."),
+    )
+    creative_domain = SelectField(
+        _l("Creative domain"), choices=domain_choices, validators=[Optional()], validate_choice=False
+    )
+    region = SelectField(
+        _l("Region"),
+        choices=region_choices,
+        validators=[Optional()],
+        validate_choice=False,
+        description=_l("Only the region is shown, never a village or address."),
+    )
+    bio = TextAreaField(
+        _l("A few words about your work"),
+        validators=[Optional()],
+        description=_l("Up to 1,000 characters. Simple formatting (Markdown) is allowed."),
+    )
+    link1 = StringField(_l("Link (https://…)"), validators=[Optional()], render_kw={"type": "url"})
+    link2 = StringField(_l("Another link"), validators=[Optional()], render_kw={"type": "url"})
+    link3 = StringField(_l("Another link"), validators=[Optional()], render_kw={"type": "url"})
+    consent = BooleanField(
+        _l("I agree to be shown in the public alumni directory. I can hide or delete my profile at any time.")
+    )
+    submit = SubmitField(_l("Save my profile"))
+
+    def data_for_service(self):
+        from flask import request
+
+        data = {
+            name: self[name].data for name in ("display_name", "creative_domain", "region", "bio", "consent")
+        }
+        data["links"] = [self.link1.data, self.link2.data, self.link3.data]
+        # A request to show a village or who she is (an old form, a crafted post)
+        # reaches the service, which refuses it.
+        for key in ("village", "locality", "address", "birth_year", "age", "gender", "disability"):
+            data[key] = request.form.get(key, "")
+        return data
+
+    def fill(self, profile):
+        for name in ("display_name", "creative_domain", "region", "bio"):
+            self[name].data = getattr(profile, name)
+        for field, link in zip((self.link1, self.link2, self.link3), profile.links or (), strict=False):
+            field.data = link
+        self.consent.data = True
