@@ -156,7 +156,7 @@ class MappingForm(FlaskForm):
         validate_choice=False,
     )
     size = RadioField(
-        MAPPING_DIMENSION_LABELS["size"],
+        _l("How many people work in your business, you included?"),
         choices=_mapping_choices("size", BUSINESS_SIZES),
         validators=[Optional()],
         validate_choice=False,
@@ -178,7 +178,7 @@ class MappingForm(FlaskForm):
         render_kw={"inputmode": "numeric"},
     )
     exports = RadioField(
-        MAPPING_DIMENSION_LABELS["exports"],
+        _l("Do you sell abroad?"),
         choices=[("yes", _l("Yes")), ("no", _l("No"))],
         validators=[Optional()],
         validate_choice=False,

@@ -46,9 +46,9 @@ MAPPING_DIMENSION_LABELS = {
     "creative_domain": _l("Creative domain"),
     "region": _l("Region"),
     "settlement": _l("Urban or rural"),
-    "size": _l("How many people work in your business, you included?"),
+    "size": _l("Business size (people working, owner included)"),
     "turnover_band": _l("Turnover last year"),
-    "exports": _l("Do you sell abroad?"),
+    "exports": _l("Sells abroad"),
     "export_share": _l("Share of sales abroad"),
 }
 MAPPING_LABELS = {
