@@ -70,3 +70,14 @@ def known_localities(user_id):
         )
     )
     return {row.strip() for row in rows if row and row.strip()}
+
+
+def staff_hidden_profiles(lab_condition):
+    """Profiles staff have hidden, of the labs ``lab_condition`` keeps (on Cohort.lab_id)."""
+    return db.session.scalars(
+        sa.select(AlumniProfile)
+        .join(Enrolment, Enrolment.id == AlumniProfile.enrolment_id)
+        .join(Cohort, Cohort.id == Enrolment.cohort_id)
+        .where(AlumniProfile.hidden_by_staff_at.is_not(None), lab_condition)
+        .order_by(AlumniProfile.hidden_by_staff_at.desc())
+    ).all()
