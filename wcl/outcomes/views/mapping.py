@@ -15,7 +15,7 @@ from wcl.outcomes.forms import MappingForm
 from wcl.outcomes.views import bp
 from wcl.time import utcnow
 
-RATE_LIMIT = "5 per minute;30 per hour"
+RATE_LIMIT = "10 per minute;60 per hour"  # per address: a lab's shared wifi at an event
 DEVICE_COOKIE = "wcl_mapping"
 DEVICE_PURPOSE = "outcomes-mapping-device"
 DEVICE_MAX_AGE = 400 * 24 * 60 * 60
