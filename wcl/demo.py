@@ -18,6 +18,7 @@ DEMO_LOADERS = [
     "wcl.receipts.demo.load",
     "wcl.events.demo.load",
     "wcl.outcomes.demo.load",
+    "wcl.outcomes.demo_public.load",
     "wcl.core.demo.load",
 ]
 

@@ -290,6 +290,24 @@ def campaign_may_launch(campaign):
     return community_campaign_admitted(campaign.id) is not False
 
 
+def _own_graduation(user, enrolment):
+    # A graduate's own graduated enrolment: she may open an alumni profile.
+    return (
+        getattr(enrolment, "__tablename__", None) == "enrolments"
+        and enrolment.participant_id == user.id
+        and enrolment.status == "graduated"
+    )
+
+
+def _own_alumni_profile(user, profile):
+    return profile is not None and getattr(profile, "user_id", None) == user.id
+
+
+def _alumni_staff(user, profile):
+    # Staff of the lab she graduated from (unscoped staff: every lab).
+    return has_role(user, S) and in_lab_scope(user, profile.enrolment.cohort.lab_id)
+
+
 def _any_of(*rules):
     return lambda user, obj: any(rule(user, obj) for rule in rules)
 
@@ -375,6 +393,11 @@ PERMISSIONS = {
     # outcomes: staff see their lab's follow-ups and results; record their lab's support
     "outcomes.view": ({S}, _, _),
     "outcomes.support": ({S}, _lab_or_cohort_staff, _),
+    # alumni profiles: a graduate opts in and keeps her own; staff of her lab may hide one
+    "alumni.profile": (set(), _, _own_graduation),  # on her graduated enrolment
+    "alumni.edit": (set(), _, _own_alumni_profile),
+    "alumni.mine": ({P}, _, _),  # the "My alumni profile" link: participants and graduates
+    "alumni.moderate": ({S}, _alumni_staff, _),
     # site content: the info pages and the exchange rates shown to backers abroad
     "pages.edit": ({S}, _, _),
     "rates.manage": ({S}, _, _),

@@ -40,3 +40,39 @@ CAVEAT = _l(
     "These figures show an association, not an effect: women who used a service may differ "
     "in other ways from those who did not."
 )
+
+# The mapping survey's questions and answers.
+MAPPING_DIMENSION_LABELS = {
+    "creative_domain": _l("Creative domain"),
+    "region": _l("Region"),
+    "settlement": _l("Urban or rural"),
+    "size": _l("Business size (people working, owner included)"),
+    "turnover_band": _l("Turnover last year"),
+    "exports": _l("Sells abroad"),
+    "export_share": _l("Share of sales abroad"),
+}
+MAPPING_LABELS = {
+    "settlement:urban": _l("Urban"),
+    "settlement:rural": _l("Rural"),
+    "size:solo": _l("Just me"),
+    "size:2_5": _l("2–5 people"),
+    "size:6_15": _l("6–15 people"),
+    "size:16_plus": _l("16 people or more"),
+    "turnover_band:none": _l("No sales yet"),
+    "turnover_band:lt100k": _l("Less than 100,000 som a year"),
+    "turnover_band:100k_500k": _l("100,000–500,000 som a year"),
+    "turnover_band:500k_2m": _l("500,000–2 million som a year"),
+    "turnover_band:2m_8m": _l("2–8 million som a year"),
+    "turnover_band:gt8m": _l("More than 8 million som a year"),
+    "exports:yes": _l("Yes"),
+    "exports:no": _l("No"),
+    "export_share:lt10": _l("Less than 10 %"),
+    "export_share:10_50": _l("10–50 %"),
+    "export_share:gt50": _l("More than half"),
+    "employees_women": _l("Women working with you (not counting you)"),
+    "employees_men": _l("Men working with you"),
+    "businesses_women": _l("Businesses employing women"),
+    "businesses_men": _l("Businesses employing men"),
+    "employees_women_total": _l("Women employed"),
+    "employees_men_total": _l("Men employed"),
+}

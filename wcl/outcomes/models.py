@@ -114,6 +114,11 @@ class FollowUpConsent(db.Model):
     withdrawn_at = sa.Column(UTCDateTime)
     updated_at = sa.Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
 
+    @property
+    def id(self):
+        """The audit log names a row by ``id``: hers is her user id."""
+        return self.user_id
+
 
 class SupportKind:
     """The gender-sensitive support a lab may offer."""
@@ -182,3 +187,91 @@ class Indicator(db.Model):
         sa.UniqueConstraint("code", "lab_id", "target_year", name="uq_indicators_code_lab_year"),
         sa.CheckConstraint("baseline_value >= 0 AND target_value >= 0", name="values"),
     )
+
+
+# --- the annual mapping survey of creative entrepreneurs (anyone may answer) ----------
+
+SETTLEMENTS = ("urban", "rural")
+# People working in the business, she included.
+BUSINESS_SIZES = ("solo", "2_5", "6_15", "16_plus")
+# Yearly turnover in som, lowest first.
+TURNOVER_BANDS = ("none", "lt100k", "100k_500k", "500k_2m", "2m_8m", "gt8m")
+# Share of sales made abroad, when she exports.
+EXPORT_SHARES = ("lt10", "10_50", "gt50")
+
+
+class MappingResponse(db.Model):
+    """One anonymous answer to the year's mapping survey. Published only as protected
+    aggregates; ``cell_key`` is drawn for the answer (it has no account). Her email, if
+    she wants a copy, is never stored: only a keyed hash, to refuse a second answer
+    from the same address in the same year."""
+
+    __tablename__ = "mapping_responses"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    year = sa.Column(sa.Integer, nullable=False, index=True)
+    submitted_at = sa.Column(UTCDateTime, nullable=False, default=utcnow)
+    locale = sa.Column(sa.String(5))
+    cell_key = sa.Column(sa.SmallInteger, nullable=False)
+    consent_version = sa.Column(sa.String(10), nullable=False)
+    email_hash = sa.Column(sa.String(64))
+    creative_domain = sa.Column(sa.String(12), nullable=False)
+    region = sa.Column(sa.String(8), nullable=False)
+    settlement = sa.Column(sa.String(8), nullable=False)
+    size = sa.Column(sa.String(8), nullable=False)
+    turnover_band = sa.Column(sa.String(10), nullable=False)
+    employees_women = sa.Column(sa.Integer, nullable=False, default=0)
+    employees_men = sa.Column(sa.Integer, nullable=False, default=0)
+    exports = sa.Column(sa.Boolean, nullable=False)
+    export_share = sa.Column(sa.String(6))
+
+    __table_args__ = (
+        sa.UniqueConstraint("year", "email_hash", name="uq_mapping_responses_year_email"),
+        sa.CheckConstraint("cell_key >= 0 AND cell_key < 256", name="cell_key_range"),
+        sa.CheckConstraint(_in("settlement", SETTLEMENTS, nullable=False), name="settlement"),
+        sa.CheckConstraint(_in("size", BUSINESS_SIZES, nullable=False), name="size"),
+        sa.CheckConstraint(_in("turnover_band", TURNOVER_BANDS, nullable=False), name="turnover"),
+        sa.CheckConstraint(_in("export_share", EXPORT_SHARES), name="export_share"),
+        sa.CheckConstraint(f"employees_women BETWEEN 0 AND {MAX_EMPLOYEES}", name="women"),
+        sa.CheckConstraint(f"employees_men BETWEEN 0 AND {MAX_EMPLOYEES}", name="men"),
+    )
+
+
+# --- alumni public profiles -------------------------------------------------------------
+
+MAX_LINKS = 3
+
+
+class AlumniProfile(db.Model):
+    """A graduate's opt-in public profile: only what she typed to be shown (a display
+    name, a creative domain, a region, a short bio, a few links). Never her village,
+    never her demographics. ``visible`` is hers to switch; staff may hide it."""
+
+    __tablename__ = "alumni_profiles"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    user_id = sa.Column(
+        sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, unique=True
+    )
+    enrolment_id = sa.Column(
+        sa.Integer, sa.ForeignKey("enrolments.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    display_name = sa.Column(sa.String(80), nullable=False)
+    creative_domain = sa.Column(sa.String(12))
+    region = sa.Column(sa.String(8))
+    bio = sa.Column(sa.Text, nullable=False, default="")
+    bio_html = sa.Column(sa.Text, nullable=False, default="")
+    links = sa.Column(sa.JSON, nullable=False, default=list)
+    visible = sa.Column(sa.Boolean, nullable=False, default=True)
+    consented_at = sa.Column(UTCDateTime, nullable=False, default=utcnow)
+    hidden_by_staff_at = sa.Column(UTCDateTime)
+    hidden_by_id = sa.Column(sa.Integer, sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at = sa.Column(UTCDateTime, nullable=False, default=utcnow)
+    updated_at = sa.Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+    enrolment = db.relationship("Enrolment")
+
+    @property
+    def listed(self):
+        """Shown in the public directory?"""
+        return self.visible and self.hidden_by_staff_at is None

@@ -2,9 +2,10 @@
 
 import sqlalchemy as sa
 
-from wcl.cohorts.models import Cohort, Enrolment
+from wcl.applications.models import Application
+from wcl.cohorts.models import Cohort, Enrolment, EnrolmentStatus
 from wcl.extensions import db
-from wcl.outcomes.models import FollowUp, SupportOffer, SupportUse, SurveyRound
+from wcl.outcomes.models import AlumniProfile, FollowUp, SupportOffer, SupportUse, SurveyRound
 
 
 def response_rates(lab_condition):
@@ -43,3 +44,40 @@ def cohort_uses(cohort_id):
     for enrolment_id, kind in rows:
         out.setdefault(enrolment_id, set()).add(kind)
     return out
+
+
+def graduated_enrolment(user_id):
+    """``user_id``'s most recent graduated enrolment, or None (who may have a profile)."""
+    return db.session.scalar(
+        sa.select(Enrolment)
+        .where(Enrolment.participant_id == user_id, Enrolment.status == EnrolmentStatus.GRADUATED)
+        .order_by(Enrolment.graduated_at.desc(), Enrolment.id.desc())
+        .limit(1)
+    )
+
+
+def own_profile(user_id):
+    """``user_id``'s alumni profile, or None."""
+    return db.session.scalar(sa.select(AlumniProfile).where(AlumniProfile.user_id == user_id))
+
+
+def known_localities(user_id):
+    """The towns or villages she gave on her applications (never shown; used to refuse
+    a public profile that would name one)."""
+    rows = db.session.scalars(
+        sa.select(Application.contact_locality).where(
+            Application.applicant_id == user_id, Application.contact_locality.is_not(None)
+        )
+    )
+    return {row.strip() for row in rows if row and row.strip()}
+
+
+def staff_hidden_profiles(lab_condition):
+    """Profiles staff have hidden, of the labs ``lab_condition`` keeps (on Cohort.lab_id)."""
+    return db.session.scalars(
+        sa.select(AlumniProfile)
+        .join(Enrolment, Enrolment.id == AlumniProfile.enrolment_id)
+        .join(Cohort, Cohort.id == Enrolment.cohort_id)
+        .where(AlumniProfile.hidden_by_staff_at.is_not(None), lab_condition)
+        .order_by(AlumniProfile.hidden_by_staff_at.desc())
+    ).all()

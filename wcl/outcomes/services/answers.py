@@ -7,8 +7,11 @@ and changes nothing; an out-of-range answer is refused and nothing of the form i
 
 from flask_babel import lazy_gettext as _l
 
-from wcl.accounts.tokens import TokenError, read_token
+from wcl.accounts.models import User
+from wcl.accounts.tokens import TokenError, make_token, read_token
+from wcl.audit.services import record
 from wcl.extensions import db
+from wcl.links import absolute_url
 from wcl.outcomes.errors import LinkError, OutcomesError
 from wcl.outcomes.models import (
     INCOME_BANDS,
@@ -23,6 +26,8 @@ from wcl.outcomes.services.followups import LINK_MAX_AGE, LINK_PURPOSE
 from wcl.time import utcnow
 
 CONSENT_VERSION = "2026-1"
+CONSENT_PURPOSE = "outcomes-consent"
+CONSENT_MAX_AGE = 400 * 24 * 60 * 60  # seconds: kept from the "stopped" page for over a year
 
 # name: (kind, allowed) — a choice from a tuple, an integer range, or yes/no.
 QUESTIONS = {
@@ -59,6 +64,12 @@ def follow_up_from_link(token):
 
 def _clean(name, value):
     kind, allowed = QUESTIONS[name]
+    return clean_answer(name, kind, allowed, value)
+
+
+def clean_answer(name, kind, allowed, value):
+    """One answer checked: ``kind`` is choice (from ``allowed``), int (``allowed`` is
+    (low, high)) or bool (yes/no); empty is ``None``; anything else ``OutcomesError``."""
     if value is None or value == "":
         return None
     if kind == "choice":
@@ -104,26 +115,62 @@ def save_answers(follow_up, answers, finish=False, now=None):
     return follow_up
 
 
-def withdraw_contact(user_id, now=None):
-    """She asks not to be contacted again about follow-ups; nothing more is sent."""
-    row = db.session.get(FollowUpConsent, user_id) or FollowUpConsent(
+def contact_state(user_id):
+    """Her consent row (``None``: never answered, the programme's agreement covers follow-ups)."""
+    return db.session.get(FollowUpConsent, user_id)
+
+
+def consent_link(user_id):
+    """Her signed link to the page where she gives or withdraws consent without signing in."""
+    return absolute_url("outcomes.consent_from_link", token=make_token(CONSENT_PURPOSE, {"u": user_id}))
+
+
+def user_from_consent_link(token):
+    """The user a consent link belongs to, or ``LinkError`` (expired or invalid)."""
+    try:
+        payload = read_token(CONSENT_PURPOSE, token, CONSENT_MAX_AGE)
+    except TokenError as exc:
+        if exc.expired:
+            raise LinkError(
+                _l("This link has expired. Please ask the lab for a new one."), "expired"
+            ) from None
+        raise LinkError(
+            _l("This link is not valid. Please use the link from your message."), "invalid"
+        ) from None
+    user = db.session.get(User, payload.get("u") if isinstance(payload, dict) else None)
+    if user is None:
+        raise LinkError(_l("This link is not valid. Please use the link from your message."), "invalid")
+    return user
+
+
+def _consent_row(user_id):
+    return db.session.get(FollowUpConsent, user_id) or FollowUpConsent(
         user_id=user_id, version=CONSENT_VERSION
     )
+
+
+def withdraw_contact(user_id, now=None, actor=None):
+    """She asks not to be contacted again about follow-ups; nothing more is sent until
+    she gives her consent again. Recorded with its time, and in the audit log."""
+    row = _consent_row(user_id)
     row.withdrawn_at = now or utcnow()
     row.version = CONSENT_VERSION
     db.session.add(row)
+    db.session.flush()
+    record("follow_up_consent.withdrawn", row, actor=actor or user_id, version=CONSENT_VERSION)
     db.session.commit()
     return row
 
 
-def grant_contact(user_id, now=None):
-    """She agrees (again) to follow-up contact."""
-    row = db.session.get(FollowUpConsent, user_id) or FollowUpConsent(
-        user_id=user_id, version=CONSENT_VERSION
-    )
+def grant_contact(user_id, now=None, actor=None):
+    """She agrees (again) to follow-up contact: the follow-ups still due are sent again
+    by the next run. Recorded with its time, and in the audit log."""
+    row = _consent_row(user_id)
     row.granted_at = now or utcnow()
     row.withdrawn_at = None
     row.version = CONSENT_VERSION
     db.session.add(row)
+    db.session.flush()
+    record("follow_up_consent.granted", row, actor=actor or user_id, version=CONSENT_VERSION)
     db.session.commit()
     return row

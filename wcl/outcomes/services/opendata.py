@@ -22,6 +22,7 @@ from wcl.outcomes.services.indicators import (
     quarters,
     targets,
 )
+from wcl.outcomes.services.mapping import mapping_aggregates
 from wcl.reports.protection import MARK, RULE
 from wcl.spreadsheets import safe_cell
 
@@ -43,6 +44,15 @@ METHODOLOGY = (
         "reports (the cell-key method). A year's figure is not the sum of its quarters, and a lab's figures do "
         "not add up to the programme's."
     ),
+)
+
+
+MAPPING_METHOD = _l(
+    "Mapping survey: anyone who makes a living from creative work may answer once a year, with consent. "
+    "Each answer counts once; the tables count answers, with the same protection as the figures about "
+    "people. Employees are counted as people with the same protection, and shown only where their "
+    "number of businesses is. Answers are voluntary, so the figures describe who answered, not "
+    "every creative entrepreneur."
 )
 
 
@@ -84,7 +94,12 @@ def open_year(year, locale="en"):
     period = parse_period(str(year))
     table = results_table(period, all_labs(), locale)
     by_quarter = [(q.code, published_values(q)) for q in quarters(period.year)]
-    return {"year": period.year, "table": table, "quarters": by_quarter}
+    return {
+        "year": period.year,
+        "table": table,
+        "quarters": by_quarter,
+        "mapping": mapping_aggregates(period.year, locale),
+    }
 
 
 def _plain(value):
@@ -110,6 +125,17 @@ def open_year_csv(data):
             writer.writerow(
                 [data["year"], code, "programme", indicator, BY_CODE[indicator].sdg, _plain(value)]
             )
+    mapping = data.get("mapping")
+    if mapping:
+        area = "mapping_survey"
+        writer.writerow([data["year"], data["year"], area, "respondents", "", _plain(mapping["respondents"])])
+        for table in mapping["tables"]:
+            for code, _label, value in table["rows"]:
+                writer.writerow(
+                    [data["year"], data["year"], area, f"{table['dimension']}={code}", "", _plain(value)]
+                )
+        for figure in mapping["employees"]:
+            writer.writerow([data["year"], data["year"], area, figure["code"], "", _plain(figure["value"])])
     writer.writerow([])
     writer.writerow(["c = hidden: too few people to show", str(RULE)])
     return out.getvalue()
@@ -136,4 +162,16 @@ def open_year_json(data):
             for row in table.rows
         ],
     }
+    mapping = data.get("mapping")
+    if mapping:
+        document["mapping_survey"] = {
+            "respondents": _plain(mapping["respondents"]),
+            "tables": {
+                t["dimension"]: {code: _plain(value) for code, _label, value in t["rows"]}
+                for t in mapping["tables"]
+            },
+            "employees": {figure["code"]: _plain(figure["value"]) for figure in mapping["employees"]},
+            "protection": mapping["rule"],
+            "method": str(MAPPING_METHOD),
+        }
     return json.dumps(document, ensure_ascii=False, indent=2)

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("outcomes", __name__)
 
-from wcl.outcomes.views import answer, opendata, staff  # noqa: E402, F401
+from wcl.outcomes.views import alumni, answer, consent, mapping, opendata, staff  # noqa: E402, F401

@@ -26,7 +26,8 @@ def _her_language(follow_up):
         yield
 
 
-def _refused(exc):
+def refused_page(exc):
+    """The page for a link that cannot be used (400, or 410 when expired or spent)."""
     status = 410 if exc.reason in ("expired", "used") else 400
     if exc.follow_up is None:
         return render_template(
@@ -42,7 +43,7 @@ def answer(token):
     try:
         follow_up = services.follow_up_from_link(token)
     except LinkError as exc:
-        return _refused(exc)
+        return refused_page(exc)
     with _her_language(follow_up):
         form = FollowUpForm()
         if request.method == "GET":
@@ -69,10 +70,12 @@ def stop(token):
     try:
         follow_up = services.follow_up_from_link(token)
     except LinkError as exc:
-        return _refused(exc)
+        return refused_page(exc)
     with _her_language(follow_up):
         form = StopForm()
         if form.validate_on_submit() and confirmed():
             services.withdraw_contact(follow_up.user_id)
-            return render_template("outcomes/stopped.html")
+            return render_template(
+                "outcomes/stopped.html", consent_link=services.consent_link(follow_up.user_id)
+            )
         return redirect(url_for("outcomes.answer", token=token))

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from wcl.i18n import current_locale
 from wcl.outcomes import services
 from wcl.outcomes.charts import quarters_chart
-from wcl.outcomes.services.opendata import FIRST_YEAR
+from wcl.outcomes.services.opendata import FIRST_YEAR, MAPPING_METHOD
 from wcl.outcomes.views import bp
 from wcl.time import utcnow
 
@@ -50,6 +50,7 @@ def open_data_year(year):
                 data=data,
                 chart=chart,
                 methodology=[str(p) for p in services.METHODOLOGY],
+                mapping_method=str(MAPPING_METHOD),
                 years=range(utcnow().year, FIRST_YEAR - 1, -1),
             )
         )

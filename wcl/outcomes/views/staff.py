@@ -35,6 +35,8 @@ def index():
         caveat=CAVEAT,
         labs=labs,
         cohorts=cohorts,
+        mapping_counts=services.responses_by_year(),
+        hidden_profiles=queries.staff_hidden_profiles(lab_condition(current_user, Cohort.lab_id)),
     )
 
 
