@@ -118,6 +118,8 @@ class Config:
     LOCAL_PAY_API_BASE = _env("LOCAL_PAY_API_BASE")
     LOCAL_PAY_MERCHANT_ID = _env("LOCAL_PAY_MERCHANT_ID")
     LOCAL_PAY_SECRET = _env("LOCAL_PAY_SECRET")
+    # Its name as backers know it (on the pledge form, receipts and the register).
+    LOCAL_PAY_NAME = _env("LOCAL_PAY_NAME", "")
     # Minutes a local pledge waits for its callback before the poll asks the provider.
     LOCAL_PAY_POLL_AFTER = int(_env("LOCAL_PAY_POLL_AFTER", "10"))
     # How long a bank-transfer pledge holds its reward while the money travels.
