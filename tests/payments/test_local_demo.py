@@ -86,6 +86,14 @@ def test_a_backer_pays_on_the_demo_page_through_the_inbox(demo_app, run_jobs):
         assert db.session.get(Pledge, pledge_id).status == "paid"
         # The poll asks the demo "provider" too, and finds nothing more to do.
         assert services.local_pay.poll_local_pledges() == []
+        # Refunds "succeed" at the demo provider, the same key giving the same refund id.
+        from wcl.payments.providers import get_provider
+
+        pledge = db.session.get(Pledge, pledge_id)
+        first = get_provider("local").refund(pledge, 50_000, f"refund-{pledge_id}-1")
+        assert first.startswith("rf_demo_") and first == get_provider("local").refund(
+            pledge, 50_000, f"refund-{pledge_id}-1"
+        )
     # The page offers no second payment, and a second press (an old tab) changes nothing.
     assert "See the status of this pledge" in client.get(page_url).get_data(as_text=True)
     with demo_app.app_context():
