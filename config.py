@@ -118,6 +118,11 @@ class Config:
     LOCAL_PAY_API_BASE = _env("LOCAL_PAY_API_BASE")
     LOCAL_PAY_MERCHANT_ID = _env("LOCAL_PAY_MERCHANT_ID")
     LOCAL_PAY_SECRET = _env("LOCAL_PAY_SECRET")
+    # Without those three, outside production: a demo mode whose hosted page the app serves itself
+    # (clearly marked; no money moves), so the embedded default shows the whole flow. 0 turns it off.
+    LOCAL_PAY_DEMO = _env("LOCAL_PAY_DEMO", "1") == "1"
+    # Its name as backers know it (on the pledge form, receipts and the register).
+    LOCAL_PAY_NAME = _env("LOCAL_PAY_NAME", "")
     # Minutes a local pledge waits for its callback before the poll asks the provider.
     LOCAL_PAY_POLL_AFTER = int(_env("LOCAL_PAY_POLL_AFTER", "10"))
     # How long a bank-transfer pledge holds its reward while the money travels.
@@ -173,6 +178,7 @@ class TestingConfig(Config):
     )
     REDIS_URL = _env("WCL_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
     JOBS_INLINE = False
+    LOCAL_PAY_DEMO = False
     MAIL_SERVER = None
     MAIL_TO_CONSOLE = False
     WTF_CSRF_ENABLED = True

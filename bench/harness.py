@@ -73,6 +73,61 @@ def bench_env(database_url, **extra):
     return env
 
 
+def bench_app(database_url, redis_url=None):
+    """An app in this process on the bench database (its Redis: ``redis_url`` or the bench one),
+    with mail written nowhere but the bench outbox."""
+    from wcl import create_app
+
+    env = bench_env(database_url)
+    return create_app(
+        "development",
+        overrides={
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "REDIS_URL": redis_url or env["REDIS_URL"],
+            "OUTBOX_DIR": env["WCL_OUTBOX_DIR"],
+            "STORAGE_DIR": env["WCL_STORAGE_DIR"],
+            "MAIL_TO_CONSOLE": False,
+        },
+    )
+
+
+def bench_campaign(title, owner_prefix="creator"):
+    """A live som campaign of a new participant (flushed, inside the caller's app context)."""
+    import secrets
+    from datetime import timedelta
+
+    from wcl.accounts.services import create_user
+    from wcl.campaigns.models import Campaign
+    from wcl.extensions import db
+    from wcl.time import utcnow
+
+    owner = create_user(
+        f"{owner_prefix}-{secrets.token_hex(4)}@bench.example",
+        "bench-password-123",
+        "Гүлнара",
+        ["participant"],
+    )
+    now = utcnow()
+    campaign = Campaign(
+        slug=f"bench-{secrets.token_hex(4)}",
+        owner_id=owner.id,
+        status="live",
+        title=title,
+        summary="Bench",
+        goal_amount=10_000_000,
+        currency="KGS",
+        starts_at=now - timedelta(days=1),
+        ends_at=now + timedelta(days=20),
+        funding_model="keep_it_all",
+        region="KG-N",
+        creative_domain="V_ARTS",
+        creator_name="Гүлнара",
+    )
+    db.session.add(campaign)
+    db.session.flush()
+    return campaign
+
+
 def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -14,7 +14,6 @@
 import argparse
 import secrets
 import time
-from datetime import timedelta
 
 from redis import Redis
 
@@ -32,50 +31,18 @@ MINIMAL = """<!doctype html><html lang="ky"><head><meta charset="utf-8"><style>
 
 
 def _app(database_url):
-    from wcl import create_app
-
-    env = harness.bench_env(database_url)
-    return create_app(
-        "development",
-        overrides={
-            "SQLALCHEMY_DATABASE_URI": database_url,
-            "REDIS_URL": env["REDIS_URL"],
-            "OUTBOX_DIR": env["WCL_OUTBOX_DIR"],
-            "STORAGE_DIR": env["WCL_STORAGE_DIR"],
-            "MAIL_TO_CONSOLE": False,
-        },
-    )
+    return harness.bench_app(database_url)
 
 
 def _seed(app, count):
     """A campaign and ``count`` paid pledges; returns their ids."""
-    from wcl.accounts.services import create_user
-    from wcl.campaigns.models import Campaign, Pledge
+    from wcl.campaigns.models import Pledge
     from wcl.extensions import db
     from wcl.time import utcnow
 
     with app.app_context():
-        owner = create_user(
-            f"creator-{secrets.token_hex(4)}@bench.example", "bench-password-123", "Гүлнара", ["participant"]
-        )
+        campaign = harness.bench_campaign("Өнөр Көктөм кийиз")
         now = utcnow()
-        campaign = Campaign(
-            slug=f"bench-{secrets.token_hex(4)}",
-            owner_id=owner.id,
-            status="live",
-            title="Өнөр Көктөм кийиз",
-            summary="Bench",
-            goal_amount=10_000_000,
-            currency="KGS",
-            starts_at=now - timedelta(days=1),
-            ends_at=now + timedelta(days=20),
-            funding_model="keep_it_all",
-            region="KG-N",
-            creative_domain="V_ARTS",
-            creator_name="Гүлнара",
-        )
-        db.session.add(campaign)
-        db.session.flush()
         pledges = [
             Pledge(
                 campaign_id=campaign.id,

@@ -18,7 +18,6 @@ import os
 import random
 import secrets
 import time
-from datetime import timedelta
 
 from bench import harness
 
@@ -35,51 +34,18 @@ MAPPING = {
 
 
 def _app(database_url):
-    from wcl import create_app
-
-    env = harness.bench_env(database_url)
-    return create_app(
-        "development",
-        overrides={
-            "SQLALCHEMY_DATABASE_URI": database_url,
-            "REDIS_URL": REDIS_URL,
-            "OUTBOX_DIR": env["WCL_OUTBOX_DIR"],
-            "STORAGE_DIR": env["WCL_STORAGE_DIR"],
-            "MAIL_TO_CONSOLE": False,
-        },
-    )
+    return harness.bench_app(database_url, redis_url=REDIS_URL)
 
 
 def _seed(app, pledges):
     """An organisation account, a live campaign and ``pledges`` pending transfers: ``[(id, ref, amount)]``."""
-    from wcl.accounts.services import create_user
-    from wcl.campaigns.models import Campaign, Pledge
+    from wcl.campaigns.models import Pledge
     from wcl.extensions import db
     from wcl.payments.models import BankAccount
     from wcl.payments.references import new_reference
-    from wcl.time import utcnow
 
     with app.app_context():
-        owner = create_user(
-            f"c-{secrets.token_hex(4)}@bench.example", "bench-password-123", "Гүлнара", ["participant"]
-        )
-        now = utcnow()
-        campaign = Campaign(
-            slug=f"bench-{secrets.token_hex(4)}",
-            owner_id=owner.id,
-            status="live",
-            title="Кийиз",
-            summary="Bench",
-            goal_amount=10_000_000,
-            currency="KGS",
-            starts_at=now - timedelta(days=1),
-            ends_at=now + timedelta(days=20),
-            funding_model="keep_it_all",
-            region="KG-N",
-            creative_domain="V_ARTS",
-            creator_name="Гүлнара",
-        )
-        db.session.add(campaign)
+        campaign = harness.bench_campaign("Кийиз", owner_prefix="c")
         account = BankAccount(
             lab_id=None,
             recipient_name="WCL",

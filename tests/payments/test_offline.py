@@ -1,6 +1,7 @@
 """Offline payments: a coordinator records cash, bank or QR transfers with proof."""
 
 import io
+import re
 
 import pytest
 
@@ -9,7 +10,7 @@ from tests.factories.accounts import PASSWORD, UserFactory
 from tests.factories.campaigns import CampaignFactory, MatchingPoolFactory, RewardTierFactory
 from tests.helpers import login, post_form
 from wcl.audit.models import AuditEntry
-from wcl.campaigns.models import MatchReservation, Pledge, RewardTier
+from wcl.campaigns.models import Campaign, MatchReservation, Pledge, RewardTier
 from wcl.extensions import db
 from wcl.files.models import StoredFile
 from wcl.time import utcnow
@@ -131,3 +132,17 @@ def test_non_staff_cannot_record_or_see_proofs(app, client, setup):
     assert client2.get("/payments/campaigns/felt/offline").status_code == 403
     assert client2.get("/payments/campaigns/felt/reconciliation").status_code == 403
     assert client2.get("/payments/pledges/1/proof").status_code == 403
+
+
+def test_money_by_method_names_card_sandbox_and_local_apart(app, client, setup):
+    from tests.factories.receipts import paid_pledge
+
+    with app.app_context():
+        campaign = db.session.get(Campaign, setup["campaign"])
+        for provider, amount in (("stripe", 100_000), ("sandbox", 200_000), ("local", 300_000)):
+            paid_pledge(campaign=campaign, provider=provider, amount=amount)
+    text = client.get("/payments/campaigns/felt/reconciliation").get_data(as_text=True)
+    table = text[text.index('id="money-by-method"') :]
+    for label, amount in (("Card payment (Stripe)", "1,000"), ("Test payment (sandbox, no money)", "2,000")):
+        assert re.search(rf"{re.escape(label)}</td><td>1</td><td>KGS\s{amount}", table), table[:1500]
+    assert re.search(r"Kyrgyz bank card or e-wallet</td><td>1</td><td>KGS\s3,000", table)

@@ -127,3 +127,15 @@ def refund_line(statement_id, line_id):
             success=_("The line is marked as refunded."),
         )
     return redirect(url_for("payments.statement", statement_id=statement_id))
+
+
+@bp.route("/payments/statements/<int:statement_id>/lines/<int:line_id>/accept", methods=["POST"])
+@require("payments.statements")
+def accept_line(statement_id, line_id):
+    """Staff accept an over-payment for its pledge's amount, or an under-payment as partial."""
+    if forms.ConfirmForm().validate_on_submit() and confirmed():
+        attempt(
+            lambda: services.statements.accept_line(current_user, line_id),
+            success=_("The payment is accepted for the pledge."),
+        )
+    return redirect(url_for("payments.statement", statement_id=statement_id))

@@ -187,4 +187,11 @@ def load():
     transfer = _bank_transfer_demo()
     if transfer:
         lines.append(f"  a pending bank transfer (reference and QR): /payments/pledges/{transfer}")
+    from wcl.payments.providers.local import mode
+
+    if mode() == "demo":
+        lines.append(
+            "  Kyrgyz bank card or e-wallet (demo page): choose it on any som campaign's pledge form"
+            f" (/campaigns/{next(iter(PLEDGES))}/pledge)"
+        )
     return lines

@@ -116,6 +116,7 @@ class BankAccountForm(FlaskForm):
             ("plain", _l("Plain transfer details (any app)")),
             ("st00012", _l("ST00012 transfer order")),
             ("epc", _l("EPC (euro, IBAN)")),
+            ("kg_emvco", _l("Kyrgyz national QR standard (EMVCo, ELQR)")),
         ],
         description=_l("Ask the bank which format its app reads."),
     )

@@ -101,6 +101,21 @@ def sandbox_checkout(token):
     return render_template("payments/sandbox.html", pledge=pledge, form=form)
 
 
+@bp.route("/payments/local-demo/<token>", methods=["GET", "POST"])
+def local_demo_page(token):
+    """The local provider's hosted page in demo mode, served by the app itself (never in production)."""
+    from wcl.payments.providers.local import mode
+
+    pledge = services.checkout.pledge_by_token(token)
+    if pledge is None or pledge.provider != "local" or mode() != "demo":
+        abort(404)
+    form = forms.SandboxForm()
+    if form.validate_on_submit() and form.outcome():
+        attempt(lambda: services.local_pay.demo_checkout(token, form.outcome()))
+        return redirect(url_for("payments.pledge_status", token=token))
+    return render_template("payments/local_demo.html", pledge=pledge, form=form)
+
+
 @bp.route("/payments/pledges/<token>")
 def pledge_status(token):
     pledge = services.checkout.pledge_by_token(token)

@@ -15,6 +15,12 @@ same scheme as the callbacks (HMAC-SHA256 keyed with ``LOCAL_PAY_SECRET`` over
 carry a deterministic ``Idempotency-Key``, so a retry never opens two invoices
 or refunds twice. The provider never marks a pledge paid: its callback (or the
 poll job, when a callback is late) does, through the webhook inbox.
+
+Demo mode (``LOCAL_PAY_DEMO``, never in production, and only while the three
+settings are unset): the same adapter talks to an in-process stand-in of the
+API (``local_demo``) whose hosted page the app serves itself at
+``/payments/local-demo/<token>``, marked as a demo; its buttons send signed
+callbacks into the same inbox, so the embedded default shows the whole flow.
 """
 
 import json
@@ -23,20 +29,33 @@ import urllib.request
 
 from flask import current_app
 
+from config import DEV_LOCAL_PAY_SECRET
 from wcl.links import absolute_url
 from wcl.payments import signatures
-from wcl.payments.providers import Provider, ProviderError, ProviderUnavailable
+from wcl.payments.providers import Provider, ProviderError, ProviderUnavailable, is_production
 from wcl.payments.signatures import DEFAULT_TOLERANCE
 
 CURRENCY = "KGS"
 TIMEOUT_SECONDS = 10
 NAME = "local"
+DEMO_MERCHANT = "wcl-demo"
+
+
+def mode(app=None):
+    """``"live"`` when the three ``LOCAL_PAY_*`` settings are set, ``"demo"`` when only the demo may
+    run (``LOCAL_PAY_DEMO``, outside production), else ``None`` (not offered)."""
+    app = app or current_app
+    config = app.config
+    if all(config.get(k) for k in ("LOCAL_PAY_API_BASE", "LOCAL_PAY_MERCHANT_ID", "LOCAL_PAY_SECRET")):
+        return "live"
+    if config.get("LOCAL_PAY_DEMO") and not is_production(app):
+        return "demo"
+    return None
 
 
 def configured(app=None):
-    """Whether the three ``LOCAL_PAY_*`` settings are all set."""
-    config = (app or current_app).config
-    return all(config.get(k) for k in ("LOCAL_PAY_API_BASE", "LOCAL_PAY_MERCHANT_ID", "LOCAL_PAY_SECRET"))
+    """Whether the provider can take pledges here (live, or in demo mode)."""
+    return mode(app) is not None
 
 
 def order_id(pledge):
@@ -63,7 +82,12 @@ class LocalPayProvider(Provider):
     def _call(self, method, path, body=None, key=None):
         """One signed JSON request; the answer as a dict. Any failure is a ``ProviderError``."""
         config = current_app.config
-        if not configured():
+        current = mode()
+        if current == "demo":
+            from wcl.payments.providers import local_demo
+
+            return local_demo.answer(method, path, body, key)
+        if current is None:
             raise ProviderUnavailable(
                 "LOCAL_PAY_API_BASE, LOCAL_PAY_MERCHANT_ID and LOCAL_PAY_SECRET are not set"
             )
@@ -102,7 +126,7 @@ class LocalPayProvider(Provider):
         status_url = absolute_url("payments.pledge_status", token=pledge.token)
         campaign = pledge.campaign
         return {
-            "merchant_id": current_app.config["LOCAL_PAY_MERCHANT_ID"],
+            "merchant_id": current_app.config.get("LOCAL_PAY_MERCHANT_ID") or DEMO_MERCHANT,
             "order_id": order_id(pledge),
             "amount": pledge.amount,
             "currency": pledge.currency,
@@ -144,7 +168,10 @@ class LocalPayProvider(Provider):
         return answer["id"]
 
     def webhook_secret(self):
-        return current_app.config.get("LOCAL_PAY_SECRET") if configured() else None
+        current = mode()
+        if current == "demo":
+            return DEV_LOCAL_PAY_SECRET  # the demo page signs with the published development key
+        return current_app.config.get("LOCAL_PAY_SECRET") if current else None
 
     def verify_webhook(self, payload, header, secret):
         """HMAC-SHA256 over "<t>.<raw body>", constant-time, timestamp within the tolerance both ways."""

@@ -12,11 +12,15 @@ import logging
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 
+from config import DEV_LOCAL_PAY_SECRET
 from wcl.campaigns.models import Pledge, PledgeStatus
 from wcl.extensions import db
+from wcl.payments import signatures
+from wcl.payments.errors import PaymentError
 from wcl.payments.providers import ProviderError, get_provider
-from wcl.payments.providers.local import NAME, configured
+from wcl.payments.providers.local import NAME, configured, mode, order_id
 from wcl.payments.services.inbox import store_event
 from wcl.payments.services.local_events import FINAL_STATUSES
 from wcl.payments.services.webhooks import process_webhook_event, receive_webhook
@@ -87,3 +91,36 @@ def poll_local_pledges(now=None):
         outcome = process_webhook_event(row_id) if row_id is not None else "ignored: already polled"
         found.append((pledge_id, status, outcome))
     return found
+
+
+# The demo page's buttons and the invoice status each one settles.
+DEMO_OUTCOMES = {"pay": "paid", "fail": "failed", "cancel": "cancelled"}
+
+
+def demo_checkout(token, outcome):
+    """The demo hosted page's button: sign the callback the provider would send and feed it to the
+    same pipeline (verify, inbox, commit, job) as a real one. Demo mode only. Returns the pledge."""
+    from wcl.payments.services.checkout import pledge_by_token
+
+    pledge = pledge_by_token(token) if mode() == "demo" else None
+    if pledge is None or pledge.provider != NAME or outcome not in DEMO_OUTCOMES or not pledge.provider_ref:
+        raise PaymentError(_l("This checkout link is not valid."))
+    if pledge.status != PledgeStatus.PENDING:
+        return pledge
+    status = DEMO_OUTCOMES[outcome]
+    invoice = {
+        "id": pledge.provider_ref,
+        "order_id": order_id(pledge),
+        "amount": pledge.amount,
+        "currency": pledge.currency,
+        "status": status,
+    }
+    event = {
+        "id": f"evt_{pledge.provider_ref}_{status}",
+        "type": FINAL_STATUSES[status],
+        "created": int(utcnow().timestamp()),
+        "data": {"object": invoice},
+    }
+    body = json.dumps(event, separators=(",", ":")).encode()
+    receive_local_callback(body, signatures.sign(body, DEV_LOCAL_PAY_SECRET))
+    return pledge

@@ -123,13 +123,15 @@ def proof_for(actor, pledge_id):
 
 def money_by_method(actor, campaign_id):
     """A campaign's paid money by how it came: ``[(method, pledges, net amount)]`` where method is
-    ``online`` (card checkout), ``local`` (the Kyrgyz hosted page), ``bank_transfer`` (matched from a
-    statement), or an offline method."""
+    ``card`` (Stripe), ``sandbox`` (test payments, no money), ``local`` (the Kyrgyz hosted page),
+    ``bank_transfer`` (matched from a statement), or an offline method."""
     ensure("payments.record_offline", db.session.get(Campaign, campaign_id), user=actor)
     method = sa.case(
         (Pledge.provider == "offline", sa.func.coalesce(Pledge.offline_method, "cash")),
         (Pledge.provider == "bank_transfer", "bank_transfer"),
         (Pledge.provider == "local", "local"),
+        (Pledge.provider == "stripe", "card"),
+        (Pledge.provider == "sandbox", "sandbox"),
         else_="online",
     )
     rows = db.session.execute(

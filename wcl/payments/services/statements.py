@@ -29,6 +29,8 @@ from wcl.queue import DEFAULT, enqueue_after_commit
 from wcl.time import utcnow
 
 CHUNK = 500
+# The reason of an over-payment's remainder, once staff accepted the rest for its pledge.
+EXCESS = "excess"
 
 
 def upload_statement(actor, account_id, filename, data):
@@ -201,6 +203,91 @@ def assign_line(actor, line_id, reference):
     line.status, line.pledge_id = LineStatus.ASSIGNED, pledge.id
     line.resolved_by_id, line.resolved_at = actor.id, utcnow()
     record("statement_line.assigned", line, actor=actor, pledge_id=pledge.id, reason=line.reason)
+    db.session.commit()
+    return line
+
+
+def _excess_line(line, excess):
+    """The part of an over-paying line beyond its pledge, as an open line of its own (flush only).
+
+    Its key derives from the line's, so it is made once; the line keeps the rest,
+    and the two still add up to what the bank booked."""
+    key = hashlib.sha256(f"{line.line_key}|excess".encode()).hexdigest()
+    extra = StatementLine(
+        statement_id=line.statement_id,
+        account_id=line.account_id,
+        line_key=key,
+        position=line.position,
+        booked_on=line.booked_on,
+        amount=excess,
+        currency=line.currency,
+        payer=line.payer,
+        purpose=line.purpose,
+        reference=line.reference,
+        status=LineStatus.OPEN,
+        reason=EXCESS,
+        pledge_id=line.pledge_id,
+    )
+    db.session.add(extra)
+    line.amount -= excess
+    db.session.flush()
+    return extra
+
+
+def accept_line(actor, line_id):
+    """Staff decide on a line that paid more or less than its pledge (the line names the pledge).
+
+    Over-payment: the pledge is paid at its own amount and the excess becomes an
+    open line (reason ``excess``) to refund or assign. Under-payment: the pledge
+    is lowered to what arrived and paid, as a partial payment; refused when its
+    reward needs more. Either decision is audited; nothing changes on a refusal.
+    """
+    try:
+        line = _open_line(actor, line_id)
+        if line.reason not in ("overpaid", "underpaid") or line.pledge_id is None:
+            raise PaymentError(_l("Only a payment of more or less than its pledge can be accepted here."))
+        pledge = _lock_pledge(line.pledge_id)
+        if pledge is None or pledge.status != "pending" or line.currency != pledge.currency:
+            raise PaymentError(_l("This pledge is not waiting for a payment."))
+        received, pledged = line.amount, pledge.amount
+        if received < pledged and pledge.tier is not None and received < pledge.tier.min_amount:
+            raise PaymentError(
+                _l(
+                    "The amount received is less than the pledge's reward needs: refund the line or keep it open."
+                )
+            )
+    except PaymentError:
+        db.session.rollback()
+        raise
+    if received > pledged:
+        extra = _excess_line(line, received - pledged)
+        record(
+            "statement_line.overpayment_accepted",
+            line,
+            actor=actor,
+            pledge_id=pledge.id,
+            received=received,
+            excess=extra.amount,
+            excess_line_id=extra.id,
+            currency=line.currency,
+        )
+    else:
+        pledge.amount = received
+        record(
+            "pledge.amount_reduced", pledge, actor=actor, previous=pledged, amount=received, line_id=line.id
+        )
+        record(
+            "statement_line.underpayment_accepted",
+            line,
+            actor=actor,
+            pledge_id=pledge.id,
+            pledged=pledged,
+            received=received,
+            currency=line.currency,
+        )
+    _apply_paid(pledge, pledge.amount, pledge.currency, actor=actor, source="statement_accepted")
+    line.status, line.reason = LineStatus.ASSIGNED, None
+    line.resolved_by_id, line.resolved_at = actor.id, utcnow()
     db.session.commit()
     return line
 

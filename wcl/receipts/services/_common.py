@@ -17,7 +17,13 @@ RENDER_TIMEOUT = 90
 EMAIL_TIMEOUT = 60
 # Guests keep their receipt link for tax season and beyond.
 GUEST_LINK_MAX_AGE = 60 * 60 * 24 * 400
-PAYMENT_METHODS = ("online", "cash", "bank", "qr")
+# How the money came, as a receipt records it: ``card`` (Stripe), ``sandbox`` (a test payment),
+# ``local`` (the Kyrgyz hosted-page provider, named by ``LOCAL_PAY_NAME``), ``bank`` (a bank or QR
+# transfer: matched from a statement, or recorded by a coordinator), ``cash`` and ``qr`` (recorded).
+# ``online`` is what receipts issued before these names said (any online payment).
+PAYMENT_METHODS = ("card", "sandbox", "local", "cash", "bank", "qr", "online")
+OFFLINE_METHODS = ("cash", "bank", "qr")
+PROVIDER_METHODS = {"stripe": "card", "sandbox": "sandbox", "local": "local", "bank_transfer": "bank"}
 PER_PAGE = 50
 
 
@@ -38,10 +44,8 @@ def _matched_amount(pledge_id):
 
 def _payment_method(pledge):
     if pledge.provider == "offline":
-        return pledge.offline_method if pledge.offline_method in PAYMENT_METHODS else "cash"
-    if pledge.provider == "bank_transfer":  # paid by a bank or QR transfer found in a bank statement
-        return "bank"
-    return "online"
+        return pledge.offline_method if pledge.offline_method in OFFLINE_METHODS else "cash"
+    return PROVIDER_METHODS.get(pledge.provider, "online")
 
 
 def receipt_year(moment):
