@@ -218,7 +218,9 @@ class Application(db.Model):
         sa.String(12), nullable=False, default="individual", server_default="individual"
     )
     team_name = sa.Column(sa.String(120))
-    organisation_id = sa.Column(sa.Integer, sa.ForeignKey("organisations.id", ondelete="RESTRICT"), index=True)
+    organisation_id = sa.Column(
+        sa.Integer, sa.ForeignKey("organisations.id", ondelete="RESTRICT"), index=True
+    )
 
     call = db.relationship("Call")
     organisation = db.relationship("Organisation")
@@ -475,7 +477,10 @@ class TeamMember(db.Model):
     __table_args__ = (
         sa.CheckConstraint("role IN ('lead','member')", name="role"),
         sa.CheckConstraint("status IN ('invited','accepted','declined','removed')", name="status"),
-        sa.CheckConstraint("status <> 'accepted' OR (user_id IS NOT NULL AND consent_at IS NOT NULL)", name="accepted_consented"),
+        sa.CheckConstraint(
+            "status <> 'accepted' OR (user_id IS NOT NULL AND consent_at IS NOT NULL)",
+            name="accepted_consented",
+        ),
         sa.Index(
             "uq_team_members_call_email",
             "call_id",
