@@ -65,7 +65,8 @@ def _refused(fn, contains, locale="ru"):
         fn()
     db.session.rollback()
     assert db_state() == before
-    message = str(exc.value.message)
+    with force_locale(locale):
+        message = str(exc.value.message)
     assert contains in message, message
     return message
 
