@@ -9,6 +9,7 @@ DEMO_LOADERS = [
     "wcl.accounts.demo.load",
     "wcl.orgs.demo.load",
     "wcl.applications.demo.load",
+    "wcl.applications.demo_teams.load",  # issue 20: a hackathon with teams, a co-reviewer
     "wcl.cohorts.demo.load",
     "wcl.knowledge.demo.load",
     "wcl.campaigns.demo.load",

@@ -67,7 +67,7 @@ STAGES = (*queries.STAGES, *queries.PEOPLE)
 # records in two stages are the same population, with the same published value).
 KIND = {"applied": "a", "shortlisted": "a", "accepted": "a", "enrolled": "e", "attended": "e"}
 KIND |= {"graduated": "e", "campaign_launched": "c", "campaign_funded": "c", "mentors": "p"}
-KIND |= {"reviewers": "p"}
+KIND |= {"reviewers": "p", "team_members": "p"}
 
 
 def _apply(call, day, gender, disability, region="KG-O", birth_year=2000, status="submitted"):

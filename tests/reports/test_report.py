@@ -91,6 +91,7 @@ def test_funnel_by_gender_unfiltered(data, staff):
         "campaign_funded": (C, C, 0, C),
         "mentors": (C, 0, 0, C),
         "reviewers": (6, C, 0, 5),
+        "team_members": (0, 0, 0, 0),  # no team applications in this fixture
     }
 
 
@@ -210,6 +211,7 @@ def test_funnel_by_disability(data, staff):
         # Mentors and reviewers answered no disability questions.
         "mentors": (0, 0, C, C),
         "reviewers": (0, 0, 5, 5),
+        "team_members": (0, 0, 0, 0),
     }
 
 

@@ -73,6 +73,7 @@ FUNNEL_PAGE = [
     ["Campaign funded", "c (c)", "c (c)", "0 (c)", "c"],
     ["Mentors", "c (c)", "0 (c)", "0 (c)", "c"],
     ["Reviewers", "6 (100.0%)", "c (c)", "0 (0.0%)", "5"],
+    ["People in teams", "0", "0", "0", "0"],  # no team applications in this fixture
 ]
 
 
@@ -354,6 +355,7 @@ STAGE_NAMES = {
         "Campaign funded",
         "Mentors",
         "Reviewers",
+        "People in teams",
     ],
     "ru": [
         "Подали заявку",
@@ -366,6 +368,7 @@ STAGE_NAMES = {
         "Кампания профинансирована",
         "Наставники",
         "Эксперты",
+        "Люди в командах",
     ],
     "ky": [
         "Арыз берди",
@@ -378,6 +381,7 @@ STAGE_NAMES = {
         "Кампания каржыланды",
         "Насаатчылар",
         "Эксперттер",
+        "Командалардагы адамдар",
     ],
 }
 PDF_TEXT = {
@@ -432,6 +436,7 @@ PDF_TEXT = {
 }
 # The chart's text: each stage's label and its bars' values (a hidden value is written "c").
 CHART_VALUES = ["27 7 c", "18 c c", "14 c c", "15 c c", "10 c c", "8 c 0", "6 c 0", "c c 0", "c 0 0", "6 c 0"]
+CHART_VALUES += ["0 0 0"]  # people in teams: none in this fixture
 # True shares of hidden cells: a PDF must not contain them in any form.
 HIDDEN = ["(14.3%)", "(13.6%)", "(4.5%)", "(11.1%)", "(5.6%)", "(11.8%)", "(5.9%)", "(7.1%)", "(10.0%)"]
 WOMEN_BAR = "0.607843 0.113725 0.352941"  # #9b1d5a, the first category's colour

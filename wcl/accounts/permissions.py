@@ -15,7 +15,7 @@ from flask import abort
 from flask_login import current_user
 
 from wcl.accounts.models import User
-from wcl.applications.queries import is_active_reviewer
+from wcl.applications.queries import co_reviews_call, is_active_reviewer, is_co_reviewer
 from wcl.ashar.queries import (
     community_campaign_admitted,
     community_campaign_lab_id,
@@ -224,6 +224,22 @@ def _active_reviewer(user, application):
     return has_role(user, R) and is_active_reviewer(user.id, application.id)
 
 
+def _active_co_reviewer(user, application):
+    # A person of a partner organisation named co-reviewer of the application's call,
+    # assigned to it without a conflict (issue 20): she reviews like a reviewer, on that
+    # call only, whatever her roles.
+    return (
+        application is not None
+        and getattr(application, "call_id", None) is not None
+        and co_reviews_call(user.id, application.call_id)
+        and is_active_reviewer(user.id, application.id)
+    )
+
+
+def _co_reviewer_person(user):
+    return is_co_reviewer(user.id)
+
+
 def _own_application(user, application):
     return getattr(application, "applicant_id", None) == user.id
 
@@ -329,11 +345,16 @@ PERMISSIONS = {
     "applications.enter_paper": ({S}, _staff_in_lab, _),
     "applications.view_all": ({S}, _staff_in_lab, _),
     "applications.assign_reviewers": ({S}, _staff_in_lab, _),
-    "applications.review": ({R}, _active_reviewer, _),
+    "applications.review": ({R}, _active_reviewer, _active_co_reviewer),
     "applications.decide": ({S}, _staff_in_lab, _),
     "applications.export": ({S}, _staff_in_lab, _),
     "applications.edit_templates": ({S}, _, _),  # unscoped only (below): the letters go to every lab
-    "applications.view": ({S, R}, _any_of(_staff_in_lab, _active_reviewer), _own_application),
+    "applications.view": (
+        {S, R},
+        _any_of(_staff_in_lab, _active_reviewer),
+        _any_of(_own_application, _active_co_reviewer),
+    ),
+    "applications.apply_for_organisation": (set(), _, _org_representative),
     "applications.edit": (set(), _, _own_draft),
     "applications.withdraw": (set(), _, _own_application),
     # cohorts: staff in their lab, a mentor on her participants, a participant on herself
@@ -413,6 +434,11 @@ UNSCOPED_ONLY = frozenset(
     {"applications.edit_templates", "jobs.manage", "payments.inbox", "pages.edit", "rates.manage"}
 )
 
+# Permissions held through a relationship rather than a role: the people of a partner
+# organisation named co-reviewer of a call review like reviewers (issue 20), so the
+# role-level check (``require``) lets them in; the object rules above decide on what.
+HELD_WITHOUT_ROLE = {"applications.review": _co_reviewer_person}
+
 # Derived views of the table, for callers that ask one question.
 ROLE_PERMISSIONS = {name: roles for name, (roles, _rule, _owner) in PERMISSIONS.items()}
 OBJECT_RULES = {name: rule for name, (_roles, rule, _owner) in PERMISSIONS.items() if rule}
@@ -429,7 +455,10 @@ def has_permission(user, permission):
         return True
     if permission in UNSCOPED_ONLY and not is_unscoped(user):
         return False
-    return bool(user.role_names & {str(r) for r in ROLE_PERMISSIONS[permission]})
+    if user.role_names & {str(r) for r in ROLE_PERMISSIONS[permission]}:
+        return True
+    held = HELD_WITHOUT_ROLE.get(permission)
+    return bool(held and held(user))
 
 
 def can(permission, obj=None, user=None):

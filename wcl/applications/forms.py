@@ -231,3 +231,56 @@ def question_values(form_data, questions):
 def score_values(form_data, criteria):
     """``{criterion_id: raw text}`` from the ``score-<id>`` inputs."""
     return {c.id: form_data.get(f"score-{c.id}", "") for c in criteria}
+
+
+# --- teams, organisations and co-reviewers (issue 20) ---------------------------------
+
+TEAM_CONSENT = _l(
+    "I agree to take part in this team's application and that the Lab keeps my name and email "
+    "with it. I can leave the team before it is submitted."
+)
+
+
+class TeamStartForm(FlaskForm):
+    team_name = StringField(_l("Team name"), validators=[DataRequired(REQUIRED), Length(max=120)])
+    consent = BooleanField(TEAM_CONSENT)
+    submit = SubmitField(_l("Start a team application"))
+
+
+class InviteForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(REQUIRED), Email(), Length(max=254)])
+    locale = SelectField(
+        _l("Language of the invitation"),
+        choices=list(LANGUAGE_NAMES.items()),
+        default="ky",
+        description=_l("If she already has an account, her own language is used."),
+    )
+    submit = SubmitField(_l("Send the invitation"))
+
+
+class AcceptInviteForm(FlaskForm):
+    consent = BooleanField(TEAM_CONSENT)
+    submit = SubmitField(_l("Join the team"))
+
+
+class OrganisationApplyForm(FlaskForm):
+    organisation_id = SelectField(_l("Organisation"), coerce=int, validators=[InputRequired(REQUIRED)])
+    submit = SubmitField(_l("Apply for the organisation"))
+
+
+class ApplicantKindsForm(FlaskForm):
+    accepts_individuals = BooleanField(_l("Individuals"))
+    accepts_teams = BooleanField(_l("Teams"))
+    accepts_organisations = BooleanField(_l("Organisations"))
+    team_min_size = IntegerField(
+        _l("Smallest team (people, the lead included)"), default=2, validators=[InputRequired(REQUIRED)]
+    )
+    team_max_size = IntegerField(
+        _l("Largest team (people, the lead included)"), default=5, validators=[InputRequired(REQUIRED)]
+    )
+    submit = SubmitField(_l("Save"))
+
+
+class CoReviewerForm(FlaskForm):
+    organisation_id = SelectField(_l("Organisation"), coerce=int, validators=[InputRequired(REQUIRED)])
+    submit = SubmitField(_l("Name co-reviewer"))

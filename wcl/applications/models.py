@@ -36,6 +36,13 @@ class ApplicationStatus:
     OUTCOMES = (ACCEPTED, WAITLISTED, REJECTED)
 
 
+class ApplicantKind:
+    INDIVIDUAL = "individual"
+    TEAM = "team"
+    ORGANISATION = "organisation"
+    ALL = (INDIVIDUAL, TEAM, ORGANISATION)
+
+
 class Call(db.Model):
     """A call for applications to a lab, open between two moments."""
 
@@ -60,6 +67,13 @@ class Call(db.Model):
     # Blind first pass: reviewers see no name, contacts or file names until shortlisting.
     blind_review = sa.Column(sa.Boolean, nullable=False, default=False, server_default=sa.false())
     created_by_id = sa.Column(sa.Integer, sa.ForeignKey("users.id", ondelete="SET NULL"))
+    # Who may apply: individuals, teams (of team_min_size..team_max_size people, the
+    # lead included) and organisations (through their representative).
+    accepts_individuals = sa.Column(sa.Boolean, nullable=False, default=True, server_default=sa.true())
+    accepts_teams = sa.Column(sa.Boolean, nullable=False, default=False, server_default=sa.false())
+    accepts_organisations = sa.Column(sa.Boolean, nullable=False, default=False, server_default=sa.false())
+    team_min_size = sa.Column(sa.Integer, nullable=False, default=2, server_default="2")
+    team_max_size = sa.Column(sa.Integer, nullable=False, default=5, server_default="5")
 
     lab = db.relationship("Lab")
     questions = db.relationship(
@@ -78,6 +92,7 @@ class Call(db.Model):
     __table_args__ = (
         sa.CheckConstraint("closes_at > opens_at", name="closes_after_opens"),
         sa.CheckConstraint("reviews_required BETWEEN 1 AND 10", name="reviews_required"),
+        sa.CheckConstraint("team_min_size >= 1 AND team_max_size >= team_min_size", name="team_size"),
     )
 
     def title(self, locale="en"):
@@ -198,8 +213,20 @@ class Application(db.Model):
     snapshot_settlement = sa.Column(sa.String(8))
     snapshot_creative_domain = sa.Column(sa.String(12))
     snapshot_disability = sa.Column(sa.Boolean)
+    # Who applies: one woman, a team (she is its lead) or an organisation (she represents it).
+    applicant_kind = sa.Column(
+        sa.String(12), nullable=False, default="individual", server_default="individual"
+    )
+    team_name = sa.Column(sa.String(120))
+    organisation_id = sa.Column(
+        sa.Integer, sa.ForeignKey("organisations.id", ondelete="RESTRICT"), index=True
+    )
 
     call = db.relationship("Call")
+    organisation = db.relationship("Organisation")
+    team_members = db.relationship(
+        "TeamMember", back_populates="application", order_by="TeamMember.id", cascade="all, delete-orphan"
+    )
     applicant = db.relationship("User", foreign_keys=[applicant_id])
     entered_by = db.relationship("User", foreign_keys=[entered_by_id])
     answers = db.relationship("ApplicationAnswer", back_populates="application", cascade="all, delete-orphan")
@@ -218,7 +245,15 @@ class Application(db.Model):
             name="status",
         ),
         sa.CheckConstraint("entered_by_id IS NULL OR paper_consent", name="paper_consent"),
+        sa.CheckConstraint("applicant_kind IN ('individual','team','organisation')", name="applicant_kind"),
+        sa.CheckConstraint(
+            "(applicant_kind = 'organisation') = (organisation_id IS NOT NULL)", name="organisation_applies"
+        ),
     )
+
+    @property
+    def is_team(self):
+        return self.applicant_kind == ApplicantKind.TEAM
 
     @property
     def is_paper(self):
@@ -393,3 +428,93 @@ class DecisionTemplate(db.Model):
         sa.CheckConstraint("outcome IN ('accepted','waitlisted','rejected')", name="outcome"),
         sa.CheckConstraint("locale IN ('en','ru','ky')", name="locale"),
     )
+
+
+class TeamRole:
+    LEAD = "lead"
+    MEMBER = "member"
+    ALL = (LEAD, MEMBER)
+
+
+class TeamMemberStatus:
+    INVITED = "invited"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    REMOVED = "removed"
+    ALL = (INVITED, ACCEPTED, DECLINED, REMOVED)
+    ACTIVE = (INVITED, ACCEPTED)  # holds a place in the team
+
+
+class TeamMember(db.Model):
+    """A person in a team application: its lead, or a member invited by email.
+
+    ``call_id`` repeats the application's call so that the database itself keeps a
+    person in one team per call (an email invited or accepted once; an account
+    accepted once), however two requests race.
+    """
+
+    __tablename__ = "team_members"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    application_id = sa.Column(
+        sa.Integer, sa.ForeignKey("applications.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    call_id = sa.Column(sa.Integer, sa.ForeignKey("calls.id", ondelete="CASCADE"), nullable=False, index=True)
+    email = sa.Column(sa.String(254), nullable=False)
+    user_id = sa.Column(sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role = sa.Column(sa.String(8), nullable=False, default=TeamRole.MEMBER)
+    status = sa.Column(sa.String(10), nullable=False, default=TeamMemberStatus.INVITED)
+    locale = sa.Column(sa.String(5))  # the language of her invitation
+    invited_by_id = sa.Column(sa.Integer, sa.ForeignKey("users.id", ondelete="SET NULL"))
+    invited_at = sa.Column(UTCDateTime, nullable=False, default=utcnow)
+    accepted_at = sa.Column(UTCDateTime)
+    consent_version = sa.Column(sa.String(10))
+    consent_at = sa.Column(UTCDateTime)
+
+    application = db.relationship("Application", back_populates="team_members")
+    user = db.relationship("User", foreign_keys=[user_id])
+
+    __table_args__ = (
+        sa.CheckConstraint("role IN ('lead','member')", name="role"),
+        sa.CheckConstraint("status IN ('invited','accepted','declined','removed')", name="status"),
+        sa.CheckConstraint(
+            "status <> 'accepted' OR (user_id IS NOT NULL AND consent_at IS NOT NULL)",
+            name="accepted_consented",
+        ),
+        sa.Index(
+            "uq_team_members_call_email",
+            "call_id",
+            "email",
+            unique=True,
+            postgresql_where=sa.text("status IN ('invited','accepted')"),
+            sqlite_where=sa.text("status IN ('invited','accepted')"),
+        ),
+        sa.Index(
+            "uq_team_members_call_user",
+            "call_id",
+            "user_id",
+            unique=True,
+            postgresql_where=sa.text("status = 'accepted'"),
+            sqlite_where=sa.text("status = 'accepted'"),
+        ),
+    )
+
+
+class CallCoReviewer(db.Model):
+    """A partner organisation named co-reviewer of one call: its people may be
+    assigned that call's applications and review them as reviewers do."""
+
+    __tablename__ = "call_co_reviewers"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    call_id = sa.Column(sa.Integer, sa.ForeignKey("calls.id", ondelete="CASCADE"), nullable=False, index=True)
+    organisation_id = sa.Column(
+        sa.Integer, sa.ForeignKey("organisations.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    named_by_id = sa.Column(sa.Integer, sa.ForeignKey("users.id", ondelete="SET NULL"))
+    named_at = sa.Column(UTCDateTime, nullable=False, default=utcnow)
+
+    call = db.relationship("Call")
+    organisation = db.relationship("Organisation")
+
+    __table_args__ = (sa.UniqueConstraint("call_id", "organisation_id"),)

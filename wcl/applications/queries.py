@@ -4,8 +4,16 @@ Imports only models: ``wcl.accounts.permissions`` imports this module at its
 top, so nothing here may import permissions or services.
 """
 
-from wcl.applications.models import AssignmentStatus, ReviewAssignment
+from wcl.applications.models import (
+    Application,
+    AssignmentStatus,
+    CallCoReviewer,
+    ReviewAssignment,
+    TeamMember,
+    TeamMemberStatus,
+)
 from wcl.extensions import db
+from wcl.orgs.models import OrgMembership
 
 
 def is_active_reviewer(user_id, application_id):
@@ -29,3 +37,56 @@ def assignment_of(reviewer_id, application_id):
             ReviewAssignment.application_id == application_id, ReviewAssignment.reviewer_id == reviewer_id
         )
     )
+
+
+def co_reviews_call(user_id, call_id):
+    """Does the user belong to an organisation named co-reviewer of the call?"""
+    return (
+        db.session.scalar(
+            db.select(CallCoReviewer.id)
+            .join(OrgMembership, OrgMembership.organisation_id == CallCoReviewer.organisation_id)
+            .where(CallCoReviewer.call_id == call_id, OrgMembership.user_id == user_id)
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def is_co_reviewer(user_id):
+    """Does the user belong to an organisation named co-reviewer of any call?"""
+    return (
+        db.session.scalar(
+            db.select(CallCoReviewer.id)
+            .join(OrgMembership, OrgMembership.organisation_id == CallCoReviewer.organisation_id)
+            .where(OrgMembership.user_id == user_id)
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def team_people(application_id):
+    """Ids of the people applying in an application: its applicant, her team's
+    members (invited with an account or accepted) and the applying organisation's people."""
+    application = db.session.get(Application, application_id)
+    if application is None:
+        return set()
+    people = {application.applicant_id}
+    people.update(
+        db.session.scalars(
+            db.select(TeamMember.user_id).where(
+                TeamMember.application_id == application_id,
+                TeamMember.status.in_(TeamMemberStatus.ACTIVE),
+                TeamMember.user_id.isnot(None),
+            )
+        )
+    )
+    if application.organisation_id is not None:
+        people.update(
+            db.session.scalars(
+                db.select(OrgMembership.user_id).where(
+                    OrgMembership.organisation_id == application.organisation_id
+                )
+            )
+        )
+    return people

@@ -19,6 +19,8 @@ Whose attributes:
   her current ``Demographics`` when she never applied; one row per campaign.
 * mentors and reviewers are not applicants: their current ``Demographics``;
   one row per person.
+* people in teams (leads and members of submitted team applications): their current
+  ``Demographics``; one row per person, however many teams she is in.
 
 Ages are computed from the birth year and the year of the event (only the year
 of birth is stored). Youth is 14–35 (Kyrgyz Law No. 157 "On youth", 2023, which raised
@@ -28,7 +30,14 @@ the upper limit from 28); the UN statistical youth band 15–24 is a second brea
 import sqlalchemy as sa
 
 from wcl.accounts.models import Demographics, User
-from wcl.applications.models import Application, ApplicationStatus, Call, ReviewAssignment
+from wcl.applications.models import (
+    Application,
+    ApplicationStatus,
+    Call,
+    ReviewAssignment,
+    TeamMember,
+    TeamMemberStatus,
+)
 from wcl.audit.models import AuditEntry
 from wcl.campaigns.models import Campaign, CampaignStatus, MatchReservation, Pledge, PledgeStatus
 from wcl.cohorts.models import Attendance, AttendanceStatus, Cohort, Enrolment, EnrolmentStatus
@@ -44,7 +53,7 @@ STAGES = (
     "campaign_launched",
     "campaign_funded",
 )
-PEOPLE = ("mentors", "reviewers")
+PEOPLE = ("mentors", "reviewers", "team_members")
 ATTENDANCE_PCT = 75
 
 NOT_STATED = "not_stated"
@@ -305,10 +314,34 @@ def _people_stages():
     return [mentors, reviewers]
 
 
+def _team_member_stage():
+    """People in submitted team applications (issue 20): the lead and every member who
+    accepted, described by their current answers (each gave her own, or none). A people
+    stage: counted once per person in the scope, however many teams she is in."""
+    tm = sa.orm.aliased(TeamMember)
+    a = sa.orm.aliased(Application)
+    c = sa.orm.aliased(Call)
+    d = sa.orm.aliased(Demographics)
+    attrs = _from_demographics(d)
+    return (
+        sa.select(
+            *_row(
+                "team_members", attrs, a.submitted_at, c.lab_id, a.call_id, sa.null(), sa.null(), tm.user_id
+            )
+        )
+        .select_from(tm)
+        .join(a, a.id == tm.application_id)
+        .join(c, c.id == a.call_id)
+        .outerjoin(d, d.user_id == tm.user_id)
+        .where(tm.status == TeamMemberStatus.ACCEPTED, a.submitted_at.isnot(None))
+    )
+
+
 def events():
     """Every counted unit of every stage, as one ``UNION ALL`` subquery."""
     enrolment_selects = _enrolment_stages()[0]
     selects = [*_application_stages(), *enrolment_selects, *_campaign_stages(), *_people_stages()]
+    selects.append(_team_member_stage())
     return sa.union_all(*selects).subquery("events")
 
 

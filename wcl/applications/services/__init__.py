@@ -17,6 +17,8 @@ package re-exports every public name of its modules:
 - ``decision_templates``: the decision emails' texts
 - ``decisions``: shortlist, accept, waitlist, reject
 - ``labels``: translated names of statuses and audit actions
+- ``teams``: teams applying (invitations by email) and organisations applying
+- ``co_reviewers``: partner organisations named co-reviewers of a call; who may apply
 - ``exports``: the staff's list of a call's applications and its CSV/XLSX export
 """
 
@@ -68,6 +70,12 @@ from wcl.applications.services.calls import (
     slugify,
     update_call,
 )
+from wcl.applications.services.co_reviewers import (
+    co_reviewers_of,
+    name_co_reviewer,
+    remove_co_reviewer,
+    set_applicant_kinds,
+)
 from wcl.applications.services.decision_templates import (
     DEFAULT_TEMPLATES,
     PLACEHOLDERS,
@@ -94,9 +102,37 @@ from wcl.applications.services.ranking import (
     review_total,
 )
 from wcl.applications.services.reviews import COMMENT_MAX, review_by, save_review
+from wcl.applications.services.teams import (
+    accept_invitation,
+    decline_invitation,
+    invitation_for,
+    invite_member,
+    my_invitations,
+    my_teams,
+    remove_member,
+    start_organisation_application,
+    start_team_application,
+    team_invite_token,
+    team_of,
+)
 from wcl.applications.services.viewing import get_attachment, is_blind_for, viewer_role
 
 __all__ = [
+    "accept_invitation",
+    "co_reviewers_of",
+    "decline_invitation",
+    "invitation_for",
+    "invite_member",
+    "my_invitations",
+    "my_teams",
+    "name_co_reviewer",
+    "remove_co_reviewer",
+    "remove_member",
+    "set_applicant_kinds",
+    "start_organisation_application",
+    "start_team_application",
+    "team_invite_token",
+    "team_of",
     "COMMENT_MAX",
     "DECIDABLE",
     "DEFAULT_TEMPLATES",

@@ -23,6 +23,7 @@ from wcl.applications.services._submission import (
     snapshot_demographics,
     store_answers,
 )
+from wcl.applications.services.teams import ensure_individual_allowed, ensure_team_ready
 from wcl.audit.services import record
 from wcl.extensions import db
 from wcl.files.services import DOCUMENT_TYPES, UploadError, delete_stored, save_upload
@@ -76,6 +77,7 @@ def start_application(actor, call):
         return existing
     if not call.is_open():
         fail(_l("This call is not open for applications."))
+    ensure_individual_allowed(actor, call)
     application = Application(
         call=call,
         applicant_id=actor.id,
@@ -235,6 +237,7 @@ def _ensure_submittable(application, now):
         fail(_l("This call is not open for applications yet."))
     if not application.contact_name:
         fail(_l("Please fill in step 1: your name."))
+    ensure_team_ready(application)
     missing = missing_required(application)
     if missing:
         fail(

@@ -13,26 +13,38 @@ from sqlalchemy.orm import selectinload
 
 from wcl.accounts.models import User, UserRole
 from wcl.accounts.permissions import Role, ensure, in_lab_scope
-from wcl.applications.models import Application, AssignmentStatus, ReviewAssignment
-from wcl.applications.queries import assignment_of
+from wcl.applications.models import Application, AssignmentStatus, CallCoReviewer, ReviewAssignment
+from wcl.applications.queries import assignment_of, team_people
 from wcl.applications.services._common import S, can_email, fail
 from wcl.audit.services import record
 from wcl.extensions import db
 from wcl.i18n import user_locale
 from wcl.links import absolute_url
 from wcl.mail import queue_email
+from wcl.orgs.models import OrgMembership
 from wcl.time import utcnow
 
 
 def eligible_reviewers(call):
-    """Active reviewers whose lab scope covers the call, by name."""
+    """Active reviewers whose lab scope covers the call, and the people of the call's
+    co-reviewing partner organisations (issue 20), by name."""
     users = db.session.scalars(
         db.select(User)
         .join(UserRole, UserRole.user_id == User.id)
         .where(UserRole.role == str(Role.REVIEWER), User.is_active_account.is_(True))
         .order_by(User.full_name, User.id)
     ).all()
-    return [u for u in users if in_lab_scope(u, call.lab_id)]
+    reviewers = [u for u in users if in_lab_scope(u, call.lab_id)]
+    partners = db.session.scalars(
+        db.select(User)
+        .join(OrgMembership, OrgMembership.user_id == User.id)
+        .join(CallCoReviewer, CallCoReviewer.organisation_id == OrgMembership.organisation_id)
+        .where(CallCoReviewer.call_id == call.id, User.is_active_account.is_(True))
+        .order_by(User.full_name, User.id)
+    ).all()
+    seen = {u.id for u in reviewers}
+    extra = [u for u in dict.fromkeys(partners) if u.id not in seen]
+    return sorted(reviewers + extra, key=lambda u: (u.full_name, u.id))
 
 
 def assignments_for(application):
@@ -110,7 +122,7 @@ def assign_reviewer(actor, application, reviewer):
         fail(_l("Only submitted applications that are not decided yet can be reviewed."))
     if reviewer is None or reviewer not in eligible_reviewers(application.call):
         fail(_l("Choose a reviewer."), field="reviewer_id")
-    if reviewer.id == application.applicant_id:
+    if reviewer.id in team_people(application.id):
         fail(_l("Nobody can review her own application."), field="reviewer_id")
     existing = assignment_of(reviewer.id, application.id)
     if existing is not None:
@@ -133,7 +145,8 @@ class AutoAssignResult:
 
 def _pick_reviewers(application, pool, loads, taken, how_many):
     """The ``how_many`` least-loaded reviewers of ``pool`` not yet on the application."""
-    candidates = [u for u in pool if u.id not in taken and u.id != application.applicant_id]
+    own = team_people(application.id)  # the applicant, her team, her organisation's people
+    candidates = [u for u in pool if u.id not in taken and u.id not in own]
     candidates.sort(key=lambda u: (loads.get(u.id, 0), u.id))
     return candidates[:how_many]
 

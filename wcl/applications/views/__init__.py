@@ -8,6 +8,7 @@ redirects; permissions are checked here and again in the services.
 - ``applicant``: the public call pages, the applicant's steps, and one application's page
 - ``reviewer``: a reviewer's list, scoring, conflicts of interest
 - ``staff_calls``: staff set up calls, their questions and rubric
+- ``teams``: teams and organisations applying; a call's co-reviewers (issue 20)
 - ``staff_applications``: staff assign reviewers, rank, decide, enter paper forms, export
 """
 
@@ -30,4 +31,10 @@ def _helpers():
 
 
 # The audience modules attach their routes to ``bp`` when imported.
-from wcl.applications.views import applicant, reviewer, staff_applications, staff_calls  # noqa: E402, F401
+from wcl.applications.views import (  # noqa: E402, F401
+    applicant,
+    reviewer,
+    staff_applications,
+    staff_calls,
+    teams,
+)

@@ -75,6 +75,7 @@ def mine():
         "applications/mine.html",
         pages=services.my_applications(current_user, page),
         form=forms.ActionForm(),
+        my_teams=services.my_teams(current_user),
     )
 
 

@@ -27,6 +27,7 @@ STAGE_LABELS = {
     "campaign_funded": _l("Campaign funded"),
     "mentors": _l("Mentors"),
     "reviewers": _l("Reviewers"),
+    "team_members": _l("People in teams"),
 }
 CATEGORY_LABELS = {
     "woman": _l("Women"),
