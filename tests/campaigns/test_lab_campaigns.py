@@ -413,3 +413,24 @@ def test_a_participant_may_not_open_the_lab_campaigns_page(world, client):
     db.session.remove()
     login(client, email, PASSWORD)
     assert client.get("/campaigns/lab/").status_code == 403
+
+
+def test_a_pool_does_not_match_a_lab_campaign(world):
+    campaign = _lab_campaign(world)
+    staff = _user(world.staff_id)
+    assert campaign.id not in [cid for cid, _title in services.pools.pool_choices(staff)]
+    with pytest.raises(CampaignError):
+        services.save_pool(
+            staff,
+            {
+                "sponsor_name": "Aiyl Bank",
+                "budget": 1_000_000,
+                "currency": "KGS",
+                "ratio_num": 1,
+                "ratio_den": 1,
+                "starts_at": utcnow(),
+                "ends_at": utcnow() + timedelta(days=30),
+                "campaign_ids": [campaign.id],
+            },
+        )
+    assert db.session.scalar(sa.select(sa.func.count(MatchingPool.id))) == 3

@@ -11,6 +11,7 @@ from wcl.campaigns.pledging import max_amount
 from wcl.campaigns.queries import campaign_lab
 from wcl.campaigns.services._common import _refuse
 from wcl.extensions import db
+from wcl.locks import lock
 from wcl.money import CURRENCIES
 
 
@@ -21,7 +22,8 @@ def save_pool(actor, data, pool_id=None):
     matches is of their lab) and attach only their lab's campaigns.
     """
     ensure("matching.manage", user=actor)
-    pool = db.session.get(MatchingPool, pool_id) if pool_id else MatchingPool(created_by_id=actor.id)
+    # Locked: a lab campaign's payment or a match may change the pool meanwhile.
+    pool = lock(MatchingPool, pool_id) if pool_id else MatchingPool(created_by_id=actor.id)
     if pool is None:
         raise CampaignError(_l("This matching pool does not exist."))
     if pool_id:
@@ -39,6 +41,8 @@ def save_pool(actor, data, pool_id=None):
         _refuse(_l("The amount must be more than zero."), "budget")
     if budget < (pool.reserved or 0):
         _refuse(_l("The budget cannot be less than what is already reserved."), "budget")
+    if budget < (pool.from_campaigns or 0):
+        _refuse(_l("The budget cannot be less than what the lab's own campaigns put into it."), "budget")
     for name in ("ratio_num", "ratio_den"):
         value = data.get(name)
         if not isinstance(value, int) or not 1 <= value <= 100:
@@ -54,6 +58,8 @@ def save_pool(actor, data, pool_id=None):
     ).all()
     for campaign in campaigns:
         ensure("matching.manage", campaign, user=actor)
+        if campaign.lab_id is not None:
+            _refuse(_l("A lab's own campaign feeds a pool; a pool does not match it."), "campaigns")
     pool.sponsor_name = sponsor
     pool.currency = currency
     pool.budget = budget
@@ -82,10 +88,11 @@ def list_pools(actor):
 
 
 def pool_choices(actor):
-    """Campaigns ``actor``'s pools may match: not ended or cancelled, of her lab, by title."""
+    """Campaigns ``actor``'s pools may match: not ended or cancelled, of her lab, by title
+    (never a lab's own campaign: its money feeds a pool, a pool does not match it)."""
     stmt = (
         db.select(Campaign.id, Campaign.title)
-        .where(Campaign.status.not_in(CampaignStatus.ENDED))
+        .where(Campaign.status.not_in(CampaignStatus.ENDED), Campaign.lab_id.is_(None))
         .order_by(Campaign.title)
     )
     return db.session.execute(lab_scope(stmt, actor, campaign_lab(Campaign.id))).all()
