@@ -6,6 +6,7 @@ their inputs are rendered from the call and read with ``question_values`` /
 """
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -242,7 +243,9 @@ TEAM_CONSENT = _l(
 
 
 class TeamStartForm(FlaskForm):
-    team_name = StringField(_l("Team name"), validators=[DataRequired(REQUIRED), Length(max=120)])
+    team_name = StringField(
+        lazy_pgettext("team", "Team name"), validators=[DataRequired(REQUIRED), Length(max=120)]
+    )
     consent = BooleanField(TEAM_CONSENT)
     submit = SubmitField(_l("Start a team application"))
 
