@@ -21,6 +21,7 @@ DOMAIN_ORDER = [
     {"applications"},
     {"cohorts"},
     {"campaigns", "grants", "community", "events", "knowledge"},
+    {"pitch"},  # pitch days: a call's finalists at an event (after applications and events)
     {"payments"},
     {"receipts"},
     {"reports"},
