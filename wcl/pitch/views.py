@@ -15,7 +15,7 @@ from wcl.forms import attempt
 from wcl.pitch import forms, services
 from wcl.pitch.errors import PitchError
 from wcl.pitch.models import PitchDay, PitchFinalist
-from wcl.time import local_to_utc
+from wcl.time import local_to_utc, to_local
 
 bp = Blueprint("pitch", __name__, url_prefix="/pitch")
 
@@ -88,6 +88,11 @@ def manage(day_id):
         award_form=forms.AwardForm(),
         publish_form=forms.PublishForm(),
         name=services.finalist_name,
+        slot_values={
+            f.id: to_local(f.slot_at).replace(tzinfo=None).isoformat(timespec="minutes")
+            for f in day.finalists
+            if f.slot_at
+        },
     )
 
 
