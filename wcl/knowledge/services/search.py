@@ -95,7 +95,9 @@ def _postgres_match(query, words):
     conditions = []
     for locale in LOCALES:
         config = sa.literal_column(f"'{TS_CONFIG[locale]}'::regconfig")
-        vector = search_vector(locale, getattr(Resource, f"title_{locale}"), getattr(Resource, f"body_{locale}"))
+        vector = search_vector(
+            locale, getattr(Resource, f"title_{locale}"), getattr(Resource, f"body_{locale}")
+        )
         if locale == "ky":
             tsquery = sa.func.to_tsquery(config, " & ".join(f"{kyrgyz_stem(w)}:*" for w in words))
         else:
