@@ -16,6 +16,7 @@ DEMO_LOADERS = [
     "wcl.payments.demo.load",
     "wcl.receipts.demo.load",
     "wcl.events.demo.load",
+    "wcl.pitch.demo.load",
     "wcl.outcomes.demo.load",
     "wcl.core.demo.load",
 ]
