@@ -92,6 +92,7 @@ def _register_blueprints(app):
     from wcl.orgs.views import bp as orgs_bp
     from wcl.outcomes.views import bp as outcomes_bp
     from wcl.payments.views import bp as payments_bp
+    from wcl.pitch.views import bp as pitch_bp
     from wcl.receipts.views import bp as receipts_bp
     from wcl.reports.views import bp as reports_bp
 
@@ -111,6 +112,7 @@ def _register_blueprints(app):
     app.register_blueprint(orgs_bp)
     app.register_blueprint(knowledge_bp)
     app.register_blueprint(outcomes_bp)
+    app.register_blueprint(pitch_bp)
 
 
 def _register_template_helpers(app):

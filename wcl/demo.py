@@ -18,6 +18,7 @@ DEMO_LOADERS = [
     "wcl.payments.demo.load",
     "wcl.receipts.demo.load",
     "wcl.events.demo.load",
+    "wcl.pitch.demo.load",
     "wcl.outcomes.demo.load",
     "wcl.outcomes.demo_public.load",
     "wcl.core.demo.load",

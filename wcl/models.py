@@ -24,6 +24,7 @@ from wcl.labs.models import Lab  # noqa: F401
 from wcl.orgs.models import DirectoryEntry, Organisation, OrgMembership, Partnership, PartnershipDocument  # noqa: F401
 from wcl.outcomes.models import FollowUp, FollowUpConsent, Indicator, SupportOffer, SupportUse, SurveyRound  # noqa: F401
 from wcl.payments.models import BankAccount, BankStatement, Refund, StatementLine, WebhookEvent  # noqa: F401
+from wcl.pitch.models import PitchConflict, PitchDay, PitchFinalist, PitchJuror, PitchScore  # noqa: F401
 from wcl.receipts.models import Receipt  # noqa: F401
 from wcl.receipts.numbering import ReceiptSequence  # noqa: F401
 from wcl.reports.models import ReportExport  # noqa: F401

@@ -21,7 +21,10 @@ DOMAIN_ORDER = [
     {"applications"},
     {"cohorts"},
     {"campaigns", "grants", "community", "events", "knowledge"},
-    {"ashar"},  # community co-financing: projects over campaigns, municipal matches, in-kind pledges
+    {
+        "ashar",
+        "pitch",
+    },  # community co-financing over campaigns; pitch days over a call's finalists at an event
     {"payments"},
     {"receipts"},
     {"reports"},

@@ -27,6 +27,7 @@ from wcl.cohorts.queries import is_enrolled, mentors_in_cohort
 from wcl.extensions import db, login_manager
 from wcl.grants.queries import grant_lab_id, grant_recipient_id
 from wcl.orgs.queries import is_community_member, is_representative
+from wcl.pitch.queries import is_juror
 
 
 class Role(StrEnum):
@@ -324,6 +325,11 @@ def _alumni_staff(user, profile):
     return has_role(user, S) and in_lab_scope(user, profile.enrolment.cohort.lab_id)
 
 
+def _pitch_juror(user, day):
+    # A seat on the pitch day's jury (anyone named: staff, a partner's people).
+    return day is not None and day.id is not None and is_juror(day.id, user.id)
+
+
 def _any_of(*rules):
     return lambda user, obj: any(rule(user, obj) for rule in rules)
 
@@ -411,6 +417,9 @@ PERMISSIONS = {
     "knowledge.manage": ({S}, _, _),
     "knowledge.suggest": ({M, S}, _, _),
     "knowledge.members_only": ({P, M, R, S}, _, _community_member),
+    # pitch days: staff of the call's lab run them; jurors score (scores stay with staff)
+    "pitch.manage": ({S}, _staff_in_lab, _),
+    "pitch.judge": (set(), _, _pitch_juror),
     # outcomes: staff see their lab's follow-ups and results; record their lab's support
     "outcomes.view": ({S}, _, _),
     "outcomes.support": ({S}, _lab_or_cohort_staff, _),

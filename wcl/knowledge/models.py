@@ -50,6 +50,24 @@ SKILLS = (
 )
 
 
+# Full-text search on PostgreSQL: one GIN index per language over the same
+# expression the search uses (``search_document``), Russian and English stemmed,
+# Kyrgyz with the ``simple`` configuration (PostgreSQL has no Kyrgyz stemmer;
+# prefix queries ``word:*`` use the GIN index too). Not created on SQLite.
+TS_CONFIG = {"ru": "russian", "en": "english", "ky": "simple"}
+
+
+def search_document(title, body):
+    """``title || ' ' || body``: immutable (unlike concat_ws), so an index can hold it."""
+    return title.op("||")(sa.literal_column("' '")).op("||")(body)
+
+
+def search_vector(locale, title, body):
+    """The tsvector the search matches and the GIN index stores, for ``locale``."""
+    config = sa.literal_column(f"'{TS_CONFIG[locale]}'::regconfig")
+    return sa.func.to_tsvector(config, search_document(title, body))
+
+
 def _in(column, values):
     return f"{column} IN ({','.join(repr(v) for v in values)})"
 
@@ -98,6 +116,14 @@ class Resource(db.Model):
         sa.CheckConstraint("title_en <> '' OR title_ru <> '' OR title_ky <> ''", name="has_title"),
         sa.CheckConstraint("languages <> ''", name="has_language"),
         sa.CheckConstraint("views >= 0 AND downloads >= 0", name="counters"),
+        *(
+            sa.Index(
+                f"ix_knowledge_resources_fts_{locale}",
+                search_vector(locale, sa.column(f"title_{locale}"), sa.column(f"body_{locale}")),
+                postgresql_using="gin",
+            ).ddl_if(dialect="postgresql")
+            for locale in LOCALES
+        ),
     )
 
     def _text(self, stem, locale):

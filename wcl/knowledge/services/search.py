@@ -12,13 +12,21 @@ import re
 import sqlalchemy as sa
 
 from wcl.extensions import db
-from wcl.knowledge.models import LOCALES, SKILLS, Resource, ResourceKind, ResourceStatus, Visibility
+from wcl.knowledge.models import (
+    LOCALES,
+    SKILLS,
+    TS_CONFIG,
+    Resource,
+    ResourceKind,
+    ResourceStatus,
+    Visibility,
+    search_vector,
+)
 from wcl.knowledge.services._common import PER_PAGE
 from wcl.knowledge.services.resources import may_see_members_only
 from wcl.reference import CREATIVE_DOMAIN_CODES
 
 MAX_WORDS = 8
-TS_CONFIG = {"ru": "russian", "en": "english", "ky": "simple"}
 # Common Kyrgyz plural, case and possessive endings (with their vowel-harmony and
 # voicing variants), longest first. Cut from a typed word before prefix matching so
 # «колдонмолордун» finds «колдонмо»: a light stand-in for the missing stemmer.
@@ -81,15 +89,15 @@ def words_of(query):
     return re.findall(r"[^\W_]+", (query or "").lower())[:MAX_WORDS]
 
 
-def _document(locale):
-    return sa.func.concat_ws(" ", getattr(Resource, f"title_{locale}"), getattr(Resource, f"body_{locale}"))
-
-
 def _postgres_match(query, words):
+    # The vector is the very expression of the GIN indexes (wcl.knowledge.models),
+    # so PostgreSQL can answer from them.
     conditions = []
     for locale in LOCALES:
         config = sa.literal_column(f"'{TS_CONFIG[locale]}'::regconfig")
-        vector = sa.func.to_tsvector(config, _document(locale))
+        vector = search_vector(
+            locale, getattr(Resource, f"title_{locale}"), getattr(Resource, f"body_{locale}")
+        )
         if locale == "ky":
             tsquery = sa.func.to_tsquery(config, " & ".join(f"{kyrgyz_stem(w)}:*" for w in words))
         else:
