@@ -411,8 +411,8 @@ def unit_rows(filters):
 
 def money_query(filters, by):
     """Paid pledges, matched amounts and backers per (category, currency), with the
-    number of campaigns behind each cell, their owners' key sum and the largest single
-    campaign's amounts (what ``wcl.reports.protection`` needs to protect the cell)."""
+    number of campaign owners behind each cell, their key sum and the largest single
+    owner's amounts (what ``wcl.reports.protection`` needs to protect the cell)."""
     base, attrs, ids = campaign_base()
     paid = (
         sa.select(
@@ -453,22 +453,45 @@ def money_query(filters, by):
     rows = rows.outerjoin(paid, paid.c.campaign_id == Campaign.id).outerjoin(
         matched, matched.c.campaign_id == Campaign.id
     )
-    rows = rows.where(sa.or_(paid.c.campaign_id.isnot(None), matched.c.campaign_id.isnot(None))).subquery()
+    rows = rows.where(sa.or_(paid.c.campaign_id.isnot(None), matched.c.campaign_id.isnot(None)))
+    filters = {k: v for k, v in filters.items() if k not in ("date_from", "date_to")}
+    rows = rows.subquery()
+    return money_cells(apply_filters(sa.select(rows), rows.c, filters).subquery(), by)
+
+
+def money_cells(rows, by):
+    """Group money rows (``currency``, ``person_id``, the person's attributes and
+    ``event_at``, ``pledged``, ``matched``, ``backers``; one row per campaign or grant)
+    per (currency, category): the number of distinct people behind the cell and their
+    key sum (what the cell is protected by), the number of rows (campaigns, grants),
+    the sums, and the largest single person's amounts."""
     dim = dimension_expr(by, rows.c).label("d1")
-    query = (
+    person = (
         sa.select(
             rows.c.currency,
             dim,
+            rows.c.person_id,
             sa.func.count().label("campaigns"),
-            sa.func.sum(User.cell_key).label("cell_key"),
             sa.func.sum(rows.c.pledged).label("pledged"),
-            sa.func.max(rows.c.pledged).label("largest_pledged"),
             sa.func.sum(rows.c.matched).label("matched"),
-            sa.func.max(rows.c.matched).label("largest_matched"),
             sa.func.sum(rows.c.backers).label("backers"),
         )
-        .join(User, User.id == rows.c.person_id)
-        .group_by(rows.c.currency, dim)
+        .group_by(rows.c.currency, dim, rows.c.person_id)
+        .subquery()
     )
-    filters = {k: v for k, v in filters.items() if k not in ("date_from", "date_to")}
-    return apply_filters(query, rows.c, filters)
+    return (
+        sa.select(
+            person.c.currency,
+            person.c.d1,
+            sa.func.count().label("people"),
+            sa.func.sum(User.cell_key).label("cell_key"),
+            sa.func.sum(person.c.campaigns).label("campaigns"),
+            sa.func.sum(person.c.pledged).label("pledged"),
+            sa.func.max(person.c.pledged).label("largest_pledged"),
+            sa.func.sum(person.c.matched).label("matched"),
+            sa.func.max(person.c.matched).label("largest_matched"),
+            sa.func.sum(person.c.backers).label("backers"),
+        )
+        .join(User, User.id == person.c.person_id)
+        .group_by(person.c.currency, person.c.d1)
+    )

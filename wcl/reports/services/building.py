@@ -125,9 +125,11 @@ def build_report(filters, user):
 
 @dataclass(frozen=True)
 class _MoneyCell:
-    """A money cell before publication: its campaigns (count and owners' key) and sums."""
+    """A money cell before publication: the people behind it (count and key sum), how
+    many campaigns (or grants) they hold, the sums and the largest single person's."""
 
-    campaigns: Cell = Cell()
+    people: Cell = Cell()
+    campaigns: int = 0
     pledged: int = 0
     largest_pledged: int = 0
     matched: int = 0
@@ -136,6 +138,7 @@ class _MoneyCell:
 
     def __add__(self, other):
         return _MoneyCell(
+            self.people + other.people,
             self.campaigns + other.campaigns,
             self.pledged + other.pledged,
             max(self.largest_pledged, other.largest_pledged),
@@ -145,11 +148,13 @@ class _MoneyCell:
         )
 
 
-def _money_cells(filters):
+def _read_money(query):
+    """{currency: {category: _MoneyCell}} from a ``queries.money_cells`` query."""
     out = {}
-    for row in db.session.execute(queries.money_query(filters.sql(), filters.by)):
+    for row in db.session.execute(query):
         out.setdefault(row.currency, {})[row.d1] = _MoneyCell(
-            Cell(row.campaigns, int(row.cell_key or 0) % CELL_KEY_RANGE),
+            Cell(row.people, int(row.cell_key or 0) % CELL_KEY_RANGE),
+            int(row.campaigns or 0),
             int(row.pledged or 0),
             int(row.largest_pledged or 0),
             int(row.matched or 0),
@@ -159,15 +164,20 @@ def _money_cells(filters):
     return out
 
 
+def _money_cells(filters):
+    return _read_money(queries.money_query(filters.sql(), filters.by))
+
+
 def _publish_money(cell, limit):
     """(campaigns, pledged, matched, backers) as published: nothing about a cell whose
-    number of campaigns is hidden; amounts moved by a share of its largest campaign."""
-    campaigns = publish(cell.campaigns, limit)
-    if campaigns == MARK:
+    number of people is hidden (1–4, or 1–9 in a sensitive category); counts perturbed
+    with the people's key; amounts moved by a share of the largest person's amount."""
+    if publish(cell.people, limit) == MARK:
         return MARK, MARK, MARK, MARK
-    pledged = publish_amount(cell.pledged, cell.largest_pledged, cell.campaigns)
-    matched = publish_amount(cell.matched, cell.largest_matched, cell.campaigns)
-    backers = publish(Cell(cell.backers, cell.campaigns.key))
+    campaigns = publish(Cell(cell.campaigns, cell.people.key), limit)
+    pledged = publish_amount(cell.pledged, cell.largest_pledged, cell.people)
+    matched = publish_amount(cell.matched, cell.largest_matched, cell.people)
+    backers = publish(Cell(cell.backers, cell.people.key))
     return campaigns, pledged, matched, backers
 
 
