@@ -79,9 +79,7 @@ def world(app_ctx):
 
 
 def _in_scope(world, scope, date_from, date_to, key):
-    if scope in ("a", "b", "k_a", "k_b") and key != scope[-1]:
-        return False
-    return True
+    return not (scope in ("a", "b", "k_a", "k_b") and key != scope[-1])
 
 
 def _pledges(world, scope, dates, category, by):

@@ -32,6 +32,7 @@ from wcl.applications.models import Application, ApplicationStatus, Call, Review
 from wcl.audit.models import AuditEntry
 from wcl.campaigns.models import Campaign, CampaignStatus, MatchReservation, Pledge, PledgeStatus
 from wcl.cohorts.models import Attendance, AttendanceStatus, Cohort, Enrolment, EnrolmentStatus
+from wcl.grants.models import Grant, GrantFund, GrantStatus, Tranche, TrancheStatus
 from wcl.reference import CREATIVE_DOMAIN_CODES, REGION_CODES
 
 STAGES = (
@@ -459,12 +460,13 @@ def money_query(filters, by):
     return money_cells(apply_filters(sa.select(rows), rows.c, filters).subquery(), by)
 
 
-def money_cells(rows, by):
+def money_cells(rows, by, amounts=("pledged", "matched"), counts=("backers",)):
     """Group money rows (``currency``, ``person_id``, the person's attributes and
-    ``event_at``, ``pledged``, ``matched``, ``backers``; one row per campaign or grant)
+    ``event_at``, the ``amounts`` and ``counts`` columns; one row per campaign or grant)
     per (currency, category): the number of distinct people behind the cell and their
-    key sum (what the cell is protected by), the number of rows (campaigns, grants),
-    the sums, and the largest single person's amounts."""
+    key sum (what the cell is protected by), the number of rows as ``campaigns``
+    (campaigns, grants), the sums, and the largest single person's amounts
+    (``largest_<amount>``)."""
     dim = dimension_expr(by, rows.c).label("d1")
     person = (
         sa.select(
@@ -472,13 +474,17 @@ def money_cells(rows, by):
             dim,
             rows.c.person_id,
             sa.func.count().label("campaigns"),
-            sa.func.sum(rows.c.pledged).label("pledged"),
-            sa.func.sum(rows.c.matched).label("matched"),
-            sa.func.sum(rows.c.backers).label("backers"),
+            *[sa.func.sum(rows.c[name]).label(name) for name in (*amounts, *counts)],
         )
         .group_by(rows.c.currency, dim, rows.c.person_id)
         .subquery()
     )
+    columns = []
+    for name in amounts:
+        columns += [
+            sa.func.sum(person.c[name]).label(name),
+            sa.func.max(person.c[name]).label(f"largest_{name}"),
+        ]
     return (
         sa.select(
             person.c.currency,
@@ -486,12 +492,57 @@ def money_cells(rows, by):
             sa.func.count().label("people"),
             sa.func.sum(User.cell_key).label("cell_key"),
             sa.func.sum(person.c.campaigns).label("campaigns"),
-            sa.func.sum(person.c.pledged).label("pledged"),
-            sa.func.max(person.c.pledged).label("largest_pledged"),
-            sa.func.sum(person.c.matched).label("matched"),
-            sa.func.max(person.c.matched).label("largest_matched"),
-            sa.func.sum(person.c.backers).label("backers"),
+            *columns,
+            *[sa.func.sum(person.c[name]).label(name) for name in counts],
         )
         .join(User, User.id == person.c.person_id)
         .group_by(person.c.currency, person.c.d1)
+    )
+
+
+# Grants counted in reports: offered to her and not cancelled (an award is offered at once).
+COUNTED_GRANTS = (GrantStatus.OFFERED, GrantStatus.ACCEPTED, GrantStatus.ACTIVE, GrantStatus.CLOSED)
+
+
+def grant_query(filters, by):
+    """Seed grants per (currency, category): recipients (distinct people, protected by their
+    keys), grants, amounts awarded (the grant's amount) and disbursed (its released
+    tranches). A recipient is described like an enrolment: the snapshot of the application
+    her grant's enrolment came from, else her current ``Demographics``; her age at the award.
+    Filters: the fund's lab, the enrolment's call and cohort, a campaign's owner, and the
+    award date."""
+    e = sa.orm.aliased(Enrolment)
+    co = sa.orm.aliased(Cohort)
+    a = sa.orm.aliased(Application)
+    d = sa.orm.aliased(Demographics)
+    attrs = _snapshot_or_current(a, d)
+    released = (
+        sa.select(Tranche.grant_id, sa.func.sum(Tranche.amount).label("disbursed"))
+        .where(Tranche.status == TrancheStatus.RELEASED)
+        .group_by(Tranche.grant_id)
+        .subquery()
+    )
+    ids = (GrantFund.lab_id, co.call_id, e.cohort_id, sa.null(), Grant.recipient_id, Grant.id)
+    rows = (
+        sa.select(
+            *_row("grants", attrs, Grant.created_at, *ids),
+            GrantFund.currency.label("currency"),
+            Grant.amount.label("awarded"),
+            sa.func.coalesce(released.c.disbursed, 0).label("disbursed"),
+        )
+        .select_from(Grant)
+        .join(GrantFund, GrantFund.id == Grant.fund_id)
+        .join(e, e.id == Grant.enrolment_id)
+        .join(co, co.id == e.cohort_id)
+        .outerjoin(a, a.id == e.application_id)
+        .outerjoin(d, d.user_id == Grant.recipient_id)
+        .outerjoin(released, released.c.grant_id == Grant.id)
+        .where(Grant.status.in_(COUNTED_GRANTS))
+        .subquery()
+    )
+    return money_cells(
+        apply_filters(sa.select(rows), rows.c, filters).subquery(),
+        by,
+        amounts=("awarded", "disbursed"),
+        counts=(),
     )

@@ -2,7 +2,7 @@
 ``wcl.reports.protection`` (the cell-key method), so the same cell has the same
 published value in every report, export and request."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import get_locale
@@ -56,6 +56,7 @@ class Report:
     money: list
     rule: str
     generated_at: datetime
+    grants: list = field(default_factory=list)
 
 
 def _cells(filters, by, by2=None):
@@ -120,6 +121,7 @@ def build_report(filters, user):
         money=_money(filters, categories),
         rule=str(RULE),
         generated_at=utcnow(),
+        grants=_grants(filters, categories),
     )
 
 
@@ -210,6 +212,69 @@ def _money(filters, categories):
             for index, (key, label, money) in enumerate(MEASURES)
         ]
         result.append({"currency": currency, "measures": measures})
+    return result
+
+
+GRANT_MEASURES = (
+    ("recipients", _l("Grant recipients"), False),
+    ("grants", _l("Grants"), False),
+    ("awarded", _l("Awarded"), True),
+    ("disbursed", _l("Paid out"), True),
+)
+
+
+def _grant_cells(filters):
+    out = {}
+    for row in db.session.execute(queries.grant_query(filters.sql(), filters.by)):
+        out.setdefault(row.currency, {})[row.d1] = _MoneyCell(
+            Cell(row.people, int(row.cell_key or 0) % CELL_KEY_RANGE),
+            int(row.campaigns or 0),
+            int(row.awarded or 0),
+            int(row.largest_awarded or 0),
+            int(row.disbursed or 0),
+            int(row.largest_disbursed or 0),
+        )
+    return out
+
+
+def _publish_grants(cell, limit):
+    """(recipients, grants, awarded, disbursed) as published: nothing about a cell whose
+    recipients are hidden; counts perturbed with the recipients' key; amounts moved by a
+    share of the largest single recipient's amount."""
+    recipients = publish(cell.people, limit)
+    if recipients == MARK:
+        return MARK, MARK, MARK, MARK
+    grants = publish(Cell(cell.campaigns, cell.people.key), limit)
+    awarded = publish_amount(cell.pledged, cell.largest_pledged, cell.people)
+    disbursed = publish_amount(cell.matched, cell.largest_matched, cell.people)
+    return recipients, grants, awarded, disbursed
+
+
+def _grants(filters, categories):
+    """Per currency: seed-grant recipients, grants, awarded and disbursed per category."""
+    result = []
+    data = _grant_cells(filters)
+    for currency in sorted(data, key=lambda c: (c != "KGS", c)):
+        cells = [data[currency].get(c, _MoneyCell()) for c in categories]
+        published = [
+            _publish_grants(cell, threshold(filters.by, c)) for cell, c in zip(cells, categories, strict=True)
+        ]
+        margin = _publish_grants(sum(cells, _MoneyCell()), THRESHOLD)
+        result.append(
+            {
+                "currency": currency,
+                "measures": [
+                    {
+                        "key": key,
+                        "label": str(label),
+                        "values": [p[index] for p in published],
+                        "total": margin[index],
+                        "money": money,
+                    }
+                    for index, (key, label, money) in enumerate(GRANT_MEASURES)
+                ],
+            }
+        )
     return result
 
 
