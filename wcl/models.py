@@ -26,3 +26,4 @@ from wcl.payments.models import BankAccount, BankStatement, Refund, StatementLin
 from wcl.receipts.models import Receipt  # noqa: F401
 from wcl.receipts.numbering import ReceiptSequence  # noqa: F401
 from wcl.reports.models import ReportExport  # noqa: F401
+import wcl.reports.maintenance  # noqa: F401,E402  (keeps the money report's per-campaign table)

@@ -34,6 +34,7 @@ from wcl.campaigns.models import Campaign, CampaignStatus, MatchReservation, Ple
 from wcl.cohorts.models import Attendance, AttendanceStatus, Cohort, Enrolment, EnrolmentStatus
 from wcl.grants.models import Grant, GrantFund, GrantStatus, Tranche, TrancheStatus
 from wcl.reference import CREATIVE_DOMAIN_CODES, REGION_CODES
+from wcl.reports.models import CampaignMoney
 
 STAGES = (
     "applied",
@@ -371,13 +372,17 @@ def apply_filters(query, col, filters, event_col=None):
     return query
 
 
-def stage_counts(filters, by, by2=None):
+ONE_WAY = "*one-way*"
+
+
+def stage_counts(filters, by, by2=None, one_way=False):
     """Rows ``(stage, category, category2, count, key)``: one GROUP BY over the union.
 
     Stages count applications, enrolments or campaigns; mentors and reviewers are
     distinct people within the scope. ``key`` is the sum of the counted people's
     ``cell_key`` (one per counted unit), from which ``wcl.reports.protection`` derives
-    the cell's noise.
+    the cell's noise. With ``by2`` and ``one_way``, mentors' and reviewers' one-way rows
+    come too, with ``category2 == ONE_WAY`` (the caller sums units over ``category2``).
     """
     ev = events()
     dim1 = dimension_expr(by, ev.c).label("d1")
@@ -395,6 +400,24 @@ def stage_counts(filters, by, by2=None):
         ).group_by(q.c.stage, q.c.d1, q.c.d2)
         for q in (units, people)
     ]
+    if by2 and one_way:
+        # The one-way people rows too (d2 = ONE_WAY), so one query serves a page with a
+        # cross-tab: units add up over d2, distinct people need their own grouping.
+        once = (
+            sa.select(ev.c.stage, dim1, ev.c.person_id, User.cell_key.label("cell_key"))
+            .join(User, User.id == ev.c.person_id)
+            .where(ev.c.stage.in_(PEOPLE))
+        )
+        once = apply_filters(once, ev.c, filters).distinct().subquery()
+        grouped.append(
+            sa.select(
+                once.c.stage,
+                once.c.d1,
+                sa.literal(ONE_WAY),
+                sa.func.count(),
+                sa.func.coalesce(sa.func.sum(once.c.cell_key), 0),
+            ).group_by(once.c.stage, once.c.d1)
+        )
     return sa.union_all(*grouped)
 
 
@@ -437,6 +460,12 @@ def money_query(filters, by):
         .where(MatchReservation.released_at.is_(None))
         .group_by(MatchReservation.campaign_id)
     )
+    if not (filters.get("date_from") or filters.get("date_to")):
+        # Without dates, the per-campaign figures kept in step with the pledges
+        # (``wcl.reports.maintenance``): no scan of the pledges on a request.
+        paid = sa.select(CampaignMoney.campaign_id, CampaignMoney.pledged, CampaignMoney.backers).where(
+            CampaignMoney.backers > 0
+        )
     if filters.get("date_from"):
         paid = paid.where(Pledge.paid_at >= filters["date_from"])
         matched = matched.where(MatchReservation.created_at >= filters["date_from"])

@@ -65,6 +65,25 @@ def _cells(filters, by, by2=None):
     return {(stage, d1, d2): Cell(count, int(key) % CELL_KEY_RANGE) for stage, d1, d2, count, key in rows}
 
 
+def _both_cells(filters):
+    """(one-way cells, two-way cells) from ONE query: a unit lies in exactly one two-way
+    cell, so its one-way cell is the sum over the second breakdown (counts and keys add);
+    mentors and reviewers are distinct people and come grouped one-way by the query."""
+    rows = db.session.execute(
+        queries.stage_counts(filters.sql(), filters.by, filters.by2, one_way=True)
+    ).all()
+    one, two = {}, {}
+    for stage, d1, d2, count, key in rows:
+        cell = Cell(count, int(key) % CELL_KEY_RANGE)
+        if d2 == queries.ONE_WAY:
+            one[(stage, d1, "all")] = cell
+            continue
+        two[(stage, d1, d2)] = cell
+        if stage not in queries.PEOPLE:
+            one[(stage, d1, "all")] = one.get((stage, d1, "all"), Cell()) + cell
+    return one, two
+
+
 def _stage_row(stage, cells, categories, by):
     row = [cells.get((stage, c, "all"), Cell()) for c in categories]
     values = [publish(cell, threshold(by, c)) for cell, c in zip(row, categories, strict=True)]
@@ -74,11 +93,11 @@ def _stage_row(stage, cells, categories, by):
     )
 
 
-def _cross(filters, categories, locale):
+def _cross(filters, categories, locale, cells=None):
     """The two-way table at ``filters.stage``: every cell and margin protected on its own."""
     by, by2, stage = filters.by, filters.by2, filters.stage
     cols = list(queries.DIMENSIONS[by2])
-    cells = _cells(filters, by, by2)
+    cells = _cells(filters, by, by2) if cells is None else cells
     grid = [[cells.get((stage, r, c), Cell()) for c in cols] for r in categories]
 
     def limit(r, c):
@@ -110,14 +129,17 @@ def build_report(filters, user):
     ensure("reports.view", user=user)
     categories = list(queries.DIMENSIONS[filters.by])
     locale = str(get_locale() or "en")
-    cells = _cells(filters, filters.by)
+    if filters.by2:
+        cells, two_way = _both_cells(filters)
+    else:
+        cells, two_way = _cells(filters, filters.by), None
     return Report(
         filters=filters,
         categories=categories,
         category_labels=[category_label(filters.by, c, locale) for c in categories],
         funnel=[_stage_row(s, cells, categories, filters.by) for s in queries.STAGES],
         people=[_stage_row(s, cells, categories, filters.by) for s in queries.PEOPLE],
-        cross=_cross(filters, categories, locale) if filters.by2 else None,
+        cross=_cross(filters, categories, locale, two_way) if filters.by2 else None,
         money=_money(filters, categories),
         rule=str(RULE),
         generated_at=utcnow(),
