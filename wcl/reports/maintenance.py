@@ -59,6 +59,19 @@ def _contribution(status, amount, refunded):
     return (amount or 0) - (refunded or 0), 1
 
 
+_WATCHED = ("status", "amount", "refunded_amount", "backer_id", "backer_email", "campaign_id")
+
+
+def _keep_old_value(target, value, oldvalue, initiator):
+    return value
+
+
+# Load a column's value before it is overwritten (even when it was expired by a commit), so
+# the flush sees what the pledge counted for before the change.
+for _name in _WATCHED:
+    sa.event.listen(getattr(Pledge, _name), "set", _keep_old_value, active_history=True, retval=True)
+
+
 def _old(target, name):
     history = sa.inspect(target).attrs[name].history
     if history.deleted:
