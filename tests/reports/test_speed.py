@@ -84,3 +84,16 @@ def test_a_report_page_makes_a_fixed_number_of_queries(app_ctx, count_queries):
         PledgeFactory(campaign=CampaignFactory(), status="paid", paid_at=utcnow())
     db.session.commit()
     assert _page_queries(count_queries, staff, cross) == 3
+
+
+def test_check_ledger_compares_the_kept_table_with_the_pledges(app_ctx):
+    from wcl.core.ledger import check_ledger
+
+    pledge = PledgeFactory(status="paid", paid_at=utcnow(), amount=80_000)
+    db.session.commit()
+    assert check_ledger()["report money"] == []
+    db.session.execute(sa.update(CampaignMoney).values(pledged=1))  # a bulk change behind the ORM's back
+    db.session.commit()
+    assert check_ledger()["report money"] == [
+        f"campaign {pledge.campaign_id}: report table (1, 1), pledges (80000, 1)"
+    ]
