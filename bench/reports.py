@@ -84,7 +84,7 @@ SELECT setval(pg_get_serial_sequence('users', 'id'), (SELECT max(id) FROM users)
 """
 
 
-def _timed(fn, repeat=3):
+def _timed(fn, repeat=5):
     best = None
     for _ in range(repeat):
         start = time.perf_counter()

@@ -1,5 +1,6 @@
 """Import every domain's models so the metadata is complete (create_all, Alembic)."""
 
+import wcl.reports.maintenance  # noqa: F401,E402  (keeps the money report's per-campaign table)
 from wcl.accounts.models import Demographics, User, UserRole  # noqa: F401
 from wcl.applications.models import Application, Call  # noqa: F401
 from wcl.audit.models import AuditEntry  # noqa: F401
@@ -26,4 +27,3 @@ from wcl.payments.models import BankAccount, BankStatement, Refund, StatementLin
 from wcl.receipts.models import Receipt  # noqa: F401
 from wcl.receipts.numbering import ReceiptSequence  # noqa: F401
 from wcl.reports.models import ReportExport  # noqa: F401
-import wcl.reports.maintenance  # noqa: F401,E402  (keeps the money report's per-campaign table)
