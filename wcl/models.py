@@ -1,5 +1,6 @@
 """Import every domain's models so the metadata is complete (create_all, Alembic)."""
 
+import wcl.reports.maintenance  # noqa: F401,E402  (keeps the money report's per-campaign table)
 from wcl.accounts.models import Demographics, User, UserRole  # noqa: F401
 from wcl.applications.models import Application, Call  # noqa: F401
 from wcl.ashar.models import Beneficiary, CommunityProject, InKindPledge, MatchCommitment  # noqa: F401

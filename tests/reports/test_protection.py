@@ -67,6 +67,17 @@ def test_money_moves_by_a_share_of_the_largest_campaign():
     assert publish_amount(0, 0, Cell(7, 3)) == 0
 
 
+def test_every_key_has_its_own_money_share():
+    """Two different sets of people (different keys) never share a money noise, so the
+    difference of two money cells never cancels their noises exactly."""
+    from wcl.reports.protection import AMOUNT_PERTURBATION
+
+    assert len(AMOUNT_PERTURBATION) == CELL_KEY_RANGE
+    assert len(set(AMOUNT_PERTURBATION)) == CELL_KEY_RANGE
+    assert all(0.05 - 1e-9 <= abs(f) <= 0.25 + 1e-9 for f in AMOUNT_PERTURBATION)
+    assert sum(f > 0 for f in AMOUNT_PERTURBATION) == CELL_KEY_RANGE // 2
+
+
 def test_new_keys_are_in_range():
     assert {new_cell_key() for _ in range(2000)} <= set(range(CELL_KEY_RANGE))
 

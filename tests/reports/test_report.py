@@ -266,13 +266,14 @@ def test_money_per_currency(data, staff):
     (block,) = report.money
     assert block["currency"] == "KGS"
     measures = {m["key"]: (*m["values"], m["total"]) for m in block["measures"]}
-    # 6 women's campaigns, 1 man's (hidden, and so is all his money); 7 in all.
+    # 6 women's campaigns (6 women), 1 man's (one person: hidden, and so is all his money);
+    # 7 in all (7 people).
     assert measures["campaigns"] == (6, C, 0, 5)
     # True: women 12 × 1000.00 = 12,000.00; all 12,500.00 KGS (pending and refunded left out).
-    # Each amount moves by 5–25 % of its cell's largest campaign (2,000.00 KGS), rounded to
-    # whole som: so 11,800.00 and 12,100.00.
-    assert measures["pledged"] == (1_180_000, C, 0, 1_210_000)
-    for published, true in ((1_180_000, 1_200_000), (1_210_000, 1_250_000)):
+    # Each amount moves by 5–25 % of its cell's largest person's money (2,000.00 KGS), rounded
+    # to whole som: so 11,711.00 and 12,365.00.
+    assert measures["pledged"] == (1_171_100, C, 0, 1_236_500)
+    for published, true in ((1_171_100, 1_200_000), (1_236_500, 1_250_000)):
         assert 0.05 * 200_000 - 100 <= abs(published - true) <= 0.25 * 200_000 + 100
     # Backers: 12 women's, 13 in all, perturbed as counts.
     assert measures["backers"] == (12, C, 0, 13)

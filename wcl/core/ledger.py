@@ -247,6 +247,41 @@ def _stored_files_are_whole():
     return problems
 
 
+def _report_money_follows_pledges():
+    """The money report's per-campaign table equals its paid pledges (net money, distinct backers)."""
+    from wcl.reports.models import CampaignMoney
+
+    backer = sa.case(
+        (Pledge.backer_id.isnot(None), "u" + sa.cast(Pledge.backer_id, sa.String)),
+        (sa.func.coalesce(Pledge.backer_email, "") != "", "e" + sa.func.lower(Pledge.backer_email)),
+        else_="p" + sa.cast(Pledge.id, sa.String),
+    )
+    truth = {
+        cid: (int(money), backers)
+        for cid, money, backers in db.session.execute(
+            sa.select(
+                Pledge.campaign_id,
+                sa.func.sum(Pledge.amount - Pledge.refunded_amount),
+                sa.func.count(sa.distinct(backer)),
+            )
+            .where(Pledge.status == PledgeStatus.PAID)
+            .group_by(Pledge.campaign_id)
+        )
+    }
+    kept = {
+        cid: (int(money), backers)
+        for cid, money, backers in db.session.execute(
+            sa.select(CampaignMoney.campaign_id, CampaignMoney.pledged, CampaignMoney.backers)
+        )
+        if money or backers
+    }
+    return [
+        f"campaign {cid}: report table {kept.get(cid, (0, 0))}, pledges {truth.get(cid, (0, 0))}"
+        for cid in sorted(set(truth) | set(kept))
+        if kept.get(cid, (0, 0)) != truth.get(cid, (0, 0))
+    ]
+
+
 CHECKS = {
     "receipt numbers": _receipt_numbers_are_gapless,
     "receipts": _receipts_belong_to_settled_pledges,
@@ -257,6 +292,7 @@ CHECKS = {
     "grants": _grants_match_their_movements,
     "lab campaigns": _lab_campaigns_equal_their_movements,
     "stored files": _stored_files_are_whole,
+    "report money": _report_money_follows_pledges,
 }
 
 

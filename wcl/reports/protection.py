@@ -19,10 +19,15 @@ Totals are perturbed as cells of their own, so tables need not add up. Nothing
 large is ever hidden to protect something small: there is no secondary
 suppression, the noise does that job.
 
-Money: a money cell is shown only where its number of campaigns is shown; its amount
-is moved by a fixed fraction (5–25 %, sign and size from the cell key) of the cell's
-largest single campaign, and rounded to a whole unit, so a difference between two
-money cells never isolates one campaign's money.
+Money: a money cell (an amount of money broken down by a group of people) is shown
+only where the number of *people* behind it (campaign owners, grant recipients) is
+shown: 1–4 people (1–9 in a sensitive category) hide every figure of the cell. Its
+amount is moved by a fixed share of the cell's largest single person's amount, the
+share looked up by the cell key in ``AMOUNT_PERTURBATION`` (256 distinct shares, 5–25 %
+either way, one per key), then rounded to a whole unit. The same people give the same
+share in every report and export; two different sets of people (the keys differ)
+almost always get different shares, so a difference of two money cells is the hidden
+group's money plus a non-zero remainder of the two noises, never its exact amount.
 """
 
 import random
@@ -50,8 +55,9 @@ RULE = _l(
 TABLE_ROWS = 20
 _SEED = "wcl cell-key perturbation table, version 1"
 _NOISE_SHARES = {-2: 26, -1: 51, 0: 102, 1: 51, 2: 26}
-# Money noise: a fraction of the cell's largest campaign, by cell key, 5–25 % either way.
-_AMOUNT_FRACTIONS = [0.05, 0.10, 0.15, 0.20, 0.25]
+# Money noise: a share of the cell's largest contributor, by cell key: 128 sizes evenly
+# from 5 % to 25 %, each with both signs, so every key has its own share.
+_AMOUNT_LOW, _AMOUNT_HIGH = 0.05, 0.25
 
 
 def _build_tables():
@@ -63,10 +69,11 @@ def _build_tables():
         row = list(noises)
         rng.shuffle(row)
         table.append(tuple(row))
-    amounts = tuple(
-        rng.choice((-1, 1)) * _AMOUNT_FRACTIONS[i % len(_AMOUNT_FRACTIONS)] for i in range(CELL_KEY_RANGE)
-    )
-    return tuple(table), amounts
+    half = CELL_KEY_RANGE // 2
+    sizes = [_AMOUNT_LOW + (_AMOUNT_HIGH - _AMOUNT_LOW) * i / (half - 1) for i in range(half)]
+    amounts = [sign * size for size in sizes for sign in (-1, 1)]
+    rng.shuffle(amounts)
+    return tuple(table), tuple(amounts)
 
 
 PERTURBATION, AMOUNT_PERTURBATION = _build_tables()
@@ -120,9 +127,9 @@ def possible_counts(value, threshold=THRESHOLD):
 
 def publish_amount(amount, largest, cell):
     """A money cell's published amount (minor units; the caller hides it when the
-    cell's number of campaigns is hidden): moved by a fixed share, chosen by the cell
-    key, of the largest single campaign's amount in the cell, then rounded to a whole
-    unit (100 minor units)."""
+    cell's number of people is hidden): moved by a fixed share, chosen by the cell
+    key, of the largest single contributor's amount in the cell (one person's
+    campaigns, one recipient's grants), then rounded to a whole unit (100 minor units)."""
     if amount == 0:
         return 0
     moved = amount + AMOUNT_PERTURBATION[cell.key % CELL_KEY_RANGE] * largest

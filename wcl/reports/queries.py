@@ -41,7 +41,9 @@ from wcl.applications.models import (
 from wcl.audit.models import AuditEntry
 from wcl.campaigns.models import Campaign, CampaignStatus, MatchReservation, Pledge, PledgeStatus
 from wcl.cohorts.models import Attendance, AttendanceStatus, Cohort, Enrolment, EnrolmentStatus
+from wcl.grants.models import Grant, GrantFund, GrantStatus, Tranche, TrancheStatus
 from wcl.reference import CREATIVE_DOMAIN_CODES, REGION_CODES
+from wcl.reports.models import CampaignMoney
 
 STAGES = (
     "applied",
@@ -407,13 +409,17 @@ def apply_filters(query, col, filters, event_col=None):
     return query
 
 
-def stage_counts(filters, by, by2=None):
+ONE_WAY = "*one-way*"
+
+
+def stage_counts(filters, by, by2=None, one_way=False):
     """Rows ``(stage, category, category2, count, key)``: one GROUP BY over the union.
 
     Stages count applications, enrolments or campaigns; mentors and reviewers are
     distinct people within the scope. ``key`` is the sum of the counted people's
     ``cell_key`` (one per counted unit), from which ``wcl.reports.protection`` derives
-    the cell's noise.
+    the cell's noise. With ``by2`` and ``one_way``, mentors' and reviewers' one-way rows
+    come too, with ``category2 == ONE_WAY`` (the caller sums units over ``category2``).
     """
     ev = events()
     dim1 = dimension_expr(by, ev.c).label("d1")
@@ -431,6 +437,24 @@ def stage_counts(filters, by, by2=None):
         ).group_by(q.c.stage, q.c.d1, q.c.d2)
         for q in (units, people)
     ]
+    if by2 and one_way:
+        # The one-way people rows too (d2 = ONE_WAY), so one query serves a page with a
+        # cross-tab: units add up over d2, distinct people need their own grouping.
+        once = (
+            sa.select(ev.c.stage, dim1, ev.c.person_id, User.cell_key.label("cell_key"))
+            .join(User, User.id == ev.c.person_id)
+            .where(ev.c.stage.in_(PEOPLE))
+        )
+        once = apply_filters(once, ev.c, filters).distinct().subquery()
+        grouped.append(
+            sa.select(
+                once.c.stage,
+                once.c.d1,
+                sa.literal(ONE_WAY),
+                sa.func.count(),
+                sa.func.coalesce(sa.func.sum(once.c.cell_key), 0),
+            ).group_by(once.c.stage, once.c.d1)
+        )
     return sa.union_all(*grouped)
 
 
@@ -448,8 +472,8 @@ def unit_rows(filters):
 
 def money_query(filters, by):
     """Paid pledges, matched amounts and backers per (category, currency), with the
-    number of campaigns behind each cell, their owners' key sum and the largest single
-    campaign's amounts (what ``wcl.reports.protection`` needs to protect the cell)."""
+    number of campaign owners behind each cell, their key sum and the largest single
+    owner's amounts (what ``wcl.reports.protection`` needs to protect the cell)."""
     base, attrs, ids = campaign_base()
     paid = (
         sa.select(
@@ -473,6 +497,12 @@ def money_query(filters, by):
         .where(MatchReservation.released_at.is_(None))
         .group_by(MatchReservation.campaign_id)
     )
+    if not (filters.get("date_from") or filters.get("date_to")):
+        # Without dates, the per-campaign figures kept in step with the pledges
+        # (``wcl.reports.maintenance``): no scan of the pledges on a request.
+        paid = sa.select(CampaignMoney.campaign_id, CampaignMoney.pledged, CampaignMoney.backers).where(
+            CampaignMoney.backers > 0
+        )
     if filters.get("date_from"):
         paid = paid.where(Pledge.paid_at >= filters["date_from"])
         matched = matched.where(MatchReservation.created_at >= filters["date_from"])
@@ -490,22 +520,95 @@ def money_query(filters, by):
     rows = rows.outerjoin(paid, paid.c.campaign_id == Campaign.id).outerjoin(
         matched, matched.c.campaign_id == Campaign.id
     )
-    rows = rows.where(sa.or_(paid.c.campaign_id.isnot(None), matched.c.campaign_id.isnot(None))).subquery()
+    rows = rows.where(sa.or_(paid.c.campaign_id.isnot(None), matched.c.campaign_id.isnot(None)))
+    filters = {k: v for k, v in filters.items() if k not in ("date_from", "date_to")}
+    rows = rows.subquery()
+    return money_cells(apply_filters(sa.select(rows), rows.c, filters).subquery(), by)
+
+
+def money_cells(rows, by, amounts=("pledged", "matched"), counts=("backers",)):
+    """Group money rows (``currency``, ``person_id``, the person's attributes and
+    ``event_at``, the ``amounts`` and ``counts`` columns; one row per campaign or grant)
+    per (currency, category): the number of distinct people behind the cell and their
+    key sum (what the cell is protected by), the number of rows as ``campaigns``
+    (campaigns, grants), the sums, and the largest single person's amounts
+    (``largest_<amount>``)."""
     dim = dimension_expr(by, rows.c).label("d1")
-    query = (
+    person = (
         sa.select(
             rows.c.currency,
             dim,
+            rows.c.person_id,
             sa.func.count().label("campaigns"),
-            sa.func.sum(User.cell_key).label("cell_key"),
-            sa.func.sum(rows.c.pledged).label("pledged"),
-            sa.func.max(rows.c.pledged).label("largest_pledged"),
-            sa.func.sum(rows.c.matched).label("matched"),
-            sa.func.max(rows.c.matched).label("largest_matched"),
-            sa.func.sum(rows.c.backers).label("backers"),
+            *[sa.func.sum(rows.c[name]).label(name) for name in (*amounts, *counts)],
         )
-        .join(User, User.id == rows.c.person_id)
-        .group_by(rows.c.currency, dim)
+        .group_by(rows.c.currency, dim, rows.c.person_id)
+        .subquery()
     )
-    filters = {k: v for k, v in filters.items() if k not in ("date_from", "date_to")}
-    return apply_filters(query, rows.c, filters)
+    columns = []
+    for name in amounts:
+        columns += [
+            sa.func.sum(person.c[name]).label(name),
+            sa.func.max(person.c[name]).label(f"largest_{name}"),
+        ]
+    return (
+        sa.select(
+            person.c.currency,
+            person.c.d1,
+            sa.func.count().label("people"),
+            sa.func.sum(User.cell_key).label("cell_key"),
+            sa.func.sum(person.c.campaigns).label("campaigns"),
+            *columns,
+            *[sa.func.sum(person.c[name]).label(name) for name in counts],
+        )
+        .join(User, User.id == person.c.person_id)
+        .group_by(person.c.currency, person.c.d1)
+    )
+
+
+# Grants counted in reports: offered to her and not cancelled (an award is offered at once).
+COUNTED_GRANTS = (GrantStatus.OFFERED, GrantStatus.ACCEPTED, GrantStatus.ACTIVE, GrantStatus.CLOSED)
+
+
+def grant_query(filters, by):
+    """Seed grants per (currency, category): recipients (distinct people, protected by their
+    keys), grants, amounts awarded (the grant's amount) and disbursed (its released
+    tranches). A recipient is described like an enrolment: the snapshot of the application
+    her grant's enrolment came from, else her current ``Demographics``; her age at the award.
+    Filters: the fund's lab, the enrolment's call and cohort, a campaign's owner, and the
+    award date."""
+    e = sa.orm.aliased(Enrolment)
+    co = sa.orm.aliased(Cohort)
+    a = sa.orm.aliased(Application)
+    d = sa.orm.aliased(Demographics)
+    attrs = _snapshot_or_current(a, d)
+    released = (
+        sa.select(Tranche.grant_id, sa.func.sum(Tranche.amount).label("disbursed"))
+        .where(Tranche.status == TrancheStatus.RELEASED)
+        .group_by(Tranche.grant_id)
+        .subquery()
+    )
+    ids = (GrantFund.lab_id, co.call_id, e.cohort_id, sa.null(), Grant.recipient_id, Grant.id)
+    rows = (
+        sa.select(
+            *_row("grants", attrs, Grant.created_at, *ids),
+            GrantFund.currency.label("currency"),
+            Grant.amount.label("awarded"),
+            sa.func.coalesce(released.c.disbursed, 0).label("disbursed"),
+        )
+        .select_from(Grant)
+        .join(GrantFund, GrantFund.id == Grant.fund_id)
+        .join(e, e.id == Grant.enrolment_id)
+        .join(co, co.id == e.cohort_id)
+        .outerjoin(a, a.id == e.application_id)
+        .outerjoin(d, d.user_id == Grant.recipient_id)
+        .outerjoin(released, released.c.grant_id == Grant.id)
+        .where(Grant.status.in_(COUNTED_GRANTS))
+        .subquery()
+    )
+    return money_cells(
+        apply_filters(sa.select(rows), rows.c, filters).subquery(),
+        by,
+        amounts=("awarded", "disbursed"),
+        counts=(),
+    )

@@ -29,23 +29,23 @@ def table_rows(report, locale="en"):
     rows.append([str(_l("Share of the stage total (%)")), *report.category_labels])
     for row in [*report.funnel, *report.people]:
         rows.append([row.label, *("" if p is None else p for p in row.percents)])
-    for block in report.money:
-        rows.append([])
-        rows.append(
-            [
-                str(_l("Money (%(currency)s)", currency=block["currency"])),
-                *report.category_labels,
-                str(_l("Total")),
-            ]
-        )
-        for measure in block["measures"]:
-            values = measure["values"]
-            if measure["money"]:
-                values = [v if v == MARK else v / 100 for v in values]
-                total = measure["total"] if measure["total"] == MARK else measure["total"] / 100
-            else:
-                total = measure["total"]
-            rows.append([measure["label"], *values, total])
+    for blocks, caption in (
+        (report.money, _l("Money (%(currency)s)")),
+        (report.grants, _l("Seed grants (%(currency)s)")),
+    ):
+        for block in blocks:
+            rows.append([])
+            rows.append(
+                [str(caption) % {"currency": block["currency"]}, *report.category_labels, str(_l("Total"))]
+            )
+            for measure in block["measures"]:
+                values = measure["values"]
+                if measure["money"]:
+                    values = [v if v == MARK else v / 100 for v in values]
+                    total = measure["total"] if measure["total"] == MARK else measure["total"] / 100
+                else:
+                    total = measure["total"]
+                rows.append([measure["label"], *values, total])
     if report.cross:
         cross = report.cross
         rows.append([])
@@ -78,7 +78,8 @@ def iati_json(report):
     suppressed values as ``null`` and ``"suppressed": true``. Funnel entries carry the
     page's percentage (share of the stage total, ``null`` with ``"percentage_suppressed":
     true`` when hidden); ``cross_totals`` holds the cross-tabulation's margins and
-    ``money`` the money table (amounts in major units, like the CSV)."""
+    ``money`` the money table and ``grants`` the seed-grant table (amounts in major units,
+    like the CSV)."""
     name = IATI_NAMES[report.filters.by]
 
     def dim(code, dim_name=name):
@@ -111,18 +112,19 @@ def iati_json(report):
         ]
         totals.append(_entry(cross["stage"], [], cross["total"]))
         body["cross_totals"] = totals
-    money = []
-    for block in report.money:
-        for measure in block["measures"]:
+    for name, blocks in (("money", report.money), ("grants", report.grants)):
+        entries = []
+        for block in blocks:
+            for measure in block["measures"]:
 
-            def amount(value, measure=measure):
-                return value / 100 if measure["money"] and value != MARK else value
+                def amount(value, measure=measure):
+                    return value / 100 if measure["money"] and value != MARK else value
 
-            extra = {"currency": block["currency"], "measure": measure["key"]}
-            for code, value in zip(report.categories, measure["values"], strict=True):
-                money.append(_entry("money", [dim(code)], amount(value), **extra))
-            money.append(_entry("money", [], amount(measure["total"]), **extra))
-    body["money"] = money
+                extra = {"currency": block["currency"], "measure": measure["key"]}
+                for code, value in zip(report.categories, measure["values"], strict=True):
+                    entries.append(_entry(name, [dim(code)], amount(value), **extra))
+                entries.append(_entry(name, [], amount(measure["total"]), **extra))
+        body[name] = entries
     return body
 
 

@@ -1,0 +1,119 @@
+"""Keeps ``report_campaign_money`` and ``report_campaign_backers`` in step with pledges.
+
+A mapper event on ``Pledge`` (insert, update, delete) works out what the flush changes in
+the money report's terms — a paid pledge's net amount, and whether its backer gains or loses
+a paid pledge on the campaign — and applies it with relative upserts in the same
+transaction: ``paid_pledges = paid_pledges + 1`` under the row's lock, so two payments at once
+both count, and the backer count moves only when a backer's paid pledges go 0 → 1 or 1 → 0.
+Every path that changes a pledge (webhooks, offline payments, refunds, tests' factories) goes
+through the ORM, so every path keeps the table right. Works on PostgreSQL and SQLite.
+"""
+
+import sqlalchemy as sa
+
+from wcl.campaigns.models import Pledge, PledgeStatus
+from wcl.reports.models import CampaignBacker, CampaignMoney
+
+
+def backer_key(backer_id, email, pledge_id):
+    """Who backed: the account, else the email (case-insensitive), else the pledge itself."""
+    if backer_id is not None:
+        return f"u{backer_id}"
+    if email:
+        return f"e{email.lower()}"
+    return f"p{pledge_id}"
+
+
+def _upsert(connection, model, keys, values):
+    dialect = connection.dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    table = model.__table__
+    stmt = insert(table).values(**keys, **values)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=list(keys), set_={name: table.c[name] + stmt.excluded[name] for name in values}
+    )
+    return connection.execute(stmt.returning(*[table.c[name] for name in values])).one()
+
+
+def _apply(connection, campaign_id, backer, pledged, paid):
+    """Add ``pledged`` money and ``paid`` (−1, 0, +1) paid pledges of ``backer``."""
+    backers = 0
+    if paid:
+        (count,) = _upsert(
+            connection, CampaignBacker, {"campaign_id": campaign_id, "backer": backer}, {"paid_pledges": paid}
+        )
+        backers = 1 if paid > 0 and count == paid else -1 if paid < 0 and count == 0 else 0
+    if pledged or backers:
+        _upsert(
+            connection, CampaignMoney, {"campaign_id": campaign_id}, {"pledged": pledged, "backers": backers}
+        )
+
+
+def _contribution(status, amount, refunded):
+    """(net money, paid pledges) a pledge in this state adds to the report."""
+    if status != PledgeStatus.PAID:
+        return 0, 0
+    return (amount or 0) - (refunded or 0), 1
+
+
+_WATCHED = ("status", "amount", "refunded_amount", "backer_id", "backer_email", "campaign_id")
+
+
+def _keep_old_value(target, value, oldvalue, initiator):
+    return value
+
+
+# Load a column's value before it is overwritten (even when it was expired by a commit), so
+# the flush sees what the pledge counted for before the change.
+for _name in _WATCHED:
+    sa.event.listen(getattr(Pledge, _name), "set", _keep_old_value, active_history=True, retval=True)
+
+
+def _old(target, name):
+    history = sa.inspect(target).attrs[name].history
+    if history.deleted:
+        return history.deleted[0]
+    return getattr(target, name)
+
+
+@sa.event.listens_for(Pledge, "after_insert")
+def _inserted(_mapper, connection, target):
+    money, paid = _contribution(target.status, target.amount, target.refunded_amount)
+    if paid:
+        _apply(
+            connection,
+            target.campaign_id,
+            backer_key(target.backer_id, target.backer_email, target.id),
+            money,
+            paid,
+        )
+
+
+@sa.event.listens_for(Pledge, "after_update")
+def _updated(_mapper, connection, target):
+    old = _contribution(_old(target, "status"), _old(target, "amount"), _old(target, "refunded_amount"))
+    new = _contribution(target.status, target.amount, target.refunded_amount)
+    old_key = backer_key(_old(target, "backer_id"), _old(target, "backer_email"), target.id)
+    new_key = backer_key(target.backer_id, target.backer_email, target.id)
+    old_campaign = _old(target, "campaign_id")
+    if old_key == new_key and old_campaign == target.campaign_id and old[1] == new[1]:
+        if old[0] != new[0]:  # a partial refund of a paid pledge: only its money changes
+            _apply(connection, target.campaign_id, new_key, new[0] - old[0], 0)
+        return
+    if old[1]:
+        _apply(connection, old_campaign, old_key, -old[0], -1)
+    if new[1]:
+        _apply(connection, target.campaign_id, new_key, new[0], 1)
+
+
+@sa.event.listens_for(Pledge, "after_delete")
+def _deleted(_mapper, connection, target):
+    money, paid = _contribution(
+        _old(target, "status"), _old(target, "amount"), _old(target, "refunded_amount")
+    )
+    if paid:
+        key = backer_key(_old(target, "backer_id"), _old(target, "backer_email"), target.id)
+        _apply(connection, _old(target, "campaign_id"), key, -money, -1)
