@@ -29,7 +29,7 @@ def partners():
     return json.loads(PARTNERS_FILE.read_text(encoding="utf-8"))
 
 
-def home_page(now=None):
+def home_page(now=None, locale="en"):
     """Everything the home page shows (read-only)."""
     now = now or utcnow()
     calls = db.session.scalars(
@@ -39,7 +39,7 @@ def home_page(now=None):
         .order_by(Call.closes_at, Call.id)
         .limit(CALLS_ON_HOME)
     ).all()
-    pagination, totals = campaign_services.pages.list_live(per_page=CAMPAIGNS_ON_HOME)
+    pagination, totals = campaign_services.pages.list_live(per_page=CAMPAIGNS_ON_HOME, locale=locale)
     return {
         "calls": calls,
         "campaigns": pagination.items,
