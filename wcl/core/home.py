@@ -5,28 +5,17 @@ the calls and campaigns are limited, the campaign totals aggregated in one
 query, and the figures come from the reports' protected aggregates.
 """
 
-import json
-from functools import cache
-from pathlib import Path
-
 import sqlalchemy as sa
 
 from wcl.applications.models import Call
 from wcl.campaigns import services as campaign_services
 from wcl.extensions import db
+from wcl.orgs.queries import public_partners
 from wcl.reports.services import public_figures
-from wcl.time import utcnow
+from wcl.time import local_today, utcnow
 
 CALLS_ON_HOME = 3
 CAMPAIGNS_ON_HOME = 6
-PARTNERS_FILE = Path(__file__).resolve().parents[1] / "data" / "partners.json"
-
-
-@cache
-def partners():
-    """The programme's partners: a static list (``wcl/data/partners.json``) until the
-    organisations domain lists them from its own tables."""
-    return json.loads(PARTNERS_FILE.read_text(encoding="utf-8"))
 
 
 def home_page(now=None, locale="en"):
@@ -46,6 +35,7 @@ def home_page(now=None, locale="en"):
         "more_campaigns": pagination.total > len(pagination.items),
         "totals": totals,
         "figures": public_figures(),
-        "partners": partners(),
+        # Organisations in an active partnership that are public (the orgs domain); none: an empty state.
+        "partners": public_partners(local_today()),
         "now": now,
     }
