@@ -57,10 +57,8 @@ def clean_text(value):
 # given), with the language actually shown so that the page can label it.
 
 LANGUAGES = ("ky", "ru", "en")
-
-# The note beside text shown in another language than the reader's
-# (``written_in`` in templates/_macros.html says the same).
-WRITTEN_IN = {"ky": _l("Written in Kyrgyz"), "ru": _l("Written in Russian"), "en": _l("Written in English")}
+# Pages label a ``Shown`` that is a fallback with ``lang_attr`` and ``written_in``
+# (templates/_macros.html): "Written in Kyrgyz" in the reader's language.
 
 
 class Shown(str):

@@ -136,7 +136,9 @@ def test_a_guest_page_costs_the_same_in_a_translated_language(app, client, count
     monkeypatch.setitem(app.config, "PAGE_CACHE_SECONDS", 0)
     with app.app_context():
         campaign = _campaign_with(3, 2, slug="kiyiz", comments=3, language="ky", title="Кийиз")
-        campaign.translations["ru"] = CampaignTranslation(locale="ru", title="Войлок", summary="", story_md="")
+        campaign.translations["ru"] = CampaignTranslation(
+            locale="ru", title="Войлок", summary="", story_md=""
+        )
         db.session.commit()
     counts, pages = {}, {}
     for locale in ("ky", "ru", "en"):

@@ -48,11 +48,15 @@ def test_partners_come_from_the_organisations_with_an_active_public_partnership(
     """Partners on the home page: an active partnership and a public face (a listed directory
     entry or a logo); a past or future partnership, or an organisation that never chose to be
     listed, is not shown. Names in the reader's language, else the one given (marked)."""
-    listed = OrganisationFactory(name_en="Naryn Felt Makers", name_ru="Войлочницы Нарына", website="https://felt.kg")
+    listed = OrganisationFactory(
+        name_en="Naryn Felt Makers", name_ru="Войлочницы Нарына", website="https://felt.kg"
+    )
     PartnershipFactory(organisation=listed, starts_on=date(2020, 1, 1))
     DirectoryEntryFactory(user=None, organisation=listed, display_name="Naryn Felt Makers")
     with_logo = OrganisationFactory(name_en="", name_ru="", name_ky="Ош кол өнөрчүлөрү")
-    with_logo.logo = StoredFile(key="logo-osh", mimetype="image/png", size=10, sha256="0" * 64, original_name="l.png")
+    with_logo.logo = StoredFile(
+        key="logo-osh", mimetype="image/png", size=10, sha256="0" * 64, original_name="l.png"
+    )
     PartnershipFactory(organisation=with_logo, starts_on=date(2020, 1, 1), ends_on=date(2099, 1, 1))
     private = OrganisationFactory(name_en="Quiet Partner Ltd")
     PartnershipFactory(organisation=private, starts_on=date(2020, 1, 1))
