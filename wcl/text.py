@@ -48,3 +48,47 @@ def clean_text(value):
     if has_control(value):
         raise TextError()
     return strip_invisible(value)
+
+
+# Per-language text ----------------------------------------------------------
+# Content people write (campaigns, cohorts, resources, organisations) may be in
+# Kyrgyz, Russian or English. These two helpers are the one rule for choosing
+# what a reader sees: her language, else the original (or the first language
+# given), with the language actually shown so that the page can label it.
+
+LANGUAGES = ("ky", "ru", "en")
+# Pages label a ``Shown`` that is a fallback with ``lang_attr`` and ``written_in``
+# (templates/_macros.html): "Written in Kyrgyz" in the reader's language.
+
+
+class Shown(str):
+    """A text chosen for a reader: a ``str``, with the language it is in (``lang``)
+    and whether it is not the reader's language (``fallback``)."""
+
+    lang = None
+    fallback = False
+
+    def __new__(cls, text, lang, fallback=False):
+        value = super().__new__(cls, text or "")
+        value.lang = lang
+        value.fallback = fallback
+        return value
+
+
+def pick_language(texts, wanted, original=None, order=("en", "ru", "ky")):
+    """The text of ``texts`` (``{locale: text}``) a reader of ``wanted`` sees.
+
+    Hers when given; else the ``original`` language's; else the first given in
+    ``order``; ``Shown("")`` when none is given.
+    """
+    if texts.get(wanted):
+        return Shown(texts[wanted], wanted)
+    for code in ((original,) if original else ()) + tuple(order):
+        if texts.get(code):
+            return Shown(texts[code], code, fallback=True)
+    return Shown("", wanted)
+
+
+def localised(row, stem, locale, order=("en", "ru", "ky")):
+    """``row.<stem>_<locale>``, else the first of ``order`` that has text (a ``Shown``)."""
+    return pick_language({code: getattr(row, f"{stem}_{code}", None) for code in order}, locale, order=order)

@@ -25,6 +25,15 @@ def test_demo_makes_three_live_campaigns_with_pledges_and_runs_twice(app_ctx):
     comments = db.session.scalars(db.select(CampaignComment)).all()
     assert len(comments) == 12 and {c.campaign_id for c in comments} == {c.id for c in campaigns}
 
+    # Written in three languages (issue 17.13): two are translated by their creators.
+    by_slug = {c.slug: c for c in campaigns}
+    felt, studio = by_slug["felt-slippers-from-kochkor"], by_slug["osh-embroidery-studio"]
+    assert felt.language == "ky" and set(felt.translations) == {"ru", "en"}
+    assert felt.shown("title", "en") == "Felt slippers from Kochkor"
+    assert studio.language == "ru" and set(studio.translations) == {"en"}
+    shown = studio.shown("story_html", "ky")
+    assert shown.fallback and shown.lang == "ru" and "<em>вместе</em>" in shown
+
     load_demo()
     assert db.session.scalar(db.select(db.func.count(Campaign.id))) == 3 + 1  # and the lab's own
     assert db.session.scalar(db.select(db.func.count(Pledge.id))) == 11 + 4

@@ -46,6 +46,7 @@ class CampaignFactory(BaseFactory):
     region = "KG-N"
     creative_domain = "V_ARTS"
     creator_name = factory.Sequence(lambda n: f"Creator {n}")
+    language = "en"
 
 
 def campaign_in_lab(lab, **fields):

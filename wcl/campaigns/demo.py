@@ -38,13 +38,36 @@ CAMPAIGNS = [
     {
         "slug": "felt-slippers-from-kochkor",
         "owner": "participant@wcl.example",
-        "title": "Felt slippers from Kochkor",
-        "summary": "Warm shyrdak-pattern slippers, felted by hand from local wool.",
+        # Written in Kyrgyz, translated into Russian and English by the creator.
+        "language": "ky",
+        "title": "Кочкордон кийиз тапичкелер",
+        "summary": "Жергиликтүү жүндөн колго басылган, шырдак оюмдуу жылуу тапичкелер.",
         "story": (
-            "## Our workshop\n\nWe are four women in Kochkor who felt wool the way our grandmothers did. "
-            "With a **second felting table** we can fill the orders from Bishkek shops.\n\n"
-            "- natural dyes\n- local wool\n- a fair price for every felter"
+            "## Биздин устакана\n\nБиз Кочкордо жүн басып жаткан төрт аялбыз, чоң энелерибиз кандай басса, "
+            "ошондой басабыз. **Экинчи кийиз басуучу стол** менен Бишкектеги дүкөндөрдүн "
+            "буйрутмаларын аткара алабыз.\n\n"
+            "- табигый боёктор\n- жергиликтүү жүн\n- ар бир чеберге адилет баа"
         ),
+        "translations": {
+            "ru": {
+                "title": "Войлочные тапочки из Кочкора",
+                "summary": "Тёплые тапочки с узором шырдака, свалянные вручную из местной шерсти.",
+                "story": (
+                    "## Наша мастерская\n\nМы — четыре женщины из Кочкора и валяем шерсть так, как валяли "
+                    "наши бабушки. Со **вторым столом для валяния** мы сможем выполнять заказы магазинов "
+                    "Бишкека.\n\n- натуральные красители\n- местная шерсть\n- честная цена для каждой мастерицы"
+                ),
+            },
+            "en": {
+                "title": "Felt slippers from Kochkor",
+                "summary": "Warm shyrdak-pattern slippers, felted by hand from local wool.",
+                "story": (
+                    "## Our workshop\n\nWe are four women in Kochkor who felt wool the way our grandmothers did. "
+                    "With a **second felting table** we can fill the orders from Bishkek shops.\n\n"
+                    "- natural dyes\n- local wool\n- a fair price for every felter"
+                ),
+            },
+        },
         "goal": 15_000_000,
         "funding_model": "all_or_nothing",
         "region": "KG-N",
@@ -60,9 +83,21 @@ CAMPAIGNS = [
     {
         "slug": "osh-embroidery-studio",
         "owner": "jyldyz@wcl.example",
-        "title": "An embroidery studio in Osh",
-        "summary": "Suzani embroidery classes for girls from the old town, in a room of their own.",
-        "story": "## Why\n\nGirls in our street learn suzani at home, alone. A studio lets them learn *together*.",
+        # Written in Russian with an English translation: a Kyrgyz reader sees the Russian, marked.
+        "language": "ru",
+        "title": "Студия вышивки в Оше",
+        "summary": "Занятия вышивкой сюзане для девочек из старого города — в своей комнате.",
+        "story": (
+            "## Зачем\n\nДевочки с нашей улицы учатся сюзане дома, в одиночку. "
+            "В студии они будут учиться *вместе*."
+        ),
+        "translations": {
+            "en": {
+                "title": "An embroidery studio in Osh",
+                "summary": "Suzani embroidery classes for girls from the old town, in a room of their own.",
+                "story": "## Why\n\nGirls in our street learn suzani at home, alone. A studio lets them learn *together*.",
+            },
+        },
         "goal": 8_000_000,
         "funding_model": "keep_it_all",
         "region": "KG-GO",
@@ -146,6 +181,8 @@ def _make(spec, staff):
             **{k: spec[k] for k in ("title", "summary", "story", "goal", "funding_model", "region")},
             "creative_domain": spec["creative_domain"],
             "creator_name": spec["creator_name"],
+            "language": spec.get("language", "en"),
+            "translations": spec.get("translations", {}),
             "currency": "KGS",
             "starts_at": now - timedelta(days=3),
             "ends_at": now + timedelta(days=27),

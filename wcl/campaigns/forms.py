@@ -25,7 +25,9 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wcl.accounts.forms import GENDER_CHOICES, creative_domain_choices, region_choices
 from wcl.campaigns.models import MAX_COMMENT_CHARS, Delivery, FundingModel, UpdateVisibility
 from wcl.forms import REQUIRED, MoneyField
+from wcl.i18n import current_locale
 from wcl.money import CURRENCIES
+from wcl.text import LANGUAGES
 from wcl.time import local_to_utc, local_zone
 
 CURRENCY_CHOICES = [(c, c) for c in CURRENCIES]
@@ -38,6 +40,13 @@ DELIVERY_CHOICES = [
     (Delivery.SHIPPING, _l("Sent by post")),
     (Delivery.EITHER, _l("Pick up at the lab or sent by post")),
 ]
+LANGUAGE_CHOICES = [("ky", _l("Kyrgyz")), ("ru", _l("Russian")), ("en", _l("English"))]
+# Labels of the translation fields, per language.
+TRANSLATION_LABELS = {
+    "ky": (_l("Title (Kyrgyz)"), _l("Summary (Kyrgyz)"), _l("Text (Kyrgyz)")),
+    "ru": (_l("Title (Russian)"), _l("Summary (Russian)"), _l("Text (Russian)")),
+    "en": (_l("Title (English)"), _l("Summary (English)"), _l("Text (English)")),
+}
 VISIBILITY_CHOICES = [
     (UpdateVisibility.PUBLIC, _l("Everyone")),
     (UpdateVisibility.BACKERS, _l("Backers only")),
@@ -112,11 +121,38 @@ class CampaignForm(FlaskForm):
         validators=[DataRequired(REQUIRED), Length(max=80)],
         description=_l("Your name, or a pseudonym if you prefer."),
     )
+    # Defaults to the language she reads the site in; the service checks the choice.
+    language = SelectField(
+        _l("The language you write in"),
+        choices=LANGUAGE_CHOICES,
+        default=current_locale,
+        validate_choice=False,
+    )
     submit = SubmitField(_l("Save the draft"))
+
+    def translation_fields(self, code):
+        """The title, summary and story fields of the translation into ``code``."""
+        return [self[f"{stem}_{code}"] for stem in ("title", "summary", "story")]
+
+    def translation_has_errors(self):
+        return any(f.errors for code in LANGUAGES for f in self.translation_fields(code))
+
+    def fill_translations(self, campaign):
+        """Show the stored translations (GET of the edit page)."""
+        self.language.data = campaign.language
+        for code, row in campaign.translations.items():
+            self[f"title_{code}"].data = row.title
+            self[f"summary_{code}"].data = row.summary
+            self[f"story_{code}"].data = row.story_md
 
     def values(self):
         """The fields as the service expects them (dates turned into UTC moments)."""
         return {
+            "language": self.language.data,
+            "translations": {
+                code: {stem: self[f"{stem}_{code}"].data for stem in ("title", "summary", "story")}
+                for code in LANGUAGES
+            },
             "title": self.title.data,
             "summary": self.summary.data,
             "story": self.story.data,
@@ -130,6 +166,19 @@ class CampaignForm(FlaskForm):
             "creator_name": self.creator_name.data,
             "photo_consent": self.photo_consent.data,
         }
+
+
+for _code, (_title, _summary, _story) in TRANSLATION_LABELS.items():
+    # Translations (optional): another language's title, summary and story.
+    setattr(CampaignForm, f"title_{_code}", StringField(_title, validators=[Optional(), Length(max=120)]))
+    setattr(
+        CampaignForm, f"summary_{_code}", TextAreaField(_summary, validators=[Optional(), Length(max=300)])
+    )
+    setattr(
+        CampaignForm,
+        f"story_{_code}",
+        TextAreaField(_story, validators=[Optional(), Length(max=20000)], render_kw={"rows": 8}),
+    )
 
 
 class BudgetLineForm(FlaskForm):

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from wcl.accounts.models import User
 from wcl.extensions import db
+from wcl.text import LANGUAGES, pick_language
 from wcl.time import UTCDateTime, utcnow
 
 Money = sa.BigInteger
@@ -70,6 +71,8 @@ class Campaign(db.Model):
     funding_model = sa.Column(sa.String(16), nullable=False, default=FundingModel.KEEP_IT_ALL)
     region = sa.Column(sa.String(8), nullable=False, index=True)  # ISO 3166-2:KG, never the village
     creative_domain = sa.Column(sa.String(12), nullable=False, index=True)
+    # The language the creator wrote in (ky, ru or en); translations are CampaignTranslation rows.
+    language = sa.Column(sa.String(2), nullable=False, default="en", server_default="en")
     # Creator privacy: the public page shows this name (may be a pseudonym), never the account name.
     creator_name = sa.Column(sa.String(80), nullable=False)
     # Everyone shown in the photos agreed to be shown; without it no photo is published.
@@ -107,6 +110,13 @@ class Campaign(db.Model):
         order_by="RewardTier.min_amount, RewardTier.id",
         cascade="all, delete-orphan",
     )
+    # {locale: CampaignTranslation}. Pages load only the reader's row (``shown``).
+    translations = db.relationship(
+        "CampaignTranslation",
+        collection_class=sa.orm.attribute_keyed_dict("locale"),
+        back_populates="campaign",
+        cascade="all, delete-orphan",
+    )
 
     __table_args__ = (
         sa.CheckConstraint("goal_amount > 0", name="goal_positive"),
@@ -141,6 +151,43 @@ class Campaign(db.Model):
     @property
     def shows_photo(self):
         return self.photo_consent and self.cover_960_id is not None
+
+    def shown(self, field, locale):
+        """``title``, ``summary`` or ``story_html`` for a reader of ``locale`` (a ``wcl.text.Shown``):
+        the translation into her language when there is one, else the original.
+
+        In the campaign's own language no translation is read (no query)."""
+        texts = {self.language: getattr(self, field)}
+        if locale != self.language and locale in LANGUAGES:
+            translation = self.translations.get(locale)
+            if translation is not None:
+                texts[locale] = getattr(translation, field)
+        return pick_language(texts, locale, self.language)
+
+
+class CampaignTranslation(db.Model):
+    """The campaign's texts in another language than the one she wrote in (each may be empty)."""
+
+    __tablename__ = "campaign_translations"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    campaign_id = sa.Column(
+        sa.Integer, sa.ForeignKey("campaigns.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    locale = sa.Column(sa.String(2), nullable=False)
+    title = sa.Column(sa.String(120), nullable=False, default="", server_default="")
+    summary = sa.Column(sa.String(300), nullable=False, default="", server_default="")
+    story_md = sa.Column(sa.Text, nullable=False, default="", server_default="")
+    # Rendered and sanitized once when saved, as the original story is.
+    story_html = sa.Column(sa.Text, nullable=False, default="", server_default="")
+    updated_at = sa.Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+    campaign = db.relationship("Campaign", back_populates="translations")
+
+    __table_args__ = (
+        sa.UniqueConstraint("campaign_id", "locale", name="uq_campaign_translations_locale"),
+        sa.CheckConstraint("locale IN ('ky','ru','en')", name="locale"),
+    )
 
 
 class BudgetLine(db.Model):

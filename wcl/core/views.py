@@ -11,7 +11,7 @@ from wcl.core import home, info_pages
 from wcl.core.forms import InfoPageForm
 from wcl.extensions import db
 from wcl.forms import attempt, safe_next
-from wcl.i18n import remember_language
+from wcl.i18n import current_locale, remember_language
 from wcl.queue import redis_connection
 
 bp = Blueprint("core", __name__)
@@ -20,7 +20,7 @@ bp = Blueprint("core", __name__)
 @bp.route("/")
 @page_cache.for_guests
 def index():
-    return render_template("core/index.html", **home.home_page())
+    return render_template("core/index.html", **home.home_page(locale=current_locale()))
 
 
 @bp.route("/about/<slug>")

@@ -8,6 +8,7 @@ may have a title in all three).
 import sqlalchemy as sa
 
 from wcl.extensions import db
+from wcl.text import localised
 from wcl.time import UTCDateTime, utcnow
 
 LOCALES = ("en", "ru", "ky")
@@ -126,19 +127,13 @@ class Resource(db.Model):
         ),
     )
 
-    def _text(self, stem, locale):
-        value = getattr(self, f"{stem}_{locale}", None)
-        if value:
-            return value
-        return next((getattr(self, f"{stem}_{c}") for c in LOCALES if getattr(self, f"{stem}_{c}")), "")
-
     def title(self, locale="en"):
         """The title in ``locale``, else in the first language given."""
-        return self._text("title", locale)
+        return localised(self, "title", locale)
 
     def body(self, locale="en"):
         """The text in ``locale``, else in the first language given."""
-        return self._text("body", locale)
+        return localised(self, "body", locale)
 
     @property
     def language_codes(self):

@@ -8,17 +8,10 @@ language was given.
 import sqlalchemy as sa
 
 from wcl.extensions import db
+from wcl.text import localised as _localised
 from wcl.time import UTCDateTime, utcnow
 
 LOCALES = ("en", "ru", "ky")
-
-
-def _localised(row, stem, locale):
-    """``row.<stem>_<locale>``, else the first language that has text."""
-    value = getattr(row, f"{stem}_{locale}", None)
-    if value:
-        return value
-    return next((getattr(row, f"{stem}_{code}") for code in LOCALES if getattr(row, f"{stem}_{code}")), "")
 
 
 class OrgKind:

@@ -3,7 +3,7 @@
 import sqlalchemy as sa
 
 from wcl.extensions import db
-from wcl.orgs.models import DirectoryEntry, MemberRole, OrgMembership
+from wcl.orgs.models import DirectoryEntry, MemberRole, Organisation, OrgMembership, Partnership
 
 
 def is_representative(organisation_id, user_id):
@@ -30,3 +30,24 @@ def is_community_member(user_id):
     return bool(db.session.scalar(sa.select(sa.exists(own)))) or bool(
         db.session.scalar(sa.select(sa.exists(through_org)))
     )
+
+
+PARTNERS_SHOWN = 24
+
+
+def public_partners(today, limit=PARTNERS_SHOWN):
+    """Partners shown on the home page (one query): organisations with a partnership
+    running on ``today`` that are public — listed in the community directory, which
+    they chose, or with a logo (logos are public). Alphabetical by English name."""
+    active = sa.exists().where(
+        Partnership.organisation_id == Organisation.id,
+        Partnership.starts_on <= today,
+        sa.or_(Partnership.ends_on.is_(None), Partnership.ends_on >= today),
+    )
+    listed = sa.exists().where(DirectoryEntry.organisation_id == Organisation.id, DirectoryEntry.listed)
+    return db.session.scalars(
+        sa.select(Organisation)
+        .where(active, sa.or_(listed, Organisation.logo_id.is_not(None)))
+        .order_by(sa.func.lower(Organisation.name_en), Organisation.id)
+        .limit(limit)
+    ).all()

@@ -24,7 +24,7 @@ PLEDGE_RATE_LIMIT = "10 per minute;60 per hour"
 @limiter.limit(PLEDGE_RATE_LIMIT, methods=["POST"])
 def pledge(slug):
     """A backer pledges to a live campaign and is sent to the online checkout."""
-    page = campaigns.pages.campaign_page(slug, current_user)
+    page = campaigns.pages.campaign_page(slug, current_user, locale=current_locale())
     if page is None:
         abort(404)
     campaign = page["campaign"]
@@ -160,7 +160,7 @@ def follow(token):
 @bp.route("/payments/campaigns/<slug>/offline", methods=["GET", "POST"])
 @require("payments.record_offline")
 def record_offline(slug):
-    page = campaigns.pages.campaign_page(slug, current_user)
+    page = campaigns.pages.campaign_page(slug, current_user, locale=current_locale())
     if page is None:
         abort(404)
     campaign = page["campaign"]

@@ -13,7 +13,7 @@ from wcl.accounts.permissions import can, ensure
 from wcl.audit.services import record
 from wcl.campaigns.errors import CampaignError
 from wcl.campaigns.markup import render_markdown
-from wcl.campaigns.models import BudgetLine, Campaign, Delivery, FundingModel, RewardTier
+from wcl.campaigns.models import BudgetLine, Campaign, CampaignTranslation, Delivery, FundingModel, RewardTier
 from wcl.campaigns.pledging import max_amount
 from wcl.campaigns.services._common import MAX_STORY_CHARS, _get, _refuse
 from wcl.cohorts.services import is_campaign_ready
@@ -29,6 +29,7 @@ from wcl.files.services import (
 )
 from wcl.money import CURRENCIES
 from wcl.reference import CREATIVE_DOMAIN_CODES, REGION_CODES
+from wcl.text import LANGUAGES
 from wcl.time import utcnow
 
 COVER_WIDTHS = (480, 960)
@@ -140,7 +141,11 @@ def _clean_fields(data, now):
         raise CampaignError(_l("Choose one of the answers."), "region")
     if data.get("creative_domain") not in CREATIVE_DOMAIN_CODES:
         raise CampaignError(_l("Choose one of the answers."), "creative_domain")
+    language = data.get("language") or "en"
+    if language not in LANGUAGES:
+        raise CampaignError(_l("Choose one of the answers."), "language")
     return {
+        "language": language,
         **text,
         "story_md": story,
         "story_html": render_markdown(story),
@@ -153,6 +158,49 @@ def _clean_fields(data, now):
         "creative_domain": data["creative_domain"],
         "photo_consent": bool(data.get("photo_consent")),
     }
+
+
+def _clean_translations(data, language):
+    """``{locale: fields}`` of the translations typed (not the original language's);
+    ``None`` for a language left empty (its translation is removed)."""
+    cleaned = {}
+    for code in LANGUAGES:
+        if code == language:
+            continue
+        typed = (data.get("translations") or {}).get(code) or {}
+        title = " ".join(str(typed.get("title") or "").split())
+        summary = " ".join(str(typed.get("summary") or "").split())
+        story = str(typed.get("story") or "").strip()
+        for name, value, limit in (
+            ("title", title, 120),
+            ("summary", summary, 300),
+            ("story", story, MAX_STORY_CHARS),
+        ):
+            if len(value) > limit:
+                raise CampaignError(
+                    _l("This is too long (at most %(n)d characters).", n=limit), f"{name}_{code}"
+                )
+        cleaned[code] = (
+            {"title": title, "summary": summary, "story_md": story, "story_html": render_markdown(story)}
+            if title or summary or story
+            else None
+        )
+    return cleaned
+
+
+def _save_translations(campaign, translations):
+    """Write the translations onto ``campaign`` (only drafts change, so backers read what they saw)."""
+    for code in LANGUAGES:
+        fields = translations.get(code)
+        row = campaign.translations.get(code)
+        if fields is None:
+            if row is not None:
+                del campaign.translations[code]
+            continue
+        if row is None:
+            campaign.translations[code] = row = CampaignTranslation(locale=code)
+        for name, value in fields.items():
+            setattr(row, name, value)
 
 
 def _image_size(data):
@@ -203,6 +251,7 @@ def _save_draft(actor, campaign, data, cover, now):
     ``None``; a refusal rolls everything back (flushes only)."""
     try:
         fields = _clean_fields(data, now or utcnow())
+        translations = _clean_translations(data, fields["language"])
         if campaign is None:
             campaign = Campaign(owner_id=actor.id, slug=_unique_slug(fields["title"]), **fields)
             db.session.add(campaign)
@@ -210,6 +259,8 @@ def _save_draft(actor, campaign, data, cover, now):
         else:
             for name, value in fields.items():
                 setattr(campaign, name, value)
+        _save_translations(campaign, translations)
+        db.session.flush()
         if cover is not None and getattr(cover, "filename", ""):
             _save_cover(campaign, cover, actor)
     except UploadError as exc:

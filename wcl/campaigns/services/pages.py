@@ -12,6 +12,7 @@ from wcl.campaigns.models import (
     Campaign,
     CampaignComment,
     CampaignStatus,
+    CampaignTranslation,
     CampaignUpdate,
     MatchReservation,
     Pledge,
@@ -67,21 +68,39 @@ def _is_backer(campaign_id, actor):
     )
 
 
-def campaign_page(slug, actor=None, now=None):
+def in_language(locale):
+    """Loader option: a campaign's translation into ``locale`` only, in the campaign's query
+    (``Campaign.shown`` then reads it without a query of its own)."""
+    return sa.orm.joinedload(Campaign.translations.and_(CampaignTranslation.locale == locale))
+
+
+def campaign_page(slug, actor=None, now=None, locale="en"):
     """Everything the public page shows, in a fixed number of queries; ``None`` if not visible.
 
     Totals are aggregated in SQL; the backer list, updates and comments are
     limited, so 3 or 3,000 pledges, 2 or 40 tiers and 0 or 500 comments cost the same.
+    The campaign, its totals, budget lines and the translation into ``locale`` come
+    in one query.
     """
     now = now or utcnow()
-    campaign = db.session.scalar(
-        db.select(Campaign)
-        .where(Campaign.slug == slug)
-        .options(sa.orm.joinedload(Campaign.cover_480), sa.orm.joinedload(Campaign.cover_960))
+    row = (
+        db.session.execute(
+            db.select(Campaign, *_page_totals())
+            .where(Campaign.slug == slug)
+            .options(
+                sa.orm.joinedload(Campaign.cover_480),
+                sa.orm.joinedload(Campaign.cover_960),
+                sa.orm.joinedload(Campaign.budget_lines),
+                in_language(locale),
+            )
+        )
+        .unique()
+        .first()
     )
+    campaign = row[0] if row is not None else None
     if not _visible(campaign, actor):
         return None
-    totals = _page_totals(campaign.id)
+    totals = {name: int(value) for name, value in zip(TOTALS, row[1:], strict=True)}
     banners = (
         matching.banners(campaign.id, campaign.currency, now)
         if campaign.status == CampaignStatus.LIVE
@@ -129,25 +148,21 @@ def _page_lists(campaign_id):
     return {"tiers": tiers, "updates": updates, "comments": comments, "backers": backers}
 
 
-def _page_totals(campaign_id):
-    paid = (Pledge.campaign_id == campaign_id) & (Pledge.status == PledgeStatus.PAID)
+TOTALS = ("raised", "backers", "matched", "comments")
+
+
+def _page_totals():
+    """The page's figures as scalar subqueries correlated with the campaign row (``TOTALS`` order)."""
+    paid = (Pledge.campaign_id == Campaign.id) & (Pledge.status == PledgeStatus.PAID)
     raised = db.select(sa.func.coalesce(sa.func.sum(Pledge.amount - Pledge.refunded_amount), 0)).where(paid)
     backers = db.select(sa.func.count(Pledge.id)).where(paid)
     matched = db.select(sa.func.coalesce(sa.func.sum(MatchReservation.amount), 0)).where(
-        MatchReservation.campaign_id == campaign_id, MatchReservation.released_at.is_(None)
+        MatchReservation.campaign_id == Campaign.id, MatchReservation.released_at.is_(None)
     )
     comments = db.select(sa.func.count(CampaignComment.id)).where(
-        CampaignComment.campaign_id == campaign_id, CampaignComment.hidden_at.is_(None)
+        CampaignComment.campaign_id == Campaign.id, CampaignComment.hidden_at.is_(None)
     )
-    row = db.session.execute(
-        db.select(
-            raised.scalar_subquery(),
-            backers.scalar_subquery(),
-            matched.scalar_subquery(),
-            comments.scalar_subquery(),
-        )
-    ).one()
-    return {"raised": int(row[0]), "backers": int(row[1]), "matched": int(row[2]), "comments": int(row[3])}
+    return [q.correlate(Campaign).scalar_subquery() for q in (raised, backers, matched, comments)]
 
 
 def list_backers(campaign, page=1, per_page=50):
@@ -197,9 +212,9 @@ def _funded_share():
     return sa.cast(raised + matched, sa.Float) / Campaign.goal_amount
 
 
-def list_live(region=None, creative_domain=None, page=1, per_page=12, sort="ending"):
+def list_live(region=None, creative_domain=None, page=1, per_page=12, sort="ending", locale="en"):
     """Live campaigns, filtered and sorted (``SORTS``: ending soonest first, newest,
-    nearest their goal); returns ``(pagination, totals)``."""
+    nearest their goal), with their translation into ``locale``; returns ``(pagination, totals)``."""
     order = {
         "ending": (Campaign.ends_at, Campaign.id),
         "newest": (sa.func.coalesce(Campaign.went_live_at, Campaign.starts_at).desc(), Campaign.id.desc()),
@@ -208,7 +223,7 @@ def list_live(region=None, creative_domain=None, page=1, per_page=12, sort="endi
     stmt = (
         db.select(Campaign)
         .where(Campaign.status == CampaignStatus.LIVE)
-        .options(sa.orm.joinedload(Campaign.cover_480))
+        .options(sa.orm.joinedload(Campaign.cover_480), in_language(locale))
         .order_by(*order)
     )
     if region in REGION_CODES:

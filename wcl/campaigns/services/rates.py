@@ -4,6 +4,7 @@ Only shown, never charged: the pledge is always in KGS. Each currency's latest
 rate is used; the page names its date and says "approximately".
 """
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from wcl.accounts.permissions import ensure
@@ -33,15 +34,21 @@ def save_rate(actor, currency, kgs_per_unit, as_of):
 
 
 def latest_rates():
-    """``[ExchangeRate]``: the newest rate of each currency (one query), in ``CURRENCIES`` order."""
-    rows = db.session.scalars(
-        db.select(ExchangeRate).order_by(
-            ExchangeRate.currency, ExchangeRate.as_of.desc(), ExchangeRate.id.desc()
+    """``[ExchangeRate]``: the newest rate of each currency (one query reading one row per
+    currency, however many rates were entered over the years), in ``CURRENCIES`` order."""
+    ranked = db.select(
+        ExchangeRate.id,
+        sa.func.row_number()
+        .over(
+            partition_by=ExchangeRate.currency,
+            order_by=(ExchangeRate.as_of.desc(), ExchangeRate.id.desc()),
         )
+        .label("n"),
+    ).subquery()
+    rows = db.session.scalars(
+        db.select(ExchangeRate).join(ranked, ranked.c.id == ExchangeRate.id).where(ranked.c.n == 1)
     ).all()
-    latest = {}
-    for row in rows:
-        latest.setdefault(row.currency, row)
+    latest = {row.currency: row for row in rows}
     return [latest[c] for c in CURRENCIES if c in latest]
 
 

@@ -33,7 +33,9 @@ def index():
     sort = request.args.get("sort", "")
     sort = sort if sort in services.pages.SORTS else "ending"
     page = page_arg()
-    pagination, totals = services.pages.list_live(region or None, domain or None, page=page, sort=sort)
+    pagination, totals = services.pages.list_live(
+        region or None, domain or None, page=page, sort=sort, locale=current_locale()
+    )
     return render_template(
         "campaigns/index.html",
         pagination=pagination,
@@ -51,7 +53,7 @@ def index():
 @bp.route("/<slug>")
 @page_cache.for_guests
 def show(slug):
-    page = services.pages.campaign_page(slug, current_user)
+    page = services.pages.campaign_page(slug, current_user, locale=current_locale())
     if page is None:
         abort(404)
     # Only people who may comment get the form: building it issues a CSRF token, and
@@ -106,7 +108,7 @@ def post_comment(slug):
         _("Your comment is posted."),
     ):
         return redirect(url_for("campaigns.show", slug=slug, _anchor="comments"))
-    page = services.pages.campaign_page(slug, current_user)
+    page = services.pages.campaign_page(slug, current_user, locale=current_locale())
     return render_template("campaigns/show.html", locale=current_locale(), comment_form=form, **page), 422
 
 

@@ -67,6 +67,7 @@ def edit(slug):
         form.goal.data = campaign.goal_amount
         form.starts_on.data = _local_date(campaign.starts_at)
         form.ends_on.data = _local_date(campaign.ends_at, last_day=True)
+        form.fill_translations(campaign)
     if form.validate_on_submit() and attempt(
         lambda: services.drafts.update_campaign(
             current_user, campaign.id, form.values(), cover=_uploaded(form.cover)
