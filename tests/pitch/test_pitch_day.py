@@ -209,6 +209,39 @@ def test_winners_prizes_publishing_and_announcements(app_ctx, world, run_jobs):
     assert subjects[finalists[2].email].startswith("Results")  # en
 
 
+def test_every_accepted_team_member_hears_the_results(app_ctx, world, run_jobs):
+    from tests.factories.accounts import UserFactory  # noqa: PLC0415
+    from tests.helpers import outbox_messages  # noqa: PLC0415
+    from wcl.applications.models import TeamMember  # noqa: PLC0415
+    from wcl.time import utcnow  # noqa: PLC0415
+
+    application = db.session.get(Application, world.finalists[0])
+    joined = UserFactory(email="joined@example.org", locale="ru")
+    invited = UserFactory(email="invited@example.org")
+    for person, status in ((joined, "accepted"), (invited, "invited")):
+        db.session.add(
+            TeamMember(
+                application_id=application.id,
+                call_id=application.call_id,
+                email=person.email,
+                user_id=person.id,
+                status=status,
+                **(
+                    {"accepted_at": utcnow(), "consent_at": utcnow(), "consent_version": "1"}
+                    if status == "accepted"
+                    else {}
+                ),
+            )
+        )
+    db.session.commit()
+    day = ready_day(world)
+    services.publish_results(user(world.staff_id), day, confirm_missing=True)
+    run_jobs()
+    to = [m["to"] for m in outbox_messages(app_ctx)]
+    assert to.count(application.applicant.email) == 1 and to.count("joined@example.org") == 1
+    assert "invited@example.org" not in to  # an invitation not accepted is not a member
+
+
 @pytest.mark.parametrize(
     ("locale", "words"),
     [

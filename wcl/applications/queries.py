@@ -4,6 +4,7 @@ Imports only models: ``wcl.accounts.permissions`` imports this module at its
 top, so nothing here may import permissions or services.
 """
 
+from wcl.accounts.models import User
 from wcl.applications.models import (
     Application,
     AssignmentStatus,
@@ -63,6 +64,25 @@ def is_co_reviewer(user_id):
         )
         is not None
     )
+
+
+def news_recipients(application_id):
+    """Who hears an application's news (results, announcements): its applicant, then
+    her team's accepted members with an account, each once, in that order."""
+    application = db.session.get(Application, application_id)
+    if application is None:
+        return []
+    members = db.session.scalars(
+        db.select(User)
+        .join(TeamMember, TeamMember.user_id == User.id)
+        .where(
+            TeamMember.application_id == application_id,
+            TeamMember.status == TeamMemberStatus.ACCEPTED,
+            User.id != application.applicant_id,
+        )
+        .order_by(TeamMember.id)
+    ).all()
+    return [application.applicant, *members]
 
 
 def team_people(application_id):

@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from wcl.accounts.permissions import can, ensure
 from wcl.applications.models import Application, ApplicationStatus
+from wcl.applications.queries import news_recipients
 from wcl.applications.services.ranking import review_total
 from wcl.audit.services import record
 from wcl.extensions import db
@@ -377,20 +378,24 @@ def publish_results(actor, day, confirm_missing=False):
     record("pitch_day.published", day, actor=actor, missing=missing)
     default = current_app.config["BABEL_DEFAULT_LOCALE"]
     for finalist in day.finalists:
-        applicant = finalist.application.applicant
-        locale = applicant.locale or default
-        queue_email(
-            applicant.email,
-            "pitch/results",
-            locale,
-            name=applicant.public_name,
-            call=day.call.title(locale),
-            winner=finalist.is_winner,
-            prize=finalist.prize,
-            results_link=absolute_url("pitch.results", day_id=day.id),
-            certificate_link=absolute_url("pitch.certificate", code=finalist.certificate_code),
-        )
+        # Every accepted member of a team hears the results, not only its lead.
+        for person in news_recipients(finalist.application_id):
+            _announce(day, finalist, person, person.locale or default)
     db.session.commit()
+
+
+def _announce(day, finalist, person, locale):
+    queue_email(
+        person.email,
+        "pitch/results",
+        locale,
+        name=person.public_name,
+        call=day.call.title(locale),
+        winner=finalist.is_winner,
+        prize=finalist.prize,
+        results_link=absolute_url("pitch.results", day_id=day.id),
+        certificate_link=absolute_url("pitch.certificate", code=finalist.certificate_code),
+    )
 
 
 @dataclass
