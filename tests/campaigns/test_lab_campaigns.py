@@ -227,6 +227,47 @@ def test_a_refund_that_would_go_below_what_is_reserved_is_held_and_shown_to_staf
     _ledger_whole()
 
 
+def test_staff_settle_a_held_refund_once_the_pool_has_room_again(world):
+    from wcl.payments.errors import PaymentError  # noqa: PLC0415
+
+    campaign = _lab_campaign(world)
+    lab_pledge = PledgeFactory(campaign=campaign, amount=300_000)
+    woman = db.session.get(Campaign, world.woman_id)
+    backer = PledgeFactory(campaign=woman, amount=700_000)
+    db.session.commit()
+    payments.mark_pledge_paid(lab_pledge.id, 300_000, "KGS")
+    payments.mark_pledge_paid(backer.id, 700_000, "KGS")
+    payments.refund_pledge(lab_pledge.id)  # held: 700 000 of 800 000 reserved
+    held = db.session.scalar(sa.select(LabCampaignMovement).where(LabCampaignMovement.status == "held"))
+    staff, other = _user(world.staff_id), _user(world.other_staff_id)
+
+    # Still no room: refused with a message, nothing changes.
+    with force_locale("ru"):
+        with pytest.raises(PaymentError) as refused:
+            payments.settle_held_refund(staff, held.id)
+        assert "резерв" in str(refused.value.message)
+    assert (_pool(world.pool_id).budget, db.session.get(LabCampaignMovement, held.id).status) == (
+        800_000,
+        "held",
+    )
+    with pytest.raises(PermissionDenied):  # another lab's staff
+        payments.settle_held_refund(other, held.id)
+
+    payments.refund_pledge(backer.id)  # the woman's backer is refunded: her match is released
+    assert _pool(world.pool_id).reserved == 0
+    payments.settle_held_refund(staff, held.id)
+    pool = _pool(world.pool_id)
+    assert (pool.budget, pool.from_campaigns) == (500_000, 0)
+    assert db.session.get(LabCampaignMovement, held.id).status == "applied"
+    assert services.held_refunds(staff) == []
+    entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "lab_campaign.refund_settled"))
+    assert entry.data["amount"] == 300_000 and entry.actor_id == staff.id
+    with pytest.raises(PaymentError):  # twice: the second changes nothing
+        payments.settle_held_refund(staff, held.id)
+    assert _pool(world.pool_id).budget == 500_000
+    _ledger_whole()
+
+
 def test_a_fund_grows_with_paid_pledges_and_a_refund_below_what_is_awarded_is_held(world):
     campaign = _lab_campaign(world, pool_id=None, fund_id=world.fund_id)
     first, second = (PledgeFactory(campaign=campaign, amount=100_000) for _ in range(2))
@@ -434,3 +475,34 @@ def test_a_pool_does_not_match_a_lab_campaign(world):
             },
         )
     assert db.session.scalar(sa.select(sa.func.count(MatchingPool.id))) == 3
+
+
+def test_staff_settle_a_held_refund_from_the_page(world, client):
+    from tests.factories.accounts import PASSWORD
+    from tests.helpers import csrf_token, login
+
+    campaign = _lab_campaign(world)
+    lab_pledge = PledgeFactory(campaign=campaign, amount=300_000)
+    backer = PledgeFactory(campaign=db.session.get(Campaign, world.woman_id), amount=700_000)
+    db.session.commit()
+    payments.mark_pledge_paid(lab_pledge.id, 300_000, "KGS")
+    payments.mark_pledge_paid(backer.id, 700_000, "KGS")
+    payments.refund_pledge(lab_pledge.id)  # held
+    held_id = db.session.scalar(sa.select(LabCampaignMovement.id).where(LabCampaignMovement.status == "held"))
+    backer_id = backer.id
+    email = _user(world.staff_id).email
+    db.session.remove()
+    login(client, email, PASSWORD)
+    page = client.get("/campaigns/lab/").get_data(as_text=True)
+    assert f"/payments/lab-refunds/{held_id}/settle" in page
+    token = csrf_token(client, "/campaigns/lab/")
+    refused = client.post(
+        f"/payments/lab-refunds/{held_id}/settle", data={"csrf_token": token}, follow_redirects=True
+    )
+    assert "There is still no room" in refused.get_data(as_text=True)
+    payments.refund_pledge(backer_id)  # room again
+    done = client.post(
+        f"/payments/lab-refunds/{held_id}/settle", data={"csrf_token": token}, follow_redirects=True
+    )
+    assert "The refund is taken out of the pool or fund." in done.get_data(as_text=True)
+    assert db.session.get(LabCampaignMovement, held_id).status == "applied"

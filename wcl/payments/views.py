@@ -271,5 +271,15 @@ def inbox():
     )
 
 
+@bp.route("/payments/lab-refunds/<int:movement_id>/settle", methods=["POST"])
+@require("campaigns.lab_campaign")
+def settle_held_refund(movement_id):
+    attempt(
+        lambda: services.settle_held_refund(current_user, movement_id),
+        success=_("The refund is taken out of the pool or fund."),
+    )
+    return redirect(url_for("campaigns.lab_campaigns"))
+
+
 # Bank transfers and statements: their pages attach to this blueprint.
 from wcl.payments import bank_views  # noqa: E402, F401

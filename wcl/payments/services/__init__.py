@@ -30,6 +30,7 @@ from wcl.payments.services.checkout import (
     pledge_by_token,
 )
 from wcl.payments.services.events import EVENT_HANDLERS
+from wcl.payments.services.lab_funding import settle_held_refund
 from wcl.payments.services.offline import OFFLINE_METHODS, offline_pledges, proof_for, record_offline_payment
 from wcl.payments.services.reconciliation import RECONCILE_BATCH, reconcile
 from wcl.payments.services.refunds import refund_campaign, refund_pledge, refundable_pledges, staff_refund
@@ -75,6 +76,7 @@ __all__ = [
     "inbox",
     "EVENT_HANDLERS",
     "refund_pledge",
+    "settle_held_refund",
     "refund_campaign",
     "refundable_pledges",
     "staff_refund",
