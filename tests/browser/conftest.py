@@ -48,7 +48,7 @@ class Site:
         assert result.returncode == 0, result.stderr[-2000:]
         return result.stdout
 
-    def wait_for_outbox(self, to, subject_contains="", timeout=30):
+    def wait_for_outbox(self, to, subject_contains="", timeout=60):
         """The newest email to ``to`` (written by a worker), waiting for it to arrive."""
         import email
         from email import policy

@@ -1,5 +1,6 @@
 """The demo loader: three live campaigns with pledges and comments, idempotent."""
 
+from wcl.ashar.models import CommunityProject
 from wcl.campaigns.models import Campaign, CampaignComment, MatchReservation, Pledge
 from wcl.demo import load_demo
 from wcl.extensions import db
@@ -8,14 +9,20 @@ from wcl.extensions import db
 def test_demo_makes_three_live_campaigns_with_pledges_and_runs_twice(app_ctx):
     lines = load_demo()
     assert any("/campaigns/felt-slippers-from-kochkor" in line for line in lines)
-    # Women's campaigns (the lab's own campaign is tested in test_lab_campaign_demo.py).
+    # Women's campaigns (the lab's own campaign is tested in test_lab_campaign_demo.py, the
+    # Ashar community project's in tests/ashar/test_demo.py).
+    community = db.select(CommunityProject.campaign_id)
     campaigns = db.session.scalars(
-        db.select(Campaign).where(Campaign.lab_id.is_(None)).order_by(Campaign.slug)
+        db.select(Campaign)
+        .where(Campaign.lab_id.is_(None), Campaign.id.not_in(community))
+        .order_by(Campaign.slug)
     ).all()
     assert [c.status for c in campaigns] == ["live"] * 3
     assert sorted(c.funding_model for c in campaigns) == ["all_or_nothing", "keep_it_all", "keep_it_all"]
     statuses = db.session.scalars(
-        db.select(Pledge.status).join(Campaign).where(Campaign.lab_id.is_(None))
+        db.select(Pledge.status)
+        .join(Campaign)
+        .where(Campaign.lab_id.is_(None), Campaign.id.not_in(community))
     ).all()
     # Pending: two sandbox checkouts and one bank transfer waiting for the statement (payments demo).
     assert statuses.count("paid") == 8 and statuses.count("pending") == 3
@@ -35,6 +42,6 @@ def test_demo_makes_three_live_campaigns_with_pledges_and_runs_twice(app_ctx):
     assert shown.fallback and shown.lang == "ru" and "<em>вместе</em>" in shown
 
     load_demo()
-    assert db.session.scalar(db.select(db.func.count(Campaign.id))) == 3 + 1  # and the lab's own
+    assert db.session.scalar(db.select(db.func.count(Campaign.id))) == 3 + 1 + 1  # the lab's own, the Ashar project's
     assert db.session.scalar(db.select(db.func.count(Pledge.id))) == 11 + 4
     assert db.session.scalar(db.select(db.func.count(CampaignComment.id))) == 12
