@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from wcl.queue import DEFAULT, WEBHOOKS
+from wcl.queue import DEFAULT, WEBHOOKS, run_job
 
 try:  # POSIX; elsewhere the processes of one instance are not coordinated
     import fcntl
@@ -93,8 +93,6 @@ class InProcessSchedule:
         return ran
 
     def _run(self, job):
-        from wcl.queue import run_job
-
         try:
             with self.app.app_context():
                 run_job(job.func_path)

@@ -1,5 +1,7 @@
 """Cells for CSV and XLSX exports that people open in a spreadsheet."""
 
+import io
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -19,8 +21,6 @@ def xlsx_bytes(title, rows):
     (data type ``s``), so nothing in it is ever evaluated as a formula.
     """
     # openpyxl takes about 0.3 s to import: only an export pays for it, not every process start.
-    import io
-
     from openpyxl import Workbook
 
     book = Workbook()

@@ -8,6 +8,7 @@ from wcl.accounts import forms, services, sessions
 from wcl.accounts.models import User
 from wcl.accounts.permissions import Role, require, require_login
 from wcl.audit.services import entries_for
+from wcl.core.landing import landing_url
 from wcl.extensions import db, limiter
 from wcl.forms import apply_error, attempt, confirmed, page_arg, safe_next
 from wcl.i18n import remember_language
@@ -27,8 +28,6 @@ def _sign_in(user, remember=False):
     """Start the browser's session afresh (nothing set before sign-in is kept)
     with the new server-side session the service opened for ``user``; returns where
     she goes next: the page she asked for, else her own work."""
-    from wcl.core.landing import landing_url
-
     next_url = safe_next(landing_url(user))
     session.clear()
     # Flask-WTF keeps this request's CSRF token in g; it belonged to the session
@@ -125,8 +124,6 @@ def resend_verification():
 @limiter.limit(_login_account_limit, methods=["POST"], key_func=_posted_email, deduct_when=_failed)
 def login():
     if current_user.is_authenticated:
-        from wcl.core.landing import landing_url
-
         return redirect(safe_next(landing_url(current_user)))
     form = forms.LoginForm()
     if form.validate_on_submit():

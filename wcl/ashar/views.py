@@ -9,7 +9,7 @@ from werkzeug.datastructures import FileStorage
 
 from wcl.accounts.permissions import abort_unless, require, require_login
 from wcl.ashar import forms, queries, services
-from wcl.ashar.models import CommunityProject, InKindPledge
+from wcl.ashar.models import CommunityProject, InKindPledge, MatchCommitment
 from wcl.campaigns.forms import end_of_day, start_of_day
 from wcl.campaigns.models import Campaign
 from wcl.extensions import db
@@ -162,8 +162,6 @@ def matches():
 @bp.route("/matches/<int:commitment_id>/letter")
 @require("ashar.match")
 def match_letter(commitment_id):
-    from wcl.ashar.models import MatchCommitment
-
     commitment = _load(MatchCommitment, commitment_id, "ashar.match")
     return send_stored(commitment.letter)
 

@@ -26,6 +26,7 @@ from wcl.grants.models import FundMovement, Grant, GrantFund, MovementKind, Tran
 from wcl.payments.models import Refund
 from wcl.receipts.models import Receipt
 from wcl.receipts.numbering import ReceiptSequence
+from wcl.reports.models import CampaignMoney
 
 SETTLED = (PledgeStatus.PAID, PledgeStatus.REFUNDED)
 
@@ -249,8 +250,6 @@ def _stored_files_are_whole():
 
 def _report_money_follows_pledges():
     """The money report's per-campaign table equals its paid pledges (net money, distinct backers)."""
-    from wcl.reports.models import CampaignMoney
-
     backer = sa.case(
         (Pledge.backer_id.isnot(None), "u" + sa.cast(Pledge.backer_id, sa.String)),
         (sa.func.coalesce(Pledge.backer_email, "") != "", "e" + sa.func.lower(Pledge.backer_email)),

@@ -5,11 +5,19 @@ pledges is skipped. Once its first backers have paid, the creator thanks them
 in an update, which is emailed to them as it would be in real life.
 """
 
+from datetime import timedelta
+
+from wcl.accounts.demo import demo_user
 from wcl.campaigns import services as campaigns
-from wcl.campaigns.models import Campaign, Pledge, RewardTier
+from wcl.campaigns.models import Campaign, MatchingPool, Pledge, RewardTier
 from wcl.campaigns.pledging import new_pledge
+from wcl.campaigns.queries import campaign_lab_id, pool_lab_id
 from wcl.extensions import db
+from wcl.payments.models import BankAccount
+from wcl.payments.providers.local import mode
+from wcl.payments.services.bank_transfer import assign_reference
 from wcl.payments.services.checkout import mark_pledge_paid
+from wcl.time import utcnow
 
 # Campaign slug → (amount, index of the reward tier or None, status) per pledge.
 PLEDGES = {
@@ -64,13 +72,6 @@ LAB_CAMPAIGN_PLEDGES = [(300_000, "paid"), (150_000, "paid"), (1_000_000, "paid"
 
 def _lab_campaign_demo():
     """A lab campaign feeding the demo pool, with some paid pledges (idempotent); returns its slug."""
-    from datetime import timedelta
-
-    from wcl.accounts.demo import demo_user
-    from wcl.campaigns.models import MatchingPool
-    from wcl.campaigns.queries import pool_lab_id
-    from wcl.time import utcnow
-
     pool = db.session.scalar(db.select(MatchingPool).where(MatchingPool.sponsor_name == LAB_CAMPAIGN_POOL))
     if pool is None:
         return None
@@ -120,10 +121,6 @@ def _lab_campaign_demo():
 
 def _bank_transfer_demo():
     """A bank account for the lab of the Osh campaign and one pending transfer to it (idempotent)."""
-    from wcl.campaigns.queries import campaign_lab_id
-    from wcl.payments.models import BankAccount
-    from wcl.payments.services.bank_transfer import assign_reference
-
     campaign = db.session.scalar(db.select(Campaign).where(Campaign.slug == "osh-embroidery-studio"))
     if campaign is None:
         return None
@@ -187,8 +184,6 @@ def load():
     transfer = _bank_transfer_demo()
     if transfer:
         lines.append(f"  a pending bank transfer (reference and QR): /payments/pledges/{transfer}")
-    from wcl.payments.providers.local import mode
-
     if mode() == "demo":
         lines.append(
             "  Kyrgyz bank card or e-wallet (demo page): choose it on any som campaign's pledge form"

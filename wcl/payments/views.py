@@ -13,6 +13,7 @@ from wcl.forms import apply_error, attempt, page_arg
 from wcl.i18n import current_locale
 from wcl.payments import forms, outcomes, services
 from wcl.payments.providers import allowed
+from wcl.payments.providers.local import mode
 
 bp = Blueprint("payments", __name__)
 
@@ -104,8 +105,6 @@ def sandbox_checkout(token):
 @bp.route("/payments/local-demo/<token>", methods=["GET", "POST"])
 def local_demo_page(token):
     """The local provider's hosted page in demo mode, served by the app itself (never in production)."""
-    from wcl.payments.providers.local import mode
-
     pledge = services.checkout.pledge_by_token(token)
     if pledge is None or pledge.provider != "local" or mode() != "demo":
         abort(404)

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from wcl.accounts.models import User
-from wcl.accounts.permissions import ensure
+from wcl.accounts.permissions import can, ensure
 from wcl.ashar.models import CommunityProject, GroupMember, MatchCommitment, ProjectStatus
 from wcl.ashar.services._common import CURRENCY, check_amount, email_address, get_locked, one_line, refuse
 from wcl.audit.services import record
@@ -232,8 +232,6 @@ def reject_project(actor, project_id, note, now=None):
 
 def projects_for(actor, status=None):
     """The projects ``actor`` reviews (staff: their lab's; unscoped: all), newest first."""
-    from wcl.accounts.permissions import can
-
     query = db.select(CommunityProject).order_by(
         CommunityProject.created_at.desc(), CommunityProject.id.desc()
     )

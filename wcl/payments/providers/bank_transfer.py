@@ -10,6 +10,7 @@ lab sending the money back by hand; it is recorded here.
 from flask import url_for
 
 from wcl.payments.providers import Provider, ProviderUnavailable
+from wcl.payments.services.bank_transfer import account_for_campaign, assign_reference
 
 
 class BankTransferProvider(Provider):
@@ -18,8 +19,6 @@ class BankTransferProvider(Provider):
 
     def start_checkout(self, pledge):
         """Give the pledge its unique reference; the status page shows how to pay."""
-        from wcl.payments.services.bank_transfer import account_for_campaign, assign_reference
-
         if account_for_campaign(pledge.campaign_id) is None:
             raise ProviderUnavailable("no bank account is set for this campaign's lab")
         assign_reference(pledge)

@@ -9,7 +9,9 @@ from wcl.extensions import db
 from wcl.links import absolute_url
 from wcl.mail import queue_email
 from wcl.payments.providers import ProviderError, ProviderUnavailable, checkout_provider, get_provider
+from wcl.payments.providers.local import CURRENCY, configured
 from wcl.payments.services._common import _apply_closed, _apply_paid, _lock_pledge, log
+from wcl.payments.services.bank_transfer import bank_transfer_available, transfer_details
 
 
 def online_provider_name():
@@ -36,15 +38,11 @@ METHOD_LABELS = {
 
 
 def _local_available(campaign):
-    from wcl.payments.providers.local import CURRENCY, configured
-
     return configured() and campaign.currency == CURRENCY
 
 
 def payment_methods(campaign):
     """The ways a backer may pay for ``campaign`` now: ``[(method, label)]``, the online checkout first."""
-    from wcl.payments.services.bank_transfer import bank_transfer_available
-
     methods = []
     try:
         checkout_provider()
@@ -76,8 +74,6 @@ def _provider_for(campaign_id, method):
 
 def _email_transfer_instructions(pledge):
     """The backer keeps her reference and the account by email: she may pay from her bank app later."""
-    from wcl.payments.services.bank_transfer import transfer_details
-
     details = transfer_details(pledge)
     if not pledge.backer_email or details is None:
         return

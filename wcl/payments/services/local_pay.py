@@ -21,6 +21,7 @@ from wcl.payments import signatures
 from wcl.payments.errors import PaymentError
 from wcl.payments.providers import ProviderError, get_provider
 from wcl.payments.providers.local import NAME, configured, mode, order_id
+from wcl.payments.services.checkout import pledge_by_token
 from wcl.payments.services.inbox import store_event
 from wcl.payments.services.local_events import FINAL_STATUSES
 from wcl.payments.services.webhooks import process_webhook_event, receive_webhook
@@ -100,8 +101,6 @@ DEMO_OUTCOMES = {"pay": "paid", "fail": "failed", "cancel": "cancelled"}
 def demo_checkout(token, outcome):
     """The demo hosted page's button: sign the callback the provider would send and feed it to the
     same pipeline (verify, inbox, commit, job) as a real one. Demo mode only. Returns the pledge."""
-    from wcl.payments.services.checkout import pledge_by_token
-
     pledge = pledge_by_token(token) if mode() == "demo" else None
     if pledge is None or pledge.provider != NAME or outcome not in DEMO_OUTCOMES or not pledge.provider_ref:
         raise PaymentError(_l("This checkout link is not valid."))

@@ -48,6 +48,7 @@ def detect_format(data):
 
 def parse_statement(data, filename, account, mapping):
     """Read a whole statement; returns ``(format, entries)`` or raises ``StatementError``."""
+    # Cycle: each format module imports StatementEntry/StatementError from this package.
     from wcl.payments.statements import camt, mt940_format, tabular
 
     if not data:

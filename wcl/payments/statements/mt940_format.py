@@ -23,7 +23,7 @@ def _text(data):
 
 def parse_mt940(data, account):
     """Entries of an MT940 file (one or more statements); refuses a file without its closing balance."""
-    import mt940
+    import mt940  # an optional dependency: only an MT940 import needs it
 
     text = _text(data).replace("\r\n", "\n")
     transactions = mt940.models.Transactions()

@@ -9,12 +9,13 @@ import io
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from rq.registry import FailedJobRegistry
 
 from wcl.accounts.permissions import PermissionDenied, can, ensure, has_permission, lab_condition
 from wcl.audit.services import record
 from wcl.campaigns.queries import campaign_lab
 from wcl.extensions import db
-from wcl.queue import RECEIPTS, enqueue_after_commit
+from wcl.queue import RECEIPTS, enqueue_after_commit, get_queue, is_inline
 from wcl.receipts.errors import ReceiptError
 from wcl.receipts.models import Receipt
 from wcl.receipts.services._common import (
@@ -163,10 +164,6 @@ def failed_render_jobs(actor):
     Their arguments and errors may belong to any lab: only for those who may
     manage background jobs (unscoped staff).
     """
-    from rq.registry import FailedJobRegistry
-
-    from wcl.queue import get_queue, is_inline
-
     if is_inline() or not has_permission(actor, "jobs.manage"):
         return []
     queue = get_queue(RECEIPTS)

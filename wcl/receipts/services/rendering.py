@@ -57,7 +57,7 @@ def org_details(locale=None):
 
 def render_receipt_pdf(receipt):
     """The PDF bytes of ``receipt`` in its donor's language (no database change)."""
-    from wcl.pdf import render_pdf
+    from wcl.pdf import render_pdf  # WeasyPrint is slow to load; only this path needs it
 
     url = verify_url(receipt)
     return render_pdf(

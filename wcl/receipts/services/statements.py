@@ -26,7 +26,7 @@ def annual_statement(user, year, locale=None):
     """One PDF listing all of the user's receipts of ``year`` (void ones marked, partial
     refunds netted). Raises ``ReceiptError`` when she has none that year.
     """
-    from wcl.pdf import render_pdf
+    from wcl.pdf import render_pdf  # WeasyPrint is slow to load; only this path needs it
 
     receipts = _statement_receipts(user, year)
     if not receipts:

@@ -1,10 +1,18 @@
 """PDF exports: requested by staff, rendered by a job, downloaded by the requester."""
 
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
+from wcl.accounts.models import User
 from wcl.accounts.permissions import ensure
+from wcl.audit.services import record
 from wcl.extensions import db
+from wcl.files.generated import run_render
+from wcl.files.services import store_bytes
+from wcl.queue import enqueue_after_commit
+from wcl.reports.charts import funnel_chart
 from wcl.reports.errors import ReportError
+from wcl.reports.models import ReportExport
 from wcl.reports.protection import MARK
 from wcl.reports.services import building
 from wcl.reports.services.filters import parse_filters
@@ -12,10 +20,6 @@ from wcl.reports.services.filters import parse_filters
 
 def request_pdf(filters, user, locale):
     """Queue a PDF of the report in ``locale`` (en/ru/ky); returns the ``ReportExport``."""
-    from wcl.audit.services import record
-    from wcl.queue import enqueue_after_commit
-    from wcl.reports.models import ReportExport
-
     ensure("reports.view", user=user)
     if locale not in ("en", "ru", "ky"):
         raise ReportError(_l("Unknown language."))
@@ -33,16 +37,10 @@ def render_export(export_id):
 
     Filters are re-validated and permissions re-checked for the requester, so a
     job run after her access was removed produces nothing."""
-    from wcl.accounts.models import User
-    from wcl.files.generated import run_render
-    from wcl.files.services import store_bytes
+    # Imported here: WeasyPrint is slow to load and only the render job needs it.
     from wcl.pdf import render_pdf
-    from wcl.reports.charts import funnel_chart
-    from wcl.reports.models import ReportExport
 
     def produce(export):
-        from flask_babel import force_locale
-
         user = db.session.get(User, export.requested_by_id)
         with force_locale(export.locale):
             filters = parse_filters(export.params, user)
@@ -66,8 +64,6 @@ def render_export(export_id):
 
 def export_for(export_id, user):
     """The user's own export, or ``None``."""
-    from wcl.reports.models import ReportExport
-
     ensure("reports.view", user=user)
     export = db.session.get(ReportExport, export_id)
     if export is None or export.requested_by_id != user.id:
