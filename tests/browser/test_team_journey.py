@@ -80,6 +80,10 @@ def test_a_member_joins_and_the_lead_submits_on_phones(browser, site, invitation
             member.console_errors.clear()
             member.check()
             assert member.page.locator(".error, [role=alert]").count() > 0
+            # Its message stands under the box, as every field's error does, not beside it.
+            box = member.page.locator("#consent").bounding_box()
+            error = member.page.locator("#consent-error").bounding_box()
+            assert error["y"] >= box["y"] + box["height"]
             member.page.locator("#consent").check()
             member.screenshot("team-invite")
             member.page.get_by_role("button", name="Join the team").click()
