@@ -5,7 +5,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from babel.support import Translations
-from flask import current_app, flash, request
+from flask import current_app, flash, redirect, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -111,6 +111,16 @@ def attempt(action, form=None, success=None):
     if success:
         flash(success, "success")
     return Outcome(True, value)
+
+
+def act_then_redirect(form, action, success, target):
+    """A POST-only staff action: when ``form`` validates (CSRF included), run ``action``
+    through :func:`attempt` (its refusal or ``success`` is flashed); then go to ``target``
+    either way. A ``404``/``403`` raised by ``action`` while loading what it acts on
+    goes through unchanged."""
+    if form.validate_on_submit():
+        attempt(action, success=success)
+    return redirect(target)
 
 
 def page_arg():

@@ -11,7 +11,7 @@ from wcl.accounts.permissions import abort_unless, lab_scope, require, require_l
 from wcl.applications.models import Application, Call
 from wcl.events.models import Event
 from wcl.extensions import db
-from wcl.forms import attempt
+from wcl.forms import act_then_redirect, attempt
 from wcl.pitch import forms, services
 from wcl.pitch.errors import PitchError
 from wcl.pitch.models import PitchDay, PitchFinalist
@@ -22,6 +22,13 @@ bp = Blueprint("pitch", __name__, url_prefix="/pitch")
 
 def _day_or_404(day_id):
     return db.get_or_404(PitchDay, day_id)
+
+
+def _get_day(day_id, permission="pitch.manage"):
+    """The pitch day, or 404; 403 unless the current user holds ``permission`` on it."""
+    day = _day_or_404(day_id)
+    abort_unless(permission, day)
+    return day
 
 
 def _finalist_of(day, finalist_id):
@@ -70,8 +77,7 @@ def create():
 @bp.route("/<int:day_id>")
 @require("pitch.manage")
 def manage(day_id):
-    day = _day_or_404(day_id)
-    abort_unless("pitch.manage", day)
+    day = _get_day(day_id)
     finalist_form = forms.FinalistForm()
     finalist_form.application_id.choices = [
         (a.id, a.applicant.public_name) for a in services.eligible_applications(day)
@@ -99,19 +105,21 @@ def manage(day_id):
 @bp.route("/<int:day_id>/finalists", methods=["POST"])
 @require("pitch.manage")
 def add_finalist(day_id):
-    day = _day_or_404(day_id)
-    abort_unless("pitch.manage", day)
-    if forms.ConfirmForm().validate_on_submit():
-        application = db.session.get(Application, request.form.get("application_id", type=int) or 0)
-        attempt(lambda: services.add_finalist(current_user, day, application), success=_("Saved."))
-    return redirect(url_for("pitch.manage", day_id=day.id))
+    day = _get_day(day_id)
+    return act_then_redirect(
+        forms.ConfirmForm(),
+        lambda: services.add_finalist(
+            current_user, day, db.session.get(Application, request.form.get("application_id", type=int) or 0)
+        ),
+        _("Saved."),
+        url_for("pitch.manage", day_id=day.id),
+    )
 
 
 @bp.route("/<int:day_id>/slots", methods=["POST"])
 @require("pitch.manage")
 def schedule(day_id):
-    day = _day_or_404(day_id)
-    abort_unless("pitch.manage", day)
+    day = _get_day(day_id)
     form = forms.SlotForm()
     if form.validate_on_submit():
         finalist = _finalist_of(day, form.finalist_id.data)
@@ -129,38 +137,41 @@ def schedule(day_id):
 @bp.route("/<int:day_id>/jurors", methods=["POST"])
 @require("pitch.manage")
 def add_juror(day_id):
-    day = _day_or_404(day_id)
-    abort_unless("pitch.manage", day)
+    day = _get_day(day_id)
     form = forms.JurorForm()
-    if form.validate_on_submit():
+
+    def add():
         email = (form.email.data or "").strip().lower()
         person = db.session.scalar(db.select(User).where(db.func.lower(User.email) == email))
-        attempt(lambda: services.add_juror(current_user, day, person), success=_("Saved."))
-    return redirect(url_for("pitch.manage", day_id=day.id))
+        return services.add_juror(current_user, day, person)
+
+    return act_then_redirect(form, add, _("Saved."), url_for("pitch.manage", day_id=day.id))
 
 
 @bp.route("/<int:day_id>/awards", methods=["POST"])
 @require("pitch.manage")
 def award(day_id):
-    day = _day_or_404(day_id)
-    abort_unless("pitch.manage", day)
+    day = _get_day(day_id)
     form = forms.AwardForm()
-    if form.validate_on_submit():
-        finalist = _finalist_of(day, form.finalist_id.data)
-        attempt(
-            lambda: services.set_award(
-                current_user, finalist, form.winner.data, form.prize.data, form.amount.data, "KGS"
-            ),
-            success=_("Saved."),
-        )
-    return redirect(url_for("pitch.manage", day_id=day.id))
+    return act_then_redirect(
+        form,
+        lambda: services.set_award(
+            current_user,
+            _finalist_of(day, form.finalist_id.data),
+            form.winner.data,
+            form.prize.data,
+            form.amount.data,
+            "KGS",
+        ),
+        _("Saved."),
+        url_for("pitch.manage", day_id=day.id),
+    )
 
 
 @bp.route("/<int:day_id>/publish", methods=["POST"])
 @require("pitch.manage")
 def publish(day_id):
-    day = _day_or_404(day_id)
-    abort_unless("pitch.manage", day)
+    day = _get_day(day_id)
     form = forms.PublishForm()
     if form.validate_on_submit() and attempt(
         lambda: services.publish_results(current_user, day, confirm_missing=bool(form.confirm_missing.data)),
@@ -176,8 +187,7 @@ def publish(day_id):
 @bp.route("/<int:day_id>/judge")
 @require_login
 def judge(day_id):
-    day = _day_or_404(day_id)
-    abort_unless("pitch.judge", day)
+    day = _get_day(day_id, "pitch.judge")
     return render_template(
         "pitch/judge.html",
         day=day,
@@ -190,8 +200,7 @@ def judge(day_id):
 @bp.route("/<int:day_id>/judge/<int:finalist_id>", methods=["GET", "POST"])
 @require_login
 def score(day_id, finalist_id):
-    day = _day_or_404(day_id)
-    abort_unless("pitch.judge", day)
+    day = _get_day(day_id, "pitch.judge")
     finalist = _finalist_of(day, finalist_id)
     form = forms.ConfirmForm()
     errors = {}
@@ -221,15 +230,14 @@ def score(day_id, finalist_id):
 @bp.route("/<int:day_id>/judge/<int:finalist_id>/conflict", methods=["POST"])
 @require_login
 def conflict(day_id, finalist_id):
-    day = _day_or_404(day_id)
-    abort_unless("pitch.judge", day)
+    day = _get_day(day_id, "pitch.judge")
     finalist = _finalist_of(day, finalist_id)
-    if forms.ConfirmForm().validate_on_submit():
-        attempt(
-            lambda: services.declare_conflict(current_user, finalist),
-            success=_("You are excused from scoring this finalist."),
-        )
-    return redirect(url_for("pitch.judge", day_id=day.id))
+    return act_then_redirect(
+        forms.ConfirmForm(),
+        lambda: services.declare_conflict(current_user, finalist),
+        _("You are excused from scoring this finalist."),
+        url_for("pitch.judge", day_id=day.id),
+    )
 
 
 # --- public -------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from wcl.applications.models import QuestionKind
 from wcl.applications.views import bp
 from wcl.applications.views._common import get_application, get_call
 from wcl.extensions import db
-from wcl.forms import apply_error, attempt, page_arg
+from wcl.forms import act_then_redirect, apply_error, attempt, page_arg
 from wcl.i18n import current_locale
 
 
@@ -109,12 +109,12 @@ def decide(application_id):
     application = get_application(application_id)
     abort_unless("applications.decide", application)
     form = forms.DecisionForm()
-    if form.validate_on_submit():
-        attempt(
-            lambda: services.decide(current_user, [application.id], form.outcome.data, form.note.data or ""),
-            success=_("The decision is saved and the applicant will get an email."),
-        )
-    return redirect(url_for("applications.detail", application_id=application.id))
+    return act_then_redirect(
+        form,
+        lambda: services.decide(current_user, [application.id], form.outcome.data, form.note.data or ""),
+        _("The decision is saved and the applicant will get an email."),
+        url_for("applications.detail", application_id=application.id),
+    )
 
 
 @bp.route("/applications/<int:application_id>/shortlist", methods=["POST"])
@@ -122,12 +122,12 @@ def decide(application_id):
 def shortlist(application_id):
     application = get_application(application_id)
     abort_unless("applications.decide", application)
-    if forms.ActionForm().validate_on_submit():
-        attempt(
-            lambda: services.shortlist(current_user, [application.id]),
-            success=_("The application is shortlisted."),
-        )
-    return redirect(url_for("applications.detail", application_id=application.id))
+    return act_then_redirect(
+        forms.ActionForm(),
+        lambda: services.shortlist(current_user, [application.id]),
+        _("The application is shortlisted."),
+        url_for("applications.detail", application_id=application.id),
+    )
 
 
 @bp.route("/staff/calls/<int:call_id>/paper", methods=["GET", "POST"])
