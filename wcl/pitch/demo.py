@@ -1,8 +1,9 @@
 """Demo: the Create4 hackathon call's pitch day, scored by a jury of three and published
 with three winners (five finalists; one juror excused from one finalist).
 
-Uses a hackathon call another loader made (a slug with "hackathon") when there is
-one, else makes its own, closed, with a three-criterion rubric. Idempotent.
+Uses the teams demo's hackathon call (``wcl.applications.demo_teams.HACKATHON_SLUG``)
+when that loader made it, else makes a call of that slug itself, closed, with a
+three-criterion rubric. Idempotent.
 """
 
 from datetime import timedelta
@@ -12,6 +13,7 @@ import sqlalchemy as sa
 from wcl.accounts.demo import DEMO_PASSWORD, demo_user
 from wcl.accounts.permissions import Role
 from wcl.accounts.services import create_user
+from wcl.applications.demo_teams import HACKATHON_SLUG
 from wcl.applications.models import Application, ApplicationStatus, Call, RubricCriterion
 from wcl.events.models import Event, EventStatus
 from wcl.extensions import db
@@ -21,7 +23,7 @@ from wcl.pitch import services
 from wcl.pitch.models import PitchDay
 from wcl.time import utcnow
 
-CALL_SLUG = "create4-hackathon-2026"
+CALL_SLUG = HACKATHON_SLUG  # the teams demo's call: its teams pitch
 EVENT_SLUG = "create4-hackathon-pitch-day"
 FINALISTS = (
     # email, name, locale
@@ -54,7 +56,7 @@ CRITERIA = (
 
 
 def _call(lab, staff):
-    call = db.session.scalar(sa.select(Call).where(Call.slug.contains("hackathon")).order_by(Call.id))
+    call = db.session.scalar(sa.select(Call).where(Call.slug == CALL_SLUG))
     if call is not None:
         return call
     now = utcnow()
