@@ -97,6 +97,40 @@ def test_a_juror_scores_and_a_second_score_updates_the_first(app_ctx, world):
     db.session.rollback()
 
 
+def test_two_simultaneous_first_scores_of_a_juror_end_as_one_update(app_ctx, world):
+    """A double tap or a second window: her first scores of a finalist reach the database
+    from another transaction after this one looked for them and before it inserts its own.
+    The second submission updates those rows instead of failing on the unique key."""
+    day = ready_day(world)
+    pitching, impact = world.criteria
+    juror = user(world.jurors[1])
+    finalist = day.finalists[0]
+    seat = services.juror_of(day.id, juror.id)
+    raced = []
+
+    def the_other_window(session, flush_context, instances):
+        if raced or not any(isinstance(row, PitchScore) for row in session.new):
+            return
+        raced.append(True)
+        with db.engine.begin() as other:  # a concurrent transaction, committed first
+            other.execute(
+                sa.insert(PitchScore.__table__),
+                [
+                    {"finalist_id": finalist.id, "juror_id": seat.id, "criterion_id": c, "score": 1}
+                    for c in (pitching, impact)
+                ],
+            )
+
+    sa.event.listen(db.session, "before_flush", the_other_window)
+    try:
+        services.score_finalist(juror, finalist, {pitching: 4, impact: 5})
+    finally:
+        sa.event.remove(db.session, "before_flush", the_other_window)
+    assert raced
+    db.session.expire_all()
+    assert sorted((s.criterion_id, s.score) for s in _scores()) == sorted([(pitching, 4), (impact, 5)])
+
+
 @pytest.mark.parametrize("bad", [0, 6, "x", None, "3.5"])
 def test_a_score_outside_the_rubric_range_is_refused_and_nothing_changes(app_ctx, world, bad):
     day = ready_day(world)

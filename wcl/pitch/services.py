@@ -13,6 +13,7 @@ from types import SimpleNamespace
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from wcl.accounts.permissions import can, ensure
@@ -191,10 +192,27 @@ def _checked_scores(criteria, scores):
 def score_finalist(actor, finalist, scores):
     """Save a juror's scores of a finalist (``{criterion_id: value}``, every criterion).
 
-    A second submission updates her earlier scores. Refused for anyone not on the
-    jury, for a finalist she declared a conflict with, after the results are
+    A second submission updates her earlier scores, also when both are her first and
+    arrive at the same moment (a double tap, a second window): the one that finds
+    the other's rows inserted first saves again, as an update. Refused for anyone not
+    on the jury, for a finalist she declared a conflict with, after the results are
     published, and for a score outside the criterion's range.
     """
+    try:
+        _save_scores(actor, finalist, scores)
+    except IntegrityError:
+        db.session.rollback()
+        try:
+            _save_scores(actor, finalist, scores)
+        except IntegrityError:
+            refuse(
+                _l(
+                    "Your scores were being saved from another window at the same moment. Check them and save again."
+                )
+            )
+
+
+def _save_scores(actor, finalist, scores):
     day = finalist.pitch_day
     seat = _seat(actor, day)
     _unpublished(day)
