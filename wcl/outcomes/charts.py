@@ -1,7 +1,7 @@
 """A server-side SVG chart of the year by quarter, drawn by ``reports/_chart.html``
 (the reports' chart macro): hidden cells are written "c" and get no bar."""
 
-from wcl.reports.charts import BAR, COLOURS, LABEL_WIDTH, PLOT_WIDTH
+from wcl.reports.charts import BAR, COLOURS, LABEL_WIDTH, PLOT_WIDTH, bar
 from wcl.reports.protection import MARK
 
 
@@ -12,23 +12,7 @@ def quarters_chart(data, codes, labels, title):
     group_height = len(codes) * (BAR + 2) + 12
     groups, y = [], 20
     for quarter, values in data["quarters"]:
-        bars = []
-        for i, code in enumerate(codes):
-            value = values[code]
-            hidden = value == MARK
-            width = 0 if hidden else round(PLOT_WIDTH * value / top)
-            by = y + i * (BAR + 2)
-            bars.append(
-                {
-                    "y": by,
-                    "width": width,
-                    "value": value,
-                    "hidden": hidden,
-                    "colour": COLOURS[i % len(COLOURS)],
-                    "text_x": LABEL_WIDTH + width + 4,
-                    "text_y": by + BAR - 3,
-                }
-            )
+        bars = [bar(i, values[code], y, top) for i, code in enumerate(codes)]
         groups.append({"label": quarter, "y": y + BAR, "bars": bars})
         y += group_height
     legend = [

@@ -20,6 +20,7 @@ from wcl.accounts.permissions import can, ensure
 from wcl.applications.models import Application, ApplicationStatus
 from wcl.applications.queries import news_recipients
 from wcl.applications.services.ranking import review_total
+from wcl.applications.services.reviews import rubric_scores
 from wcl.audit.services import record
 from wcl.extensions import db
 from wcl.links import absolute_url
@@ -167,20 +168,7 @@ def has_conflict(seat, finalist):
 
 def _checked_scores(criteria, scores):
     """``{criterion_id: whole number in range}``; refuses with an error per bad score."""
-    values, errors = {}, {}
-    for criterion in criteria:
-        raw = scores.get(criterion.id)
-        try:
-            value = int(str(raw).strip())
-        except (TypeError, ValueError):
-            errors[criterion.id] = str(_l("Enter a whole number."))
-            continue
-        if not criterion.min_score <= value <= criterion.max_score:
-            errors[criterion.id] = str(
-                _l("Enter a score from %(min)d to %(max)d.", min=criterion.min_score, max=criterion.max_score)
-            )
-            continue
-        values[criterion.id] = value
+    values, errors = rubric_scores(criteria, scores)
     if errors:
         db.session.rollback()
         error = PitchError(_l("Please correct the scores marked below."))

@@ -21,6 +21,23 @@ COLOURS = (
 )
 
 
+def bar(i, value, group_y, top):
+    """The ``i``-th bar of a group starting at ``group_y``, scaled so that ``top`` fills the plot;
+    a hidden cell (``MARK``) gets no bar, only its "c"."""
+    y = group_y + i * (BAR + 2)
+    hidden = value == MARK
+    width = 0 if hidden else round(PLOT_WIDTH * value / top)
+    return {
+        "y": y,
+        "width": width,
+        "value": value,
+        "hidden": hidden,
+        "colour": COLOURS[i % len(COLOURS)],
+        "text_x": LABEL_WIDTH + width + 4,
+        "text_y": y + BAR - 3,
+    }
+
+
 def funnel_chart(report, title):
     """Grouped horizontal bars: for each stage, one bar per category."""
     rows = [*report.funnel, *report.people]
@@ -30,22 +47,7 @@ def funnel_chart(report, title):
     group_height = n * (BAR + 2) + GAP * 3
     groups, y = [], 20
     for row in rows:
-        bars = []
-        for i, value in enumerate(row.values):
-            by = y + i * (BAR + 2)
-            hidden = value == MARK
-            width = 0 if hidden else round(PLOT_WIDTH * value / top)
-            bars.append(
-                {
-                    "y": by,
-                    "width": width,
-                    "value": value,
-                    "hidden": hidden,
-                    "colour": COLOURS[i % len(COLOURS)],
-                    "text_x": LABEL_WIDTH + width + 4,
-                    "text_y": by + BAR - 3,
-                }
-            )
+        bars = [bar(i, value, y, top) for i, value in enumerate(row.values)]
         groups.append({"label": row.label, "y": y + BAR, "bars": bars})
         y += group_height
     legend_y = y + 10

@@ -32,8 +32,10 @@ def _reviewable_assignment(actor, application):
     return assignment
 
 
-def _checked_scores(criteria, scores):
-    """``{criterion_id: whole number in range}``; refuses with an error per bad score."""
+def rubric_scores(criteria, scores):
+    """``(values, errors)`` of ``scores`` (``{criterion_id: raw}``) against a rubric's ``criteria``:
+    ``{criterion_id: whole number in range}`` and, per bad score, its message. Reviewers and
+    pitch-day jurors are checked alike; each caller refuses in its own error."""
     values, errors = {}, {}
     for criterion in criteria:
         raw = scores.get(criterion.id)
@@ -48,6 +50,12 @@ def _checked_scores(criteria, scores):
             )
             continue
         values[criterion.id] = value
+    return values, errors
+
+
+def _checked_scores(criteria, scores):
+    """``{criterion_id: whole number in range}``; refuses with an error per bad score."""
+    values, errors = rubric_scores(criteria, scores)
     if errors:
         fail(_l("Please correct the scores marked below."), errors=errors)
     return values
