@@ -29,7 +29,7 @@ from wcl.files.services import (
 )
 from wcl.money import CURRENCIES
 from wcl.reference import CREATIVE_DOMAIN_CODES, REGION_CODES
-from wcl.text import LANGUAGES
+from wcl.text import LANGUAGES, save_translations, typed_translations
 from wcl.time import utcnow
 
 COVER_WIDTHS = (480, 960)
@@ -160,47 +160,20 @@ def _clean_fields(data, now):
     }
 
 
+def _too_long(name, code, limit):
+    raise CampaignError(_l("This is too long (at most %(n)d characters).", n=limit), f"{name}_{code}")
+
+
 def _clean_translations(data, language):
     """``{locale: fields}`` of the translations typed (not the original language's);
     ``None`` for a language left empty (its translation is removed)."""
-    cleaned = {}
-    for code in LANGUAGES:
-        if code == language:
-            continue
-        typed = (data.get("translations") or {}).get(code) or {}
-        title = " ".join(str(typed.get("title") or "").split())
-        summary = " ".join(str(typed.get("summary") or "").split())
-        story = str(typed.get("story") or "").strip()
-        for name, value, limit in (
-            ("title", title, 120),
-            ("summary", summary, 300),
-            ("story", story, MAX_STORY_CHARS),
-        ):
-            if len(value) > limit:
-                raise CampaignError(
-                    _l("This is too long (at most %(n)d characters).", n=limit), f"{name}_{code}"
-                )
-        cleaned[code] = (
-            {"title": title, "summary": summary, "story_md": story, "story_html": render_markdown(story)}
-            if title or summary or story
-            else None
-        )
+    limits = {"title": (120, True), "summary": (300, True), "story": (MAX_STORY_CHARS, False)}
+    cleaned = typed_translations(data.get("translations"), language, limits, _too_long)
+    for fields in cleaned.values():
+        if fields is not None:
+            story = fields.pop("story")
+            fields.update(story_md=story, story_html=render_markdown(story))
     return cleaned
-
-
-def _save_translations(campaign, translations):
-    """Write the translations onto ``campaign`` (only drafts change, so backers read what they saw)."""
-    for code in LANGUAGES:
-        fields = translations.get(code)
-        row = campaign.translations.get(code)
-        if fields is None:
-            if row is not None:
-                del campaign.translations[code]
-            continue
-        if row is None:
-            campaign.translations[code] = row = CampaignTranslation(locale=code)
-        for name, value in fields.items():
-            setattr(row, name, value)
 
 
 def _image_size(data):
@@ -259,7 +232,7 @@ def _save_draft(actor, campaign, data, cover, now):
         else:
             for name, value in fields.items():
                 setattr(campaign, name, value)
-        _save_translations(campaign, translations)
+        save_translations(campaign.translations, translations, lambda code: CampaignTranslation(locale=code))
         db.session.flush()
         if cover is not None and getattr(cover, "filename", ""):
             _save_cover(campaign, cover, actor)
