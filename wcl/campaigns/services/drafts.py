@@ -13,9 +13,17 @@ from wcl.accounts.permissions import can, ensure
 from wcl.audit.services import record
 from wcl.campaigns.errors import CampaignError
 from wcl.campaigns.markup import render_markdown
-from wcl.campaigns.models import BudgetLine, Campaign, CampaignTranslation, Delivery, FundingModel, RewardTier
+from wcl.campaigns.models import (
+    BudgetLine,
+    Campaign,
+    CampaignTranslation,
+    Delivery,
+    FundingModel,
+    RewardTier,
+    RewardTierTranslation,
+)
 from wcl.campaigns.pledging import max_amount
-from wcl.campaigns.services._common import MAX_STORY_CHARS, _get, _refuse
+from wcl.campaigns.services._common import MAX_STORY_CHARS, _get, _refuse, _too_long
 from wcl.cohorts.services import is_campaign_ready
 from wcl.extensions import db
 from wcl.files.services import (
@@ -160,10 +168,6 @@ def _clean_fields(data, now):
     }
 
 
-def _too_long(name, code, limit):
-    raise CampaignError(_l("This is too long (at most %(n)d characters).", n=limit), f"{name}_{code}")
-
-
 def _clean_translations(data, language):
     """``{locale: fields}`` of the translations typed (not the original language's);
     ``None`` for a language left empty (its translation is removed)."""
@@ -305,7 +309,8 @@ def remove_budget_line(actor, line_id):
 
 
 def add_tier(actor, campaign_id, data):
-    """Add a reward tier to a draft."""
+    """Add a reward tier to a draft, with its title and description in other languages
+    (``data["translations"]``: ``{locale: {"title", "description"}}``, each optional)."""
     campaign = _editable_draft(actor, campaign_id)
     title = " ".join(str(data.get("title") or "").split())
     if not title or len(title) > 120:
@@ -323,6 +328,8 @@ def add_tier(actor, campaign_id, data):
         _refuse(_l("Choose one of the answers."), "delivery")
     if len(campaign.tiers) >= MAX_TIERS:
         _refuse(_l("A campaign can have at most %(n)d rewards.", n=MAX_TIERS))
+    limits = {"title": (120, True), "description": (2000, False)}
+    translations = typed_translations(data.get("translations"), campaign.language, limits, _too_long)
     tier = RewardTier(
         campaign=campaign,
         title=title,
@@ -333,6 +340,7 @@ def add_tier(actor, campaign_id, data):
         delivery=data["delivery"],
         pickup_lab_id=data.get("pickup_lab_id") or None,
     )
+    save_translations(tier.translations, translations, lambda code: RewardTierTranslation(locale=code))
     return _add_part(actor, campaign, tier, "campaign.tier_added", "tier_id")
 
 

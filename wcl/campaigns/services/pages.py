@@ -198,11 +198,12 @@ def list_backers(campaign, page=1, per_page=50):
     return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
 
 
-def list_updates(campaign, page=1, per_page=10):
-    """A campaign's visible updates, newest first."""
+def list_updates(campaign, page=1, per_page=10, locale="en"):
+    """A campaign's visible updates, newest first, with their translation into ``locale``."""
     stmt = (
         db.select(CampaignUpdate)
         .where(CampaignUpdate.campaign_id == campaign.id, CampaignUpdate.hidden_at.is_(None))
+        .options(update_translation(locale))
         .order_by(CampaignUpdate.created_at.desc(), CampaignUpdate.id.desc())
     )
     return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
