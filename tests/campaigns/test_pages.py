@@ -91,9 +91,7 @@ def _campaign_with(pledges, tiers, slug="felt", comments=0, **fields):
 # Was 10 before the totals, the budget lines and the translation joined the campaign's query;
 # then two for Ashar (issue 18): is it a community project, and its group's beneficiaries.
 GUEST_QUERIES_AT_MOST = 10
-SIGNED_IN_QUERIES_AT_MOST = (
-    15  # one more since sessions are server-side rows; Ashar adds two, translations save one
-)
+SIGNED_IN_QUERIES_AT_MOST = 15  # one more since sessions are server-side rows; Ashar adds two, translations save one
 LISTING_QUERIES_AT_MOST = 4
 
 
