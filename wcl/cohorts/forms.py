@@ -61,7 +61,11 @@ def region_choices():
 
 LANGUAGE_CHOICES = [("ky", _l("Kyrgyz")), ("ru", _l("Russian")), ("en", _l("English"))]
 # Labels of the translation fields, per language.
-NAME_LABELS = {"ky": _l("Name (Kyrgyz)"), "ru": _l("Name (Russian)"), "en": _l("Name (English)")}
+NAME_LABELS = {
+    "ky": lazy_pgettext("cohort", "Name (Kyrgyz)"),
+    "ru": lazy_pgettext("cohort", "Name (Russian)"),
+    "en": lazy_pgettext("cohort", "Name (English)"),
+}
 TITLE_LABELS = {"ky": _l("Title (Kyrgyz)"), "ru": _l("Title (Russian)"), "en": _l("Title (English)")}
 DESCRIPTION_LABELS = {
     "ky": _l("Description (Kyrgyz)"),
@@ -77,8 +81,9 @@ class CohortForm(TranslationFields, FlaskForm):
         _l("The language these texts are written in"),
         choices=LANGUAGE_CHOICES,
         default=current_locale,
-        description=_l(
-            "The name, sessions and milestones. Participants and mentors see a translation when there is one."
+        description=lazy_pgettext(
+            "cohort",
+            "The name, sessions and milestones. Participants and mentors see a translation when there is one.",
         ),
     )
     lab_id = SelectField(_l("Lab"), coerce=int, validators=[InputRequired(REQUIRED)])
