@@ -6,6 +6,11 @@ query strings and posted fields read without a form, through
 direction overrides are removed (``x\\u202egpj.exe.pdf`` would show as
 ``xfdp.exe.jpg``), and the rest is put in Unicode NFC, so that one letter is
 stored one way and lengths are counted on what is kept.
+
+Below it, the one rule for text written in one language with translations (campaigns,
+their rewards and updates, cohorts, their sessions and milestones): what a reader sees,
+how typed translations are cleaned and saved, and how pages load them without a query
+per row.
 """
 
 import re
