@@ -15,7 +15,7 @@ from wtforms.i18n import messages_path
 from wcl.core.input import MAX_INT
 from wcl.errors import ServiceError
 from wcl.money import DEFAULT_CURRENCY, MoneyError, parse_amount, to_major
-from wcl.text import clean_text
+from wcl.text import LANGUAGES, clean_text
 
 
 class MoneyField(StringField):
@@ -62,6 +62,41 @@ class IdField(HiddenField):
 
     def _value(self):
         return "" if self.data is None else str(self.data)
+
+
+class TranslationFields:
+    """A form mixin for texts written in one language with optional translations
+    (``wcl.text``): ``add_translation_fields`` adds ``<stem>_<locale>`` fields; the page folds
+    them in a closed ``<details>`` (``templates/_macros.html`` ``translations``)."""
+
+    translated = ()  # the stems, in the order the fields are shown
+
+    def translation_fields(self, code):
+        """The fields of the translation into ``code``."""
+        return [self[f"{stem}_{code}"] for stem in self.translated]
+
+    def translation_has_errors(self):
+        return any(f.errors for code in LANGUAGES for f in self.translation_fields(code))
+
+    def fill_translations(self, translations, attributes=None):
+        """Show stored translations (``{locale: row}``); ``attributes`` maps a stem to the
+        row's attribute when they differ (``{"story": "story_md"}``)."""
+        attributes = attributes or {}
+        for code, row in translations.items():
+            for stem in self.translated:
+                self[f"{stem}_{code}"].data = getattr(row, attributes.get(stem, stem))
+
+    def translation_values(self):
+        """``{locale: {stem: text}}`` as ``wcl.text.typed_translations`` takes it."""
+        return {code: {stem: self[f"{stem}_{code}"].data for stem in self.translated} for code in LANGUAGES}
+
+
+def add_translation_fields(form_class, stem, make_field, labels):
+    """Add ``<stem>_<locale>`` to ``form_class`` (a ``TranslationFields``) for each language:
+    ``make_field(label)`` builds the unbound field, ``labels`` is ``{locale: label}``."""
+    for code in LANGUAGES:
+        setattr(form_class, f"{stem}_{code}", make_field(labels[code]))
+    form_class.translated = (*form_class.translated, stem)
 
 
 def apply_error(form, exc):

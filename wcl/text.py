@@ -6,11 +6,17 @@ query strings and posted fields read without a form, through
 direction overrides are removed (``x\\u202egpj.exe.pdf`` would show as
 ``xfdp.exe.jpg``), and the rest is put in Unicode NFC, so that one letter is
 stored one way and lengths are counted on what is kept.
+
+Below it, the one rule for text written in one language with translations (campaigns,
+their rewards and updates, cohorts, their sessions and milestones): what a reader sees,
+how typed translations are cleaned and saved, and how pages load them without a query
+per row.
 """
 
 import re
 import unicodedata
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 # Zero-width and invisible characters, bidirectional embeddings, overrides and
@@ -92,3 +98,78 @@ def pick_language(texts, wanted, original=None, order=("en", "ru", "ky")):
 def localised(row, stem, locale, order=("en", "ru", "ky")):
     """``row.<stem>_<locale>``, else the first of ``order`` that has text (a ``Shown``)."""
     return pick_language({code: getattr(row, f"{stem}_{code}", None) for code in order}, locale, order=order)
+
+
+# Translation rows ------------------------------------------------------------
+# A row written in one language (a campaign, its reward tiers and updates; a cohort,
+# its sessions and milestones) keeps its translations in a ``translations``
+# relationship keyed by locale ({locale: translation row}). Pages eager-load only the
+# reader's row with the query that loads the rows (``relationship.and_(locale == …)``),
+# so showing a translation costs no query of its own.
+
+
+def shown_in(row, field, locale, language):
+    """``row.<field>`` for a reader of ``locale`` (a ``Shown``): the translation into
+    her language when there is one, else the original, written in ``language``.
+
+    In the original language no translation is read (no query)."""
+    texts = {language: getattr(row, field)}
+    if locale != language and locale in LANGUAGES:
+        translation = row.translations.get(locale)
+        if translation is not None:
+            texts[locale] = getattr(translation, field)
+    return pick_language(texts, locale, language)
+
+
+def translations_backref():
+    """The ``translations`` collection a translation model adds to its original
+    (``relationship(..., backref=translations_backref())``): ``{locale: row}``."""
+    return sa.orm.backref(
+        "translations", collection_class=sa.orm.attribute_keyed_dict("locale"), cascade="all, delete-orphan"
+    )
+
+
+def translated_into(translations, translation_model, locale):
+    """Loader option: of the ``translations`` relationship, only the row into ``locale``,
+    joined into the query that loads the originals (no query of its own)."""
+    return sa.orm.joinedload(translations.and_(translation_model.locale == locale))
+
+
+def typed_translations(data, language, limits, too_long):
+    """The translations typed in a form, cleaned: ``{locale: {name: text} | None}`` for
+    every language but the original ``language`` (``None``: left empty, to be removed).
+
+    ``data`` is ``{locale: {name: text}}``; ``limits`` is ``{name: (max_chars, one_line)}``
+    (a one-line text has its spaces collapsed, other text is only stripped);
+    ``too_long(name, locale, limit)`` raises the caller's refusal."""
+    cleaned = {}
+    for code in LANGUAGES:
+        if code == language:
+            continue
+        typed = (data or {}).get(code) or {}
+        fields = {}
+        for name, (limit, one_line) in limits.items():
+            value = str(typed.get(name) or "")
+            value = " ".join(value.split()) if one_line else value.strip()
+            if len(value) > limit:
+                too_long(name, code, limit)
+            fields[name] = value
+        cleaned[code] = fields if any(fields.values()) else None
+    return cleaned
+
+
+def save_translations(translations, cleaned, make_row):
+    """Write ``cleaned`` (from ``typed_translations``) into ``translations`` (a row's
+    ``{locale: translation}`` collection): add, change, or remove a language left empty.
+    ``make_row(locale)`` builds a new translation row."""
+    for code in LANGUAGES:
+        fields = cleaned.get(code)
+        row = translations.get(code)
+        if fields is None:
+            if row is not None:
+                del translations[code]
+            continue
+        if row is None:
+            translations[code] = row = make_row(code)
+        for name, value in fields.items():
+            setattr(row, name, value)

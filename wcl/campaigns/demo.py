@@ -74,10 +74,28 @@ CAMPAIGNS = [
         "creative_domain": "V_ARTS",
         "creator_name": "Aigerim",
         "budget": [("Second felting table", 9_000_000), ("Wool and natural dyes", 6_000_000)],
+        # Rewards in Kyrgyz, as the campaign, with their Russian and English translations.
         "tiers": [
-            ("A thank-you postcard", 50_000, None),
-            ("A pair of felt slippers", 250_000, 30),
-            ("A shyrdak cushion", 800_000, 5),
+            (
+                "Ыраазычылык открыткасы",
+                50_000,
+                None,
+                {"ru": {"title": "Открытка с благодарностью"}, "en": {"title": "A thank-you postcard"}},
+            ),
+            (
+                "Бир жуп кийиз тапичке",
+                250_000,
+                30,
+                {
+                    "ru": {"title": "Пара войлочных тапочек", "description": "Ваш размер, узор шырдака."},
+                    "en": {
+                        "title": "A pair of felt slippers",
+                        "description": "Your size, a shyrdak pattern.",
+                    },
+                },
+                "Өлчөмүңүзгө жараша, шырдак оюму менен.",
+            ),
+            ("Шырдак жаздык", 800_000, 5, {"en": {"title": "A shyrdak cushion"}}),
         ],
     },
     {
@@ -104,7 +122,10 @@ CAMPAIGNS = [
         "creative_domain": "CULT_NH",
         "creator_name": "Jyldyz",
         "budget": [("Rent for six months", 5_000_000), ("Frames, threads and needles", 3_000_000)],
-        "tiers": [("Your name on the studio wall", 100_000, None), ("An embroidered bookmark", 300_000, 40)],
+        "tiers": [
+            ("Ваше имя на стене студии", 100_000, None, {"en": {"title": "Your name on the studio wall"}}),
+            ("Вышитая закладка", 300_000, 40, {"en": {"title": "An embroidered bookmark"}}),
+        ],
     },
     {
         "slug": "naryn-komuz-workshop",
@@ -195,9 +216,19 @@ def _make(spec, staff):
     db.session.commit()
     for description, amount in spec["budget"]:
         services.add_budget_line(owner, campaign.id, description, amount)
-    for t, m, q in spec["tiers"]:
+    for title, amount, quantity, *more in spec["tiers"]:
+        translations, description = (list(more) + [{}, ""])[:2]
         services.add_tier(
-            owner, campaign.id, {"title": t, "min_amount": m, "quantity": q, "delivery": "pickup"}
+            owner,
+            campaign.id,
+            {
+                "title": title,
+                "description": description,
+                "min_amount": amount,
+                "quantity": quantity,
+                "delivery": "pickup",
+                "translations": translations,
+            },
         )
     services.submit_campaign(owner, campaign.id)
     services.approve_campaign(staff, campaign.id)

@@ -24,10 +24,9 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from wcl.accounts.forms import GENDER_CHOICES, creative_domain_choices, region_choices
 from wcl.campaigns.models import MAX_COMMENT_CHARS, Delivery, FundingModel, UpdateVisibility
-from wcl.forms import REQUIRED, MoneyField
+from wcl.forms import REQUIRED, MoneyField, TranslationFields, add_translation_fields
 from wcl.i18n import current_locale
 from wcl.money import CURRENCIES
-from wcl.text import LANGUAGES
 from wcl.time import local_to_utc, local_zone
 
 CURRENCY_CHOICES = [(c, c) for c in CURRENCIES]
@@ -42,10 +41,13 @@ DELIVERY_CHOICES = [
 ]
 LANGUAGE_CHOICES = [("ky", _l("Kyrgyz")), ("ru", _l("Russian")), ("en", _l("English"))]
 # Labels of the translation fields, per language.
-TRANSLATION_LABELS = {
-    "ky": (_l("Title (Kyrgyz)"), _l("Summary (Kyrgyz)"), _l("Text (Kyrgyz)")),
-    "ru": (_l("Title (Russian)"), _l("Summary (Russian)"), _l("Text (Russian)")),
-    "en": (_l("Title (English)"), _l("Summary (English)"), _l("Text (English)")),
+TITLE_LABELS = {"ky": _l("Title (Kyrgyz)"), "ru": _l("Title (Russian)"), "en": _l("Title (English)")}
+SUMMARY_LABELS = {"ky": _l("Summary (Kyrgyz)"), "ru": _l("Summary (Russian)"), "en": _l("Summary (English)")}
+TEXT_LABELS = {"ky": _l("Text (Kyrgyz)"), "ru": _l("Text (Russian)"), "en": _l("Text (English)")}
+DESCRIPTION_LABELS = {
+    "ky": _l("Description (Kyrgyz)"),
+    "ru": _l("Description (Russian)"),
+    "en": _l("Description (English)"),
 }
 VISIBILITY_CHOICES = [
     (UpdateVisibility.PUBLIC, _l("Everyone")),
@@ -77,7 +79,7 @@ def _domain_choices_required():
     return [c for c in creative_domain_choices() if c[0]]
 
 
-class CampaignForm(FlaskForm):
+class CampaignForm(TranslationFields, FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(REQUIRED), Length(max=120)])
     summary = TextAreaField(
         lazy_pgettext("campaign", "Summary"),
@@ -130,29 +132,16 @@ class CampaignForm(FlaskForm):
     )
     submit = SubmitField(_l("Save the draft"))
 
-    def translation_fields(self, code):
-        """The title, summary and story fields of the translation into ``code``."""
-        return [self[f"{stem}_{code}"] for stem in ("title", "summary", "story")]
-
-    def translation_has_errors(self):
-        return any(f.errors for code in LANGUAGES for f in self.translation_fields(code))
-
-    def fill_translations(self, campaign):
-        """Show the stored translations (GET of the edit page)."""
+    def fill_campaign_translations(self, campaign):
+        """Show the language and the stored translations (GET of the edit page)."""
         self.language.data = campaign.language
-        for code, row in campaign.translations.items():
-            self[f"title_{code}"].data = row.title
-            self[f"summary_{code}"].data = row.summary
-            self[f"story_{code}"].data = row.story_md
+        self.fill_translations(campaign.translations, {"story": "story_md"})
 
     def values(self):
         """The fields as the service expects them (dates turned into UTC moments)."""
         return {
             "language": self.language.data,
-            "translations": {
-                code: {stem: self[f"{stem}_{code}"].data for stem in ("title", "summary", "story")}
-                for code in LANGUAGES
-            },
+            "translations": self.translation_values(),
             "title": self.title.data,
             "summary": self.summary.data,
             "story": self.story.data,
@@ -168,17 +157,25 @@ class CampaignForm(FlaskForm):
         }
 
 
-for _code, (_title, _summary, _story) in TRANSLATION_LABELS.items():
-    # Translations (optional): another language's title, summary and story.
-    setattr(CampaignForm, f"title_{_code}", StringField(_title, validators=[Optional(), Length(max=120)]))
-    setattr(
-        CampaignForm, f"summary_{_code}", TextAreaField(_summary, validators=[Optional(), Length(max=300)])
-    )
-    setattr(
-        CampaignForm,
-        f"story_{_code}",
-        TextAreaField(_story, validators=[Optional(), Length(max=20000)], render_kw={"rows": 8}),
-    )
+# Translations (optional): another language's title, summary and story.
+add_translation_fields(
+    CampaignForm,
+    "title",
+    lambda label: StringField(label, validators=[Optional(), Length(max=120)]),
+    TITLE_LABELS,
+)
+add_translation_fields(
+    CampaignForm,
+    "summary",
+    lambda label: TextAreaField(label, validators=[Optional(), Length(max=300)]),
+    SUMMARY_LABELS,
+)
+add_translation_fields(
+    CampaignForm,
+    "story",
+    lambda label: TextAreaField(label, validators=[Optional(), Length(max=20000)], render_kw={"rows": 8}),
+    TEXT_LABELS,
+)
 
 
 class BudgetLineForm(FlaskForm):
@@ -187,7 +184,7 @@ class BudgetLineForm(FlaskForm):
     submit = SubmitField(_l("Add to the budget"))
 
 
-class TierForm(FlaskForm):
+class TierForm(TranslationFields, FlaskForm):
     title = StringField(_l("Reward"), validators=[DataRequired(REQUIRED), Length(max=120)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=2000)])
     min_amount = MoneyField(_l("Minimum pledge"), validators=[InputRequired(REQUIRED)])
@@ -213,7 +210,23 @@ class TierForm(FlaskForm):
             "estimated_delivery": self.estimated_delivery.data,
             "delivery": self.delivery.data,
             "pickup_lab_id": self.pickup_lab_id.data,
+            "translations": self.translation_values(),
         }
+
+
+# A reward's title and description in the campaign's other languages (optional).
+add_translation_fields(
+    TierForm,
+    "title",
+    lambda label: StringField(label, validators=[Optional(), Length(max=120)]),
+    TITLE_LABELS,
+)
+add_translation_fields(
+    TierForm,
+    "description",
+    lambda label: TextAreaField(label, validators=[Optional(), Length(max=2000)]),
+    DESCRIPTION_LABELS,
+)
 
 
 class PledgeForm(FlaskForm):
@@ -241,7 +254,7 @@ class PledgeForm(FlaskForm):
     def offer(self, tiers):
         """Offer ``tiers`` as the choices; an unknown tier is refused by the service, with a clear message."""
         self.tier.choices = [("", _l("No reward, I just want to support"))] + [
-            (str(t.id), t.title) for t in tiers
+            (str(t.id), t.shown("title", current_locale())) for t in tiers
         ]
         self.tier.validate_choice = False
 
@@ -252,7 +265,7 @@ class PledgeForm(FlaskForm):
             return -1  # not one of the choices: the service refuses it
 
 
-class UpdateForm(FlaskForm):
+class UpdateForm(TranslationFields, FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(REQUIRED), Length(max=120)])
     body = TextAreaField(
         _l("News"), validators=[DataRequired(REQUIRED), Length(max=20000)], render_kw={"rows": 8}
@@ -261,6 +274,21 @@ class UpdateForm(FlaskForm):
         _l("Who can read it"), choices=VISIBILITY_CHOICES, default=UpdateVisibility.PUBLIC
     )
     submit = SubmitField(_l("Post the update"))
+
+
+# An update's title and text in the campaign's other languages (optional).
+add_translation_fields(
+    UpdateForm,
+    "title",
+    lambda label: StringField(label, validators=[Optional(), Length(max=120)]),
+    TITLE_LABELS,
+)
+add_translation_fields(
+    UpdateForm,
+    "body",
+    lambda label: TextAreaField(label, validators=[Optional(), Length(max=20000)], render_kw={"rows": 8}),
+    TEXT_LABELS,
+)
 
 
 class CommentForm(FlaskForm):

@@ -15,7 +15,7 @@ from wcl.campaigns.lab_models import (  # noqa: F401  (re-exported)
     LabMovementStatus,
 )
 from wcl.extensions import db
-from wcl.text import LANGUAGES, pick_language
+from wcl.text import shown_in, translations_backref
 from wcl.time import UTCDateTime, utcnow
 
 Money = sa.BigInteger
@@ -162,12 +162,7 @@ class Campaign(db.Model):
         the translation into her language when there is one, else the original.
 
         In the campaign's own language no translation is read (no query)."""
-        texts = {self.language: getattr(self, field)}
-        if locale != self.language and locale in LANGUAGES:
-            translation = self.translations.get(locale)
-            if translation is not None:
-                texts[locale] = getattr(translation, field)
-        return pick_language(texts, locale, self.language)
+        return shown_in(self, field, locale, self.language)
 
 
 class CampaignTranslation(db.Model):
@@ -255,6 +250,11 @@ class RewardTier(db.Model):
         ),
         sa.CheckConstraint("delivery IN ('pickup','shipping','either')", name="delivery"),
     )
+
+    def shown(self, field, locale):
+        """``title`` or ``description`` for a reader of ``locale``, in the campaign's language
+        when not translated (``RewardTierTranslation``)."""
+        return shown_in(self, field, locale, self.campaign.language)
 
     @property
     def remaining(self):
@@ -377,6 +377,11 @@ class CampaignUpdate(db.Model):
     campaign = db.relationship("Campaign")
 
     __table_args__ = (sa.CheckConstraint("visibility IN ('public','backers')", name="visibility"),)
+
+    def shown(self, field, locale):
+        """``title``, ``body_md`` or ``body_html`` for a reader of ``locale``, in the campaign's
+        language when not translated (``CampaignUpdateTranslation``)."""
+        return shown_in(self, field, locale, self.campaign.language)
 
 
 MAX_COMMENT_CHARS = 2000
@@ -536,3 +541,54 @@ class ExchangeRate(db.Model):
     as_of = sa.Column(sa.Date, nullable=False)
     entered_by_id = sa.Column(sa.Integer, sa.ForeignKey("users.id", ondelete="SET NULL"))
     created_at = sa.Column(UTCDateTime, nullable=False, default=utcnow)
+
+
+# Translations of tiers and updates (issue 17.13): the campaign_translations shape, one
+# row per (row, locale); the original is in the campaign's language. Pages load the
+# reader's row only, with the tiers' or updates' own query (``wcl.text.translated_into``).
+
+
+class RewardTierTranslation(db.Model):
+    """A reward tier's title and description in another language than the campaign's."""
+
+    __tablename__ = "reward_tier_translations"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    tier_id = sa.Column(
+        sa.Integer, sa.ForeignKey("reward_tiers.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    locale = sa.Column(sa.String(2), nullable=False)
+    title = sa.Column(sa.String(120), nullable=False, default="", server_default="")
+    description = sa.Column(sa.Text, nullable=False, default="", server_default="")
+    updated_at = sa.Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+    tier = db.relationship("RewardTier", backref=translations_backref())
+
+    __table_args__ = (
+        sa.UniqueConstraint("tier_id", "locale", name="uq_reward_tier_translations_locale"),
+        sa.CheckConstraint("locale IN ('ky','ru','en')", name="locale"),
+    )
+
+
+class CampaignUpdateTranslation(db.Model):
+    """An update's title and text in another language than the campaign's."""
+
+    __tablename__ = "campaign_update_translations"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    update_id = sa.Column(
+        sa.Integer, sa.ForeignKey("campaign_updates.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    locale = sa.Column(sa.String(2), nullable=False)
+    title = sa.Column(sa.String(120), nullable=False, default="", server_default="")
+    body_md = sa.Column(sa.Text, nullable=False, default="", server_default="")
+    # Rendered and sanitized once when saved, as the original is.
+    body_html = sa.Column(sa.Text, nullable=False, default="", server_default="")
+    updated_at = sa.Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+    update = db.relationship("CampaignUpdate", backref=translations_backref())
+
+    __table_args__ = (
+        sa.UniqueConstraint("update_id", "locale", name="uq_campaign_update_translations_locale"),
+        sa.CheckConstraint("locale IN ('ky','ru','en')", name="locale"),
+    )

@@ -26,6 +26,11 @@ from wcl.labs.models import Lab
 from wcl.time import utcnow
 
 COHORT_NAME = "Osh spring cohort 2026"
+# Staff write the cohort in English and translate its name, sessions and milestones.
+COHORT_NAME_TRANSLATIONS = {
+    "ky": {"name": "Ош, 2026-жылдын жазгы когортасы"},
+    "ru": {"name": "Ошская весенняя когорта 2026"},
+}
 CALL_SLUG = "demo-osh-incubator-2026"
 MORE_PARTICIPANTS = (
     ("asel@wcl.example", "Asel Toktogulova"),
@@ -53,6 +58,29 @@ PAST_APPLICANTS = (
 )  # fmt: skip
 REGIONS = ("KG-O", "KG-J", "KG-B", "KG-GO")
 DOMAINS = ("V_ARTS", "PERF", "DESIGN", "CULT_NH")
+# Translations of the milestones and sessions, by their English title.
+TEXT_TRANSLATIONS = {
+    "Business idea": {
+        "ky": {"title": "Бизнес идея", "description": "Бир барак: эмне жасайсыз, кимге, эмне үчүн маанилүү."},
+        "ru": {
+            "title": "Бизнес-идея",
+            "description": "Одна страница: что вы делаете, для кого и почему это важно.",
+        },
+    },
+    "Pricing": {
+        "ky": {"title": "Баа коюу", "description": "Чыгымдарыңыз жана бир буюмдун баасы."},
+        "ru": {"title": "Ценообразование", "description": "Ваши расходы и цена одного изделия."},
+    },
+    "Welcome and your creative idea": {
+        "ky": {"title": "Таанышуу жана сиздин чыгармачыл идеяңыз"},
+        "ru": {"title": "Знакомство и ваша творческая идея"},
+    },
+    "Costs and prices": {"ky": {"title": "Чыгымдар жана баалар"}, "ru": {"title": "Расходы и цены"}},
+    "Rewards for backers": {
+        "ky": {"title": "Демөөрчүлөр үчүн сыйлыктар"},
+        "ru": {"title": "Вознаграждения для спонсоров"},
+    },
+}
 MILESTONES = (
     ("Business idea", "One page: what you make, for whom, why it matters.", -28, True),
     ("Prototype", "A photo of your first product or a short description of your service.", -10, True),
@@ -176,6 +204,8 @@ def _create_cohort(staff, osh):
             "min_attendance_pct": 75,
             "require_milestones": True,
             "checkin_interval_days": 14,
+            "language": "en",
+            "translations": COHORT_NAME_TRANSLATIONS,
         },
     )
 
@@ -207,6 +237,7 @@ def _add_sessions(staff, cohort):
                 "place": "Osh lab, room 2",
                 "link": None,
                 "description": None,
+                "translations": TEXT_TRANSLATIONS.get(title, {}),
             },
         )
         for title, offset in SESSIONS
@@ -232,7 +263,13 @@ def _add_milestones(staff, cohort):
         services.save_milestone(
             staff,
             cohort,
-            {"title": t, "description": d, "due_on": date.today() + timedelta(days=due), "required": req},
+            {
+                "title": t,
+                "description": d,
+                "due_on": date.today() + timedelta(days=due),
+                "required": req,
+                "translations": TEXT_TRANSLATIONS.get(t, {}),
+            },
         )
         for t, d, due, req in MILESTONES
     ]

@@ -18,7 +18,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from wcl.cohorts.models import CheckInStatus, EnrolmentStatus, MilestoneStatus
-from wcl.forms import REQUIRED, IdField
+from wcl.forms import REQUIRED, IdField, TranslationFields, add_translation_fields
+from wcl.i18n import current_locale
 from wcl.reference import REGION_CODES, region_name
 from wcl.time import local_to_utc
 
@@ -58,8 +59,33 @@ def region_choices():
     return [("", _l("Not given"))] + [(c, region_name(c, locale)) for c in REGION_CODES]
 
 
-class CohortForm(FlaskForm):
+LANGUAGE_CHOICES = [("ky", _l("Kyrgyz")), ("ru", _l("Russian")), ("en", _l("English"))]
+# Labels of the translation fields, per language.
+NAME_LABELS = {
+    "ky": lazy_pgettext("cohort", "Name (Kyrgyz)"),
+    "ru": lazy_pgettext("cohort", "Name (Russian)"),
+    "en": lazy_pgettext("cohort", "Name (English)"),
+}
+TITLE_LABELS = {"ky": _l("Title (Kyrgyz)"), "ru": _l("Title (Russian)"), "en": _l("Title (English)")}
+DESCRIPTION_LABELS = {
+    "ky": _l("Description (Kyrgyz)"),
+    "ru": _l("Description (Russian)"),
+    "en": _l("Description (English)"),
+}
+
+
+class CohortForm(TranslationFields, FlaskForm):
     name = StringField(lazy_pgettext("cohort", "Name"), validators=[DataRequired(REQUIRED), Length(max=120)])
+    # The cohort's name, sessions and milestones are written in this language; translations optional.
+    language = SelectField(
+        _l("The language these texts are written in"),
+        choices=LANGUAGE_CHOICES,
+        default=current_locale,
+        description=lazy_pgettext(
+            "cohort",
+            "The name, sessions and milestones. Participants and mentors see a translation when there is one.",
+        ),
+    )
     lab_id = SelectField(_l("Lab"), coerce=int, validators=[InputRequired(REQUIRED)])
     starts_on = DateField(_l("First day"), validators=[InputRequired(DATE_INVALID)])
     ends_on = DateField(_l("Last day"), validators=[InputRequired(DATE_INVALID)])
@@ -116,7 +142,25 @@ class CohortForm(FlaskForm):
             "min_attendance_pct": self.min_attendance_pct.data,
             "require_milestones": self.require_milestones.data,
             "checkin_interval_days": self.checkin_interval_days.data,
+            "language": self.language.data,
+            "translations": self.translation_values(),
         }
+
+
+add_translation_fields(
+    CohortForm,
+    "name",
+    lambda label: StringField(label, validators=[Optional(), Length(max=120)]),
+    NAME_LABELS,
+)
+
+
+def _title_field(label):
+    return StringField(label, validators=[Optional(), Length(max=200)])
+
+
+def _description_field(label):
+    return TextAreaField(label, validators=[Optional(), Length(max=5000)])
 
 
 class EnrolForm(FlaskForm):
@@ -135,7 +179,7 @@ class MentorForm(FlaskForm):
     submit = SubmitField(_l("Save mentor"))
 
 
-class SessionForm(FlaskForm):
+class SessionForm(TranslationFields, FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(REQUIRED), Length(max=200)])
     description = TextAreaField(_l("What happens in this session"), validators=[Optional(), Length(max=5000)])
     starts_at = DateTimeLocalField(
@@ -161,7 +205,12 @@ class SessionForm(FlaskForm):
             "ends_at": local_to_utc(self.ends_at.data),
             "place": self.place.data,
             "link": self.link.data,
+            "translations": self.translation_values(),
         }
+
+
+add_translation_fields(SessionForm, "title", _title_field, TITLE_LABELS)
+add_translation_fields(SessionForm, "description", _description_field, DESCRIPTION_LABELS)
 
 
 class MaterialForm(FlaskForm):
@@ -171,12 +220,25 @@ class MaterialForm(FlaskForm):
     submit = SubmitField(_l("Add material"))
 
 
-class MilestoneForm(FlaskForm):
+class MilestoneForm(TranslationFields, FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(REQUIRED), Length(max=200)])
     description = TextAreaField(_l("What to hand in"), validators=[Optional(), Length(max=5000)])
     due_on = DateField(_l("Due date"), validators=[Optional()])
     required = BooleanField(_l("Required to graduate"), default=True)
     submit = SubmitField(_l("Save milestone"))
+
+    def data_for_service(self):
+        return {
+            "title": self.title.data,
+            "description": self.description.data,
+            "due_on": self.due_on.data,
+            "required": self.required.data,
+            "translations": self.translation_values(),
+        }
+
+
+add_translation_fields(MilestoneForm, "title", _title_field, TITLE_LABELS)
+add_translation_fields(MilestoneForm, "description", _description_field, DESCRIPTION_LABELS)
 
 
 class EvidenceForm(FlaskForm):

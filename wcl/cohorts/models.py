@@ -8,6 +8,7 @@ graduation; reports count enrolments). Columns may be added, never renamed.
 import sqlalchemy as sa
 
 from wcl.extensions import db
+from wcl.text import shown_in, translations_backref
 from wcl.time import UTCDateTime, utcnow
 
 
@@ -42,6 +43,9 @@ class Cohort(db.Model):
     require_milestones = sa.Column(sa.Boolean, nullable=False, default=True, server_default=sa.true())
     # Mentors are reminded when an active participant has had no check-in for this long.
     checkin_interval_days = sa.Column(sa.Integer, nullable=False, default=14, server_default="14")
+    # The language staff write the cohort's texts in (name, sessions, milestones); translations
+    # are CohortTranslation, CohortSessionTranslation and MilestoneTranslation rows.
+    language = sa.Column(sa.String(2), nullable=False, default="en", server_default="en")
 
     lab = db.relationship("Lab")
 
@@ -51,6 +55,10 @@ class Cohort(db.Model):
         sa.CheckConstraint("min_attendance_pct BETWEEN 0 AND 100", name="min_attendance_pct"),
         sa.CheckConstraint("checkin_interval_days BETWEEN 1 AND 365", name="checkin_interval_days"),
     )
+
+    def shown(self, field, locale):
+        """``name`` for a reader of ``locale`` (a ``wcl.text.Shown``), else the original."""
+        return shown_in(self, field, locale, self.language)
 
 
 class Enrolment(db.Model):
@@ -141,6 +149,10 @@ class CohortSession(db.Model):
 
     __table_args__ = (sa.CheckConstraint("ends_at > starts_at", name="ends_after_starts"),)
 
+    def shown(self, field, locale):
+        """``title`` or ``description`` for a reader of ``locale``, else the cohort's language."""
+        return shown_in(self, field, locale, self.cohort.language)
+
 
 class SessionMaterial(db.Model):
     """A link or an uploaded file for a session."""
@@ -203,6 +215,10 @@ class Milestone(db.Model):
 
     cohort = db.relationship("Cohort")
 
+    def shown(self, field, locale):
+        """``title`` or ``description`` for a reader of ``locale``, else the cohort's language."""
+        return shown_in(self, field, locale, self.cohort.language)
+
 
 class MilestoneProgress(db.Model):
     """One participant's work on one milestone: evidence and the mentor's review.
@@ -256,3 +272,73 @@ class CheckIn(db.Model):
     mentor = db.relationship("User")
 
     __table_args__ = (sa.CheckConstraint("status IN ('on_track','needs_support','at_risk')", name="status"),)
+
+
+# Translations (issue 17.13): the campaign_translations shape, one row per (row, locale);
+# the original is in the cohort's language. Pages load the reader's row only, with the
+# query that loads the rows (``wcl.text.translated_into``).
+
+
+class CohortTranslation(db.Model):
+    """The cohort's name in another language than the cohort's."""
+
+    __tablename__ = "cohort_translations"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    cohort_id = sa.Column(
+        sa.Integer, sa.ForeignKey("cohorts.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    locale = sa.Column(sa.String(2), nullable=False)
+    name = sa.Column(sa.String(120), nullable=False, default="", server_default="")
+    updated_at = sa.Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+    cohort = db.relationship("Cohort", backref=translations_backref())
+
+    __table_args__ = (
+        sa.UniqueConstraint("cohort_id", "locale", name="uq_cohort_translations_locale"),
+        sa.CheckConstraint("locale IN ('ky','ru','en')", name="locale"),
+    )
+
+
+class CohortSessionTranslation(db.Model):
+    """A session's title and description in another language than the cohort's."""
+
+    __tablename__ = "cohort_session_translations"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    session_id = sa.Column(
+        sa.Integer, sa.ForeignKey("cohort_sessions.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    locale = sa.Column(sa.String(2), nullable=False)
+    title = sa.Column(sa.String(200), nullable=False, default="", server_default="")
+    description = sa.Column(sa.Text, nullable=False, default="", server_default="")
+    updated_at = sa.Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+    session = db.relationship("CohortSession", backref=translations_backref())
+
+    __table_args__ = (
+        sa.UniqueConstraint("session_id", "locale", name="uq_cohort_session_translations_locale"),
+        sa.CheckConstraint("locale IN ('ky','ru','en')", name="locale"),
+    )
+
+
+class MilestoneTranslation(db.Model):
+    """A milestone's title and description in another language than the cohort's."""
+
+    __tablename__ = "cohort_milestone_translations"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    milestone_id = sa.Column(
+        sa.Integer, sa.ForeignKey("cohort_milestones.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    locale = sa.Column(sa.String(2), nullable=False)
+    title = sa.Column(sa.String(200), nullable=False, default="", server_default="")
+    description = sa.Column(sa.Text, nullable=False, default="", server_default="")
+    updated_at = sa.Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+    milestone = db.relationship("Milestone", backref=translations_backref())
+
+    __table_args__ = (
+        sa.UniqueConstraint("milestone_id", "locale", name="uq_cohort_milestone_translations_locale"),
+        sa.CheckConstraint("locale IN ('ky','ru','en')", name="locale"),
+    )

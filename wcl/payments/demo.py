@@ -33,6 +33,25 @@ PLEDGES = {
 
 BACKERS = ["Aida", "Bakyt", "Cholpon", "Dinara", "Elnura", "Farida"]
 
+# The creator's thank-you update, in the campaign's language, with translations
+# (slug → title, text, {locale: {"title", "body"}}); English where none is given.
+UPDATES = {
+    "felt-slippers-from-kochkor": (
+        "Алгачкы демөөрчүлөргө рахмат!",
+        "Биз буга чейин эле **жарымына** жеттик.",
+        {
+            "ru": {"title": "Спасибо первым спонсорам!", "body": "Мы уже прошли **половину** пути."},
+            "en": {"title": "Thank you, first backers!", "body": "We are already **halfway** there."},
+        },
+    ),
+    "osh-embroidery-studio": (
+        "Спасибо первым спонсорам!",
+        "Мы уже прошли **половину** пути.",
+        {"en": {"title": "Thank you, first backers!", "body": "We are already **halfway** there."}},
+    ),
+}
+DEFAULT_UPDATE = ("Thank you, first backers!", "We are already **halfway** there.", {})
+
 
 def _pledge(campaign, specs):
     tiers = db.session.scalars(
@@ -55,13 +74,8 @@ def _pledge(campaign, specs):
         db.session.commit()
         if status == "paid":
             mark_pledge_paid(pledge.id, amount, "KGS", source="demo")
-    campaigns.post_update(
-        campaign.owner,
-        campaign.id,
-        "Thank you, first backers!",
-        "We are already **halfway** there.",
-        "public",
-    )
+    title, body, translations = UPDATES.get(campaign.slug, DEFAULT_UPDATE)
+    campaigns.post_update(campaign.owner, campaign.id, title, body, "public", translations)
 
 
 # The lab's own campaign (issue 18): it feeds the demo matching pool, so every som

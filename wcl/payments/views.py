@@ -165,7 +165,9 @@ def record_offline(slug):
     campaign = page["campaign"]
     abort_unless("payments.record_offline", campaign)
     form = forms.OfflinePaymentForm()
-    form.tier.choices = [("", _("No reward"))] + [(str(t.id), t.title) for t in page["tiers"]]
+    form.tier.choices = [("", _("No reward"))] + [
+        (str(t.id), t.shown("title", current_locale())) for t in page["tiers"]
+    ]
     if request.method == "GET":
         form.currency.data = campaign.currency
     if form.validate_on_submit() and attempt(

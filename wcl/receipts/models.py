@@ -41,6 +41,8 @@ class Receipt(db.Model):
     campaign_id = sa.Column(sa.Integer, sa.ForeignKey("campaigns.id"), nullable=False, index=True)
     campaign_title = sa.Column(sa.String(120), nullable=False)
     creator_name = sa.Column(sa.String(80), nullable=False)
+    # The reward chosen, named in the receipt's language as it was when issued (None: no reward).
+    reward_title = sa.Column(sa.String(120))
     payment_method = sa.Column(sa.String(20), nullable=False)
     locale = sa.Column(sa.String(5), nullable=False, default="en")
     # Printed in the QR code; long and random so codes cannot be guessed or enumerated.

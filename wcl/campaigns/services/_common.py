@@ -25,6 +25,11 @@ def _refuse(message, field=None):
     raise CampaignError(message, field)
 
 
+def _too_long(name, code, limit):
+    """Refuse a translation field ``<name>_<code>`` longer than ``limit`` (``wcl.text.typed_translations``)."""
+    _refuse(_l("This is too long (at most %(n)d characters).", n=limit), f"{name}_{code}")
+
+
 def _moderation_reason(reason, message):
     """The reason staff give for hiding something, on one line; refused with
     ``message`` when empty or longer than 300 characters (the column's size)."""

@@ -13,9 +13,17 @@ from wcl.accounts.permissions import can, ensure
 from wcl.audit.services import record
 from wcl.campaigns.errors import CampaignError
 from wcl.campaigns.markup import render_markdown
-from wcl.campaigns.models import BudgetLine, Campaign, CampaignTranslation, Delivery, FundingModel, RewardTier
+from wcl.campaigns.models import (
+    BudgetLine,
+    Campaign,
+    CampaignTranslation,
+    Delivery,
+    FundingModel,
+    RewardTier,
+    RewardTierTranslation,
+)
 from wcl.campaigns.pledging import max_amount
-from wcl.campaigns.services._common import MAX_STORY_CHARS, _get, _refuse
+from wcl.campaigns.services._common import MAX_STORY_CHARS, _get, _refuse, _too_long
 from wcl.cohorts.services import is_campaign_ready
 from wcl.extensions import db
 from wcl.files.services import (
@@ -29,7 +37,7 @@ from wcl.files.services import (
 )
 from wcl.money import CURRENCIES
 from wcl.reference import CREATIVE_DOMAIN_CODES, REGION_CODES
-from wcl.text import LANGUAGES
+from wcl.text import LANGUAGES, save_translations, typed_translations
 from wcl.time import utcnow
 
 COVER_WIDTHS = (480, 960)
@@ -163,44 +171,13 @@ def _clean_fields(data, now):
 def _clean_translations(data, language):
     """``{locale: fields}`` of the translations typed (not the original language's);
     ``None`` for a language left empty (its translation is removed)."""
-    cleaned = {}
-    for code in LANGUAGES:
-        if code == language:
-            continue
-        typed = (data.get("translations") or {}).get(code) or {}
-        title = " ".join(str(typed.get("title") or "").split())
-        summary = " ".join(str(typed.get("summary") or "").split())
-        story = str(typed.get("story") or "").strip()
-        for name, value, limit in (
-            ("title", title, 120),
-            ("summary", summary, 300),
-            ("story", story, MAX_STORY_CHARS),
-        ):
-            if len(value) > limit:
-                raise CampaignError(
-                    _l("This is too long (at most %(n)d characters).", n=limit), f"{name}_{code}"
-                )
-        cleaned[code] = (
-            {"title": title, "summary": summary, "story_md": story, "story_html": render_markdown(story)}
-            if title or summary or story
-            else None
-        )
+    limits = {"title": (120, True), "summary": (300, True), "story": (MAX_STORY_CHARS, False)}
+    cleaned = typed_translations(data.get("translations"), language, limits, _too_long)
+    for fields in cleaned.values():
+        if fields is not None:
+            story = fields.pop("story")
+            fields.update(story_md=story, story_html=render_markdown(story))
     return cleaned
-
-
-def _save_translations(campaign, translations):
-    """Write the translations onto ``campaign`` (only drafts change, so backers read what they saw)."""
-    for code in LANGUAGES:
-        fields = translations.get(code)
-        row = campaign.translations.get(code)
-        if fields is None:
-            if row is not None:
-                del campaign.translations[code]
-            continue
-        if row is None:
-            campaign.translations[code] = row = CampaignTranslation(locale=code)
-        for name, value in fields.items():
-            setattr(row, name, value)
 
 
 def _image_size(data):
@@ -259,7 +236,7 @@ def _save_draft(actor, campaign, data, cover, now):
         else:
             for name, value in fields.items():
                 setattr(campaign, name, value)
-        _save_translations(campaign, translations)
+        save_translations(campaign.translations, translations, lambda code: CampaignTranslation(locale=code))
         db.session.flush()
         if cover is not None and getattr(cover, "filename", ""):
             _save_cover(campaign, cover, actor)
@@ -332,7 +309,8 @@ def remove_budget_line(actor, line_id):
 
 
 def add_tier(actor, campaign_id, data):
-    """Add a reward tier to a draft."""
+    """Add a reward tier to a draft, with its title and description in other languages
+    (``data["translations"]``: ``{locale: {"title", "description"}}``, each optional)."""
     campaign = _editable_draft(actor, campaign_id)
     title = " ".join(str(data.get("title") or "").split())
     if not title or len(title) > 120:
@@ -350,6 +328,8 @@ def add_tier(actor, campaign_id, data):
         _refuse(_l("Choose one of the answers."), "delivery")
     if len(campaign.tiers) >= MAX_TIERS:
         _refuse(_l("A campaign can have at most %(n)d rewards.", n=MAX_TIERS))
+    limits = {"title": (120, True), "description": (2000, False)}
+    translations = typed_translations(data.get("translations"), campaign.language, limits, _too_long)
     tier = RewardTier(
         campaign=campaign,
         title=title,
@@ -360,6 +340,7 @@ def add_tier(actor, campaign_id, data):
         delivery=data["delivery"],
         pickup_lab_id=data.get("pickup_lab_id") or None,
     )
+    save_translations(tier.translations, translations, lambda code: RewardTierTranslation(locale=code))
     return _add_part(actor, campaign, tier, "campaign.tier_added", "tier_id")
 
 

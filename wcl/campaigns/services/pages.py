@@ -14,10 +14,12 @@ from wcl.campaigns.models import (
     CampaignStatus,
     CampaignTranslation,
     CampaignUpdate,
+    CampaignUpdateTranslation,
     MatchReservation,
     Pledge,
     PledgeStatus,
     RewardTier,
+    RewardTierTranslation,
 )
 from wcl.campaigns.queries import campaign_lab, campaign_totals, lab_destination, pledges_of
 from wcl.campaigns.services import rates
@@ -27,6 +29,7 @@ from wcl.extensions import db
 from wcl.files.models import StoredFile
 from wcl.i18n import current_locale
 from wcl.reference import CREATIVE_DOMAIN_CODES, REGION_CODES
+from wcl.text import translated_into
 from wcl.time import utcnow
 
 BACKERS_ON_PAGE = 20
@@ -71,7 +74,17 @@ def _is_backer(campaign_id, actor):
 def in_language(locale):
     """Loader option: a campaign's translation into ``locale`` only, in the campaign's query
     (``Campaign.shown`` then reads it without a query of its own)."""
-    return sa.orm.joinedload(Campaign.translations.and_(CampaignTranslation.locale == locale))
+    return translated_into(Campaign.translations, CampaignTranslation, locale)
+
+
+def tier_translation(locale):
+    """Loader option: reward tiers with their translation into ``locale``, in the tiers' query."""
+    return translated_into(RewardTier.translations, RewardTierTranslation, locale)
+
+
+def update_translation(locale):
+    """Loader option: updates with their translation into ``locale``, in the updates' query."""
+    return translated_into(CampaignUpdate.translations, CampaignUpdateTranslation, locale)
 
 
 def campaign_page(slug, actor=None, now=None, locale="en"):
@@ -115,7 +128,7 @@ def campaign_page(slug, actor=None, now=None, locale="en"):
         if campaign.status == CampaignStatus.LIVE
         else None,
         "open": campaign.status == CampaignStatus.LIVE and campaign.starts_at <= now < campaign.ends_at,
-        **_page_lists(campaign.id),
+        **_page_lists(campaign.id, locale),
         "banners": banners,
         "destination": lab_destination(campaign.id, current_locale()),
         "badge": cohort_queries.programme_badge(campaign.owner_id),
@@ -124,20 +137,30 @@ def campaign_page(slug, actor=None, now=None, locale="en"):
     }
 
 
-def _page_lists(campaign_id):
-    """The page's tiers, and its latest updates, comments and backers (each list limited)."""
-    tiers = db.session.scalars(
-        db.select(RewardTier)
-        .where(RewardTier.campaign_id == campaign_id)
-        .options(sa.orm.joinedload(RewardTier.pickup_lab))
-        .order_by(RewardTier.min_amount, RewardTier.id)
-    ).all()
-    updates = db.session.scalars(
-        db.select(CampaignUpdate)
-        .where(CampaignUpdate.campaign_id == campaign_id, CampaignUpdate.hidden_at.is_(None))
-        .order_by(CampaignUpdate.created_at.desc(), CampaignUpdate.id.desc())
-        .limit(UPDATES_ON_PAGE)
-    ).all()
+def _page_lists(campaign_id, locale):
+    """The page's tiers, and its latest updates, comments and backers (each list limited);
+    tiers and updates come with their translation into ``locale``."""
+    tiers = (
+        db.session.scalars(
+            db.select(RewardTier)
+            .where(RewardTier.campaign_id == campaign_id)
+            .options(sa.orm.joinedload(RewardTier.pickup_lab), tier_translation(locale))
+            .order_by(RewardTier.min_amount, RewardTier.id)
+        )
+        .unique()
+        .all()
+    )
+    updates = (
+        db.session.scalars(
+            db.select(CampaignUpdate)
+            .where(CampaignUpdate.campaign_id == campaign_id, CampaignUpdate.hidden_at.is_(None))
+            .options(update_translation(locale))
+            .order_by(CampaignUpdate.created_at.desc(), CampaignUpdate.id.desc())
+            .limit(UPDATES_ON_PAGE)
+        )
+        .unique()
+        .all()
+    )
     comments = db.session.scalars(visible_comments(campaign_id).limit(COMMENTS_ON_PAGE)).all()
     backers = db.session.execute(
         db.select(Pledge.backer_name, Pledge.anonymous, Pledge.amount, Pledge.paid_at)
@@ -175,11 +198,12 @@ def list_backers(campaign, page=1, per_page=50):
     return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
 
 
-def list_updates(campaign, page=1, per_page=10):
-    """A campaign's visible updates, newest first."""
+def list_updates(campaign, page=1, per_page=10, locale="en"):
+    """A campaign's visible updates, newest first, with their translation into ``locale``."""
     stmt = (
         db.select(CampaignUpdate)
         .where(CampaignUpdate.campaign_id == campaign.id, CampaignUpdate.hidden_at.is_(None))
+        .options(update_translation(locale))
         .order_by(CampaignUpdate.created_at.desc(), CampaignUpdate.id.desc())
     )
     return db.paginate(stmt, page=page, per_page=per_page, error_out=False)

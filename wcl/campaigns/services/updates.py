@@ -10,22 +10,26 @@ from wcl.campaigns.models import (
     Campaign,
     CampaignStatus,
     CampaignUpdate,
+    CampaignUpdateTranslation,
     Pledge,
     PledgeStatus,
     UpdateVisibility,
 )
 from wcl.campaigns.services import following
-from wcl.campaigns.services._common import MAX_STORY_CHARS, _get, _hide, _refuse
+from wcl.campaigns.services._common import MAX_STORY_CHARS, _get, _hide, _refuse, _too_long
 from wcl.extensions import db
 from wcl.links import absolute_url
 from wcl.locks import lock
 from wcl.mail import queue_email
 from wcl.queue import EMAILS, enqueue_after_commit
+from wcl.text import save_translations, typed_translations
 from wcl.time import utcnow
 
 
-def post_update(actor, campaign_id, title, body, visibility):
-    """The creator posts news; backers get it by email (a job)."""
+def post_update(actor, campaign_id, title, body, visibility, translations=None):
+    """The creator posts news; backers get it by email (a job), each in her language.
+
+    ``translations`` (optional): ``{locale: {"title", "body"}}`` in the campaign's other languages."""
     campaign = _get(campaign_id)
     ensure("campaigns.post_update", campaign, user=actor)
     if campaign.status not in CampaignStatus.PUBLIC:
@@ -38,6 +42,12 @@ def post_update(actor, campaign_id, title, body, visibility):
         _refuse(_l("Write the update (at most %(n)d characters).", n=MAX_STORY_CHARS), "body")
     if visibility not in UpdateVisibility.ALL:
         _refuse(_l("Choose one of the answers."), "visibility")
+    limits = {"title": (120, True), "body": (MAX_STORY_CHARS, False)}
+    translated = typed_translations(translations, campaign.language, limits, _too_long)
+    for fields in translated.values():
+        if fields is not None:
+            text = fields.pop("body")
+            fields.update(body_md=text, body_html=render_markdown(text))
     update = CampaignUpdate(
         campaign_id=campaign.id,
         author_id=actor.id,
@@ -46,6 +56,7 @@ def post_update(actor, campaign_id, title, body, visibility):
         body_html=render_markdown(body),
         visibility=visibility,
     )
+    save_translations(update.translations, translated, lambda code: CampaignUpdateTranslation(locale=code))
     db.session.add(update)
     db.session.flush()
     record("campaign.update_posted", campaign, actor=actor, update_id=update.id)
@@ -73,7 +84,8 @@ def hide_update(actor, update_id, reason, slug=None):
 
 
 def email_update(update_id):
-    """Email an update to each backer once, in the language of her pledge (the job's work)."""
+    """Email an update to each backer once, in the language of her pledge (the job's work):
+    the campaign's and the update's texts in her language when translated, else the original."""
     update = lock(CampaignUpdate, update_id)
     if update is None or update.emailed_at is not None or update.hidden_at is not None:
         db.session.rollback()
@@ -106,9 +118,9 @@ def email_update(update_id):
             "campaigns/update",
             locale,
             name=name,
-            title=campaign.title,
-            update_title=update.title,
-            body=update.body_md,
+            title=str(campaign.shown("title", locale)),
+            update_title=str(update.shown("title", locale)),
+            body=str(update.shown("body_md", locale)),
             link=link,
             unsubscribe=unsubscribe,
             follower=name is None,

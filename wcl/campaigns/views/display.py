@@ -80,7 +80,7 @@ def backers(slug):
 @bp.route("/<slug>/updates")
 def updates(slug):
     campaign = _visible_campaign_or_404(slug)
-    pagination = services.pages.list_updates(campaign, page=page_arg())
+    pagination = services.pages.list_updates(campaign, page=page_arg(), locale=current_locale())
     return render_template(
         "campaigns/updates.html",
         campaign=campaign,

@@ -67,7 +67,7 @@ def edit(slug):
         form.goal.data = campaign.goal_amount
         form.starts_on.data = _local_date(campaign.starts_at)
         form.ends_on.data = _local_date(campaign.ends_at, last_day=True)
-        form.fill_translations(campaign)
+        form.fill_campaign_translations(campaign)
     if form.validate_on_submit() and attempt(
         lambda: services.drafts.update_campaign(
             current_user, campaign.id, form.values(), cover=_uploaded(form.cover)
@@ -191,7 +191,12 @@ def post_update(slug):
     form = forms.UpdateForm(prefix="update")
     if form.validate_on_submit() and attempt(
         lambda: services.updates.post_update(
-            current_user, campaign.id, form.title.data, form.body.data, form.visibility.data
+            current_user,
+            campaign.id,
+            form.title.data,
+            form.body.data,
+            form.visibility.data,
+            form.translation_values(),
         ),
         form,
         _("Your update is posted. Backers will get it by email."),

@@ -1,5 +1,6 @@
 """Helpers shared by the cohort services (private to the package: not re-exported)."""
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func
 from sqlalchemy.exc import NoResultFound
 
@@ -9,6 +10,7 @@ from wcl.cohorts.models import Attendance, AttendanceStatus, Cohort, Enrolment, 
 from wcl.extensions import db
 from wcl.files.services import DOCUMENT_TYPES, UploadError, save_upload
 from wcl.locks import lock
+from wcl.text import save_translations, translated_into, typed_translations
 
 PER_PAGE = 50
 
@@ -17,6 +19,26 @@ def refuse(message, field=None):
     # Undo anything flushed so far: a refusal changes nothing.
     db.session.rollback()
     raise CohortError(message, field)
+
+
+def in_language(translations, translation_model, locale):
+    """Loader options: each row's translation into ``locale``, with the rows' own query
+    (none without a ``locale``: a caller that shows no text)."""
+    return (translated_into(translations, translation_model, locale),) if locale else ()
+
+
+def _too_long(name, code, limit):
+    refuse(_l("This is too long (at most %(n)d characters).", n=limit), field=f"{name}_{code}")
+
+
+def save_texts(row, typed, language, limits, make_row):
+    """Save the translations staff typed (``{locale: {name: text}}``) onto ``row`` (a cohort,
+    session or milestone written in ``language``): cleaned, a language left empty removed,
+    a text longer than ``limits`` (``wcl.text.typed_translations``) refused. ``typed`` of
+    ``None`` (a caller without translations) keeps those stored."""
+    if typed is None:
+        return
+    save_translations(row.translations, typed_translations(typed, language, limits, _too_long), make_row)
 
 
 def save_document(upload, actor):

@@ -53,7 +53,8 @@ def issue_certificate(enrolment_id):
         "cohorts/pdf/certificate.html",
         locale,
         participant_name=participant.full_name,
-        cohort_name=cohort.name,
+        # In the certificate's language when the name is translated, else as written.
+        cohort_name=str(cohort.shown("name", locale)),
         lab_name=cohort.lab.name(locale),
         starts_on=cohort.starts_on,
         ends_on=cohort.ends_on,
@@ -74,7 +75,7 @@ def issue_certificate(enrolment_id):
         "cohorts/certificate_ready",
         locale,
         name=participant.public_name,
-        cohort=cohort.name,
+        cohort=str(cohort.shown("name", locale)),
         link=absolute_url("cohorts.certificate", enrolment_id=enrolment.id),
     )
     db.session.commit()

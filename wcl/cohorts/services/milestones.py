@@ -10,15 +10,17 @@ from wcl.cohorts.models import (
     Milestone,
     MilestoneProgress,
     MilestoneStatus,
+    MilestoneTranslation,
 )
-from wcl.cohorts.services._common import refuse, save_document
+from wcl.cohorts.services._common import in_language, refuse, save_document, save_texts
 from wcl.extensions import db
 from wcl.files.services import delete_stored
 from wcl.time import utcnow
 
 
 def save_milestone(actor, cohort, data, milestone=None):
-    """Create (or change) a milestone of the cohort."""
+    """Create (or change) a milestone of the cohort; ``translations`` (optional) are
+    ``{locale: {"title", "description"}}`` in the cohort's other languages."""
     ensure("cohorts.manage", cohort, user=actor)
     if milestone is not None and milestone.cohort_id != cohort.id:
         refuse(_l("This milestone belongs to another cohort."))
@@ -32,6 +34,13 @@ def save_milestone(actor, cohort, data, milestone=None):
     milestone.description = (data.get("description") or "").strip() or None
     milestone.due_on = data.get("due_on")
     milestone.required = bool(data.get("required"))
+    save_texts(
+        milestone,
+        data.get("translations"),
+        cohort.language,
+        {"title": (200, True), "description": (5000, False)},
+        lambda code: MilestoneTranslation(locale=code),
+    )
     db.session.add(milestone)
     db.session.flush()
     record("milestone.created" if created else "milestone.updated", milestone, actor=actor)
@@ -39,13 +48,18 @@ def save_milestone(actor, cohort, data, milestone=None):
     return milestone
 
 
-def milestones_of(cohort):
-    """The cohort's milestones in order."""
-    return db.session.scalars(
-        db.select(Milestone)
-        .where(Milestone.cohort_id == cohort.id)
-        .order_by(Milestone.position, Milestone.id)
-    ).all()
+def milestones_of(cohort, locale=None):
+    """The cohort's milestones in order, with their translation into ``locale``."""
+    return (
+        db.session.scalars(
+            db.select(Milestone)
+            .where(Milestone.cohort_id == cohort.id)
+            .options(*in_language(Milestone.translations, MilestoneTranslation, locale))
+            .order_by(Milestone.position, Milestone.id)
+        )
+        .unique()
+        .all()
+    )
 
 
 def submit_evidence(actor, enrolment, milestone_id, text, upload=None):

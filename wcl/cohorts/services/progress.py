@@ -15,15 +15,18 @@ from wcl.cohorts.models import (
     CheckIn,
     CheckInStatus,
     CohortSession,
+    CohortSessionTranslation,
     Enrolment,
     EnrolmentStatus,
     Milestone,
     MilestoneProgress,
     MilestoneStatus,
+    MilestoneTranslation,
 )
 from wcl.cohorts.services._common import (
     PER_PAGE,
     attendance_counts,
+    in_language,
     sees_whole_cohort,
 )
 from wcl.cohorts.services.attendance import attendance_rate, held_sessions
@@ -238,8 +241,9 @@ def progress_grid(actor, cohort, mentor_id=None, status=None, at_risk=False, pag
     )
 
 
-def progress_of(enrolment):
-    """One participant's progress (the same figures as her grid row)."""
+def progress_of(enrolment, locale=None):
+    """One participant's progress (the same figures as her grid row); milestones come
+    with their translation into ``locale``."""
     att = db.session.execute(
         db.select(*attendance_counts())
         .join(CohortSession, CohortSession.id == Attendance.session_id)
@@ -249,17 +253,23 @@ def progress_of(enrolment):
             held_sessions(),
         )
     ).one()
-    milestones = db.session.execute(
-        db.select(Milestone, MilestoneProgress)
-        .outerjoin(
-            MilestoneProgress,
-            and_(
-                MilestoneProgress.milestone_id == Milestone.id, MilestoneProgress.enrolment_id == enrolment.id
-            ),
+    milestones = (
+        db.session.execute(
+            db.select(Milestone, MilestoneProgress)
+            .outerjoin(
+                MilestoneProgress,
+                and_(
+                    MilestoneProgress.milestone_id == Milestone.id,
+                    MilestoneProgress.enrolment_id == enrolment.id,
+                ),
+            )
+            .where(Milestone.cohort_id == enrolment.cohort_id)
+            .options(*in_language(Milestone.translations, MilestoneTranslation, locale))
+            .order_by(Milestone.position, Milestone.id)
         )
-        .where(Milestone.cohort_id == enrolment.cohort_id)
-        .order_by(Milestone.position, Milestone.id)
-    ).all()
+        .unique()
+        .all()
+    )
     return {
         "present": att[0],
         "absent": att[1],
@@ -270,14 +280,20 @@ def progress_of(enrolment):
     }
 
 
-def attendance_of(enrolment):
-    """Every session of her cohort with her mark (or ``None``), in time order."""
-    return db.session.execute(
-        db.select(CohortSession, Attendance.status)
-        .outerjoin(
-            Attendance,
-            and_(Attendance.session_id == CohortSession.id, Attendance.enrolment_id == enrolment.id),
+def attendance_of(enrolment, locale=None):
+    """Every session of her cohort with her mark (or ``None``), in time order, with the
+    sessions' translation into ``locale``."""
+    return (
+        db.session.execute(
+            db.select(CohortSession, Attendance.status)
+            .outerjoin(
+                Attendance,
+                and_(Attendance.session_id == CohortSession.id, Attendance.enrolment_id == enrolment.id),
+            )
+            .where(CohortSession.cohort_id == enrolment.cohort_id)
+            .options(*in_language(CohortSession.translations, CohortSessionTranslation, locale))
+            .order_by(CohortSession.starts_at)
         )
-        .where(CohortSession.cohort_id == enrolment.cohort_id)
-        .order_by(CohortSession.starts_at)
-    ).all()
+        .unique()
+        .all()
+    )

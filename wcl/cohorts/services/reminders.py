@@ -52,7 +52,8 @@ def send_session_reminders(now=None, ahead=timedelta(hours=24)):
                 "cohorts/session_reminder",
                 person.locale,
                 name=person.public_name,
-                title=session.title,
+                # The session's title in her language when translated, else the original.
+                title=str(session.shown("title", person.locale or "en")),
                 starts_at=session.starts_at,
                 place=session.place,
                 link=session.link,

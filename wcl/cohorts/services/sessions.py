@@ -9,9 +9,17 @@ from wcl.audit.services import record
 from wcl.cohorts.models import (
     Attendance,
     CohortSession,
+    CohortSessionTranslation,
     SessionMaterial,
 )
-from wcl.cohorts.services._common import PER_PAGE, attendance_counts, refuse, save_document
+from wcl.cohorts.services._common import (
+    PER_PAGE,
+    attendance_counts,
+    in_language,
+    refuse,
+    save_document,
+    save_texts,
+)
 from wcl.cohorts.services.attendance import attendance_rate, held_sessions
 from wcl.extensions import db
 from wcl.files.services import delete_stored
@@ -29,7 +37,8 @@ def _clean_url(url, field):
 
 def save_session(actor, cohort, data, session=None):
     """Create (or, with ``session``, change) a curriculum session of the cohort.
-    ``starts_at``/``ends_at`` are aware UTC datetimes."""
+    ``starts_at``/``ends_at`` are aware UTC datetimes; ``translations`` (optional) are
+    ``{locale: {"title", "description"}}`` in the cohort's other languages."""
     ensure("cohorts.manage", cohort, user=actor)
     if session is not None and session.cohort_id != cohort.id:
         refuse(_l("This session belongs to another cohort."))
@@ -46,6 +55,13 @@ def save_session(actor, cohort, data, session=None):
     session.ends_at = data["ends_at"]
     session.place = (data.get("place") or "").strip() or None
     session.link = link
+    save_texts(
+        session,
+        data.get("translations"),
+        cohort.language,
+        {"title": (200, True), "description": (5000, False)},
+        lambda code: CohortSessionTranslation(locale=code),
+    )
     db.session.add(session)
     db.session.flush()
     record("cohort_session.created" if created else "cohort_session.updated", session, actor=actor)
@@ -53,11 +69,12 @@ def save_session(actor, cohort, data, session=None):
     return session
 
 
-def sessions_page(cohort, page=1):
-    """The cohort's sessions in time order, paginated."""
+def sessions_page(cohort, page=1, locale=None):
+    """The cohort's sessions in time order, paginated, with their translation into ``locale``."""
     stmt = (
         db.select(CohortSession)
         .where(CohortSession.cohort_id == cohort.id)
+        .options(*in_language(CohortSession.translations, CohortSessionTranslation, locale))
         .order_by(CohortSession.starts_at, CohortSession.id)
     )
     return db.paginate(stmt, page=page, per_page=PER_PAGE, error_out=False)

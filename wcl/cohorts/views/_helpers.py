@@ -9,6 +9,7 @@ from flask_login import current_user
 from wcl.accounts.permissions import abort_unless, can
 from wcl.cohorts import forms, services
 from wcl.cohorts.models import Cohort, Enrolment, EnrolmentStatus
+from wcl.i18n import current_locale
 
 
 def mentor_choices(empty_label):
@@ -41,8 +42,8 @@ def render_enrolment(enrolment, **form_overrides):
         "staff": staff,
         "is_mentor": can("cohorts.checkin", enrolment),
         "is_self": enrolment.participant_id == current_user.id,
-        "progress": services.progress_of(enrolment),
-        "attendance": services.attendance_of(enrolment),
+        "progress": services.progress_of(enrolment, current_locale()),
+        "attendance": services.attendance_of(enrolment, current_locale()),
         "checkins": services.checkins_of(enrolment) if (staff or can("cohorts.mentor", enrolment)) else [],
         "problems": services.graduation_problems(enrolment)
         if enrolment.status == EnrolmentStatus.ACTIVE

@@ -14,6 +14,7 @@ from wcl.cohorts.views import bp
 from wcl.cohorts.views._helpers import load_cohort, load_enrolment, mentor_choices, render_enrolment
 from wcl.files.services import send_stored
 from wcl.forms import attempt, page_arg
+from wcl.i18n import current_locale
 
 
 @bp.route("/")
@@ -23,8 +24,8 @@ def index():
     abort_unless("cohorts.view")
     return render_template(
         "cohorts/index.html",
-        cohorts=services.cohorts_for(current_user, page_arg()),
-        enrolments=services.my_enrolments(current_user)
+        cohorts=services.cohorts_for(current_user, page_arg(), current_locale()),
+        enrolments=services.my_enrolments(current_user, current_locale())
         if has_permission(current_user, "cohorts.participate")
         else [],
     )
@@ -183,7 +184,7 @@ def schedule(cohort_id):
     return render_template(
         "cohorts/schedule.html",
         cohort=cohort,
-        sessions=services.sessions_page(cohort, page_arg()),
+        sessions=services.sessions_page(cohort, page_arg(), current_locale()),
         rates=services.session_rates(cohort) if can("cohorts.attendance", cohort) else {},
         staff=can("cohorts.manage", cohort),
         can_mark=can("cohorts.attendance", cohort),
@@ -198,7 +199,7 @@ def schedule(cohort_id):
 def calendar(cohort_id):
     cohort = load_cohort(cohort_id, "cohorts.view")
     return Response(
-        cohort_calendar(cohort),
+        cohort_calendar(cohort, current_locale()),
         mimetype="text/calendar",
         headers={"Content-Disposition": f'attachment; filename="cohort-{cohort.id}.ics"'},
     )
@@ -267,13 +268,13 @@ def milestones(cohort_id):
     if request.method == "POST":
         abort_unless("cohorts.manage", cohort)
         if form.validate_on_submit():
-            services.save_milestone(current_user, cohort, form.data)
+            services.save_milestone(current_user, cohort, form.data_for_service())
             flash(_("The milestone is saved."), "success")
             return redirect(url_for("cohorts.milestones", cohort_id=cohort.id))
     return render_template(
         "cohorts/milestones.html",
         cohort=cohort,
-        milestones=services.milestones_of(cohort),
+        milestones=services.milestones_of(cohort, current_locale()),
         form=form,
         staff=can("cohorts.manage", cohort),
     ), 422 if form.errors else 200

@@ -20,6 +20,8 @@ from wcl.time import to_local
 
 def _cohort_form(obj=None):
     form = forms.CohortForm(obj=obj)
+    if obj is not None and request.method == "GET":
+        form.fill_translations(obj.translations)
     labs = [lab for lab in all_labs() if can("cohorts.manage", Cohort(lab_id=lab.id))]
     form.lab_id.choices = [(lab.id, lab.name(current_locale())) for lab in labs]
     return form
@@ -155,6 +157,8 @@ def new_session(cohort_id=None, session_id=None):
     cohort = session.cohort if session else services.get_or_404(Cohort, cohort_id)
     abort_unless("cohorts.manage", cohort)
     form = forms.SessionForm(obj=None if request.method == "POST" else _session_form_data(session))
+    if session is not None and request.method == "GET":
+        form.fill_translations(session.translations)
     if form.validate_on_submit() and attempt(
         lambda: services.save_session(current_user, cohort, form.data_for_service(), session),
         form,
@@ -213,8 +217,10 @@ def edit_milestone(milestone_id):
     milestone = services.get_or_404(Milestone, milestone_id)
     abort_unless("cohorts.manage", milestone)
     form = forms.MilestoneForm(obj=milestone)
+    if request.method == "GET":
+        form.fill_translations(milestone.translations)
     if form.validate_on_submit():
-        services.save_milestone(current_user, milestone.cohort, form.data, milestone)
+        services.save_milestone(current_user, milestone.cohort, form.data_for_service(), milestone)
         flash(_("The milestone is saved."), "success")
         return redirect(url_for("cohorts.milestones", cohort_id=milestone.cohort_id))
     return render_template(

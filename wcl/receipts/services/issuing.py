@@ -50,6 +50,7 @@ def issue_receipt(pledge_id):
         db.session.rollback()
         raise ReceiptError(_l("A receipt is only issued for a paid pledge."))
     campaign = db.session.get(Campaign, pledge.campaign_id)
+    locale = pledge.locale if pledge.locale in current_app.config["LANGUAGES"] else "en"
     year = receipt_year(pledge.paid_at)
     receipt = Receipt(
         pledge_id=pledge.id,
@@ -69,8 +70,10 @@ def issue_receipt(pledge_id):
         campaign_id=campaign.id,
         campaign_title=campaign.title,
         creator_name=campaign.creator_name,
+        # In the receipt's language when the reward is translated, else as the creator wrote it.
+        reward_title=str(pledge.tier.shown("title", locale)) if pledge.tier is not None else None,
         payment_method=_payment_method(pledge),
-        locale=pledge.locale if pledge.locale in current_app.config["LANGUAGES"] else "en",
+        locale=locale,
         code=secrets.token_urlsafe(18),
     )
     db.session.add(receipt)
