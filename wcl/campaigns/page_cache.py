@@ -93,6 +93,11 @@ def _redis():
     return redis_connection()
 
 
+def enabled():
+    """Is the page cache on (Redis configured and ``PAGE_CACHE_SECONDS`` > 0)?"""
+    return _redis() is not None
+
+
 def bump_version():
     """Make every cached page stale (called after a commit that changed what pages show)."""
     redis = _redis()

@@ -134,13 +134,8 @@ def _page_lists(campaign_id):
         .options(sa.orm.joinedload(RewardTier.pickup_lab))
         .order_by(RewardTier.min_amount, RewardTier.id)
     ).all()
-    updates = db.session.scalars(
-        db.select(CampaignUpdate)
-        .where(CampaignUpdate.campaign_id == campaign_id, CampaignUpdate.hidden_at.is_(None))
-        .order_by(CampaignUpdate.created_at.desc(), CampaignUpdate.id.desc())
-        .limit(UPDATES_ON_PAGE)
-    ).all()
-    comments = db.session.scalars(visible_comments(campaign_id).limit(COMMENTS_ON_PAGE)).all()
+    updates = latest_updates(campaign_id)
+    comments = latest_comments(campaign_id)
     backers = db.session.execute(
         db.select(Pledge.backer_name, Pledge.anonymous, Pledge.amount, Pledge.paid_at)
         .where(Pledge.campaign_id == campaign_id, Pledge.status == PledgeStatus.PAID)
@@ -148,6 +143,21 @@ def _page_lists(campaign_id):
         .limit(BACKERS_ON_PAGE)
     ).all()
     return {"tiers": tiers, "updates": updates, "comments": comments, "backers": backers}
+
+
+def latest_updates(campaign_id):
+    """The visible updates the campaign page lists, newest first (one query)."""
+    return db.session.scalars(
+        db.select(CampaignUpdate)
+        .where(CampaignUpdate.campaign_id == campaign_id, CampaignUpdate.hidden_at.is_(None))
+        .order_by(CampaignUpdate.created_at.desc(), CampaignUpdate.id.desc())
+        .limit(UPDATES_ON_PAGE)
+    ).all()
+
+
+def latest_comments(campaign_id):
+    """The visible comments the campaign page lists (one query)."""
+    return db.session.scalars(visible_comments(campaign_id).limit(COMMENTS_ON_PAGE)).all()
 
 
 TOTALS = ("raised", "backers", "matched", "comments")
