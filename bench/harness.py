@@ -193,10 +193,12 @@ def wait_healthy(base_url, timeout=30):
         time.sleep(0.3)
 
 
-def wrk(url, connections, duration=10, threads=2):
-    """Run wrk against ``url``; returns requests/s, p50 and p99 latency in ms and error count."""
+def wrk(url, connections, duration=10, threads=2, headers=()):
+    """Run wrk against ``url`` (with ``headers``, e.g. a session cookie); returns requests/s,
+    p50 and p99 latency in ms and error count."""
+    extra = [arg for header in headers for arg in ("-H", header)]
     out = subprocess.run(
-        ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{duration}s", "--latency", url],
+        ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{duration}s", "--latency", *extra, url],
         capture_output=True,
         text=True,
         check=True,

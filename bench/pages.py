@@ -2,6 +2,7 @@
 
     .venv/bin/python -m bench.pages                  # 10 s per measurement
     .venv/bin/python -m bench.pages --duration 30
+    .venv/bin/python -m bench.pages --signed-in      # as a signed-in backer (her session cookie)
 
 Seeds a fresh PostgreSQL database with a live campaign of 40 reward tiers and
 10,000 pledges (paid, some anonymous, some matched by a sponsor pool, some
@@ -9,15 +10,21 @@ refunded or pending) among 30 other live campaigns, starts gunicorn with 2
 workers, checks each page answers 200 with the seeded content, then drives
 each page with wrk on loopback at 16 and 64 connections, first with every page
 rendered for every request, then with the guest page cache on (wrk is a
-guest: no cookies). Prints requests/s,
+guest: no cookies). With ``--signed-in`` wrk sends the session cookie of a seeded
+backer (signed in through the real form; she has a paid pledge to the big
+campaign): her pages are never served whole from the cache, and the second mode
+then measures the shared parts (``page_cache.shared_parts``). Prints requests/s,
 p50 and p99 latency for every page and its ratio to ``/healthz`` measured on
 the same server in the same run (the baseline: the app's cheapest request).
 """
 
 import argparse
+import http.cookiejar
 import os
+import re
 import secrets
 import sys
+import urllib.parse
 import urllib.request
 from datetime import timedelta
 
@@ -31,6 +38,12 @@ OTHER_CAMPAIGNS = 30
 CONNECTIONS = (16, 64)
 # Every page rendered for every request, then guests served from the page cache.
 MODES = (("rendered every time (WCL_PAGE_CACHE_SECONDS=0)", "0"), ("guest page cache on (60 s)", "60"))
+SIGNED_IN_MODES = (
+    ("signed-in backer, rendered every time (WCL_PAGE_CACHE_SECONDS=0)", "0"),
+    ("signed-in backer, shared parts cached (60 s)", "60"),
+)
+BACKER_EMAIL, BACKER_PASSWORD = "backer@bench.example", "bench-password-123"
+GUEST_HEALTHZ = "/healthz (guest)"  # measured without her cookie, for comparison
 
 
 def seed(app, tiers=TIERS, pledges=PLEDGES):
@@ -53,6 +66,7 @@ def seed(app, tiers=TIERS, pledges=PLEDGES):
     regions, domains = sorted(REGION_CODES), sorted(CREATIVE_DOMAIN_CODES)
     with app.app_context():
         owner = create_user("creator@bench.example", "bench-password-123", "Гүлнара", ["participant"])
+        backer = create_user(BACKER_EMAIL, BACKER_PASSWORD, "Айгерим", [], locale="ky")
 
         def campaign(n, **extra):
             return {
@@ -111,6 +125,7 @@ def seed(app, tiers=TIERS, pledges=PLEDGES):
                 {
                     "campaign_id": big_id,
                     "tier_id": tier_id,
+                    "backer_id": backer.id if i == 1 else None,  # the signed-in backer's paid pledge
                     "backer_name": f"Айгерим {i}",
                     "backer_email": f"backer{i}@bench.example",
                     "anonymous": i % 7 == 0,
@@ -176,17 +191,32 @@ def seed(app, tiers=TIERS, pledges=PLEDGES):
         return big["slug"], big["title"]
 
 
-def fetch(url):
-    with urllib.request.urlopen(url, timeout=30) as response:
+def fetch(url, headers=()):
+    request = urllib.request.Request(url, headers=dict(h.split(": ", 1) for h in headers))
+    with urllib.request.urlopen(request, timeout=30) as response:
         return response.status, response.read().decode()
+
+
+def sign_in(base):
+    """Sign the seeded backer in through the real form; returns her ``Cookie:`` header."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    with opener.open(f"{base}/account/login", timeout=30) as response:
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', response.read().decode()).group(1)
+    form = urllib.parse.urlencode({"email": BACKER_EMAIL, "password": BACKER_PASSWORD, "csrf_token": token})
+    with opener.open(f"{base}/account/login", data=form.encode(), timeout=30) as response:
+        response.read()
+    cookies = "; ".join(f"{c.name}={c.value}" for c in jar)
+    return f"Cookie: {cookies}"
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=int, default=10, help="seconds of wrk per measurement")
+    parser.add_argument("--signed-in", action="store_true", help="wrk as a signed-in backer (her cookie)")
     args = parser.parse_args(argv)
 
-    database_url = harness.fresh_database("wcl_bench_pages")
+    database_url = harness.fresh_database(os.environ.get("WCL_BENCH_PAGES_DATABASE", "wcl_bench_pages"))
     env = harness.bench_env(database_url)  # PostgreSQL and Redis, as in production
     os.environ.update(env)
     from wcl import create_app
@@ -200,14 +230,25 @@ def main(argv=None):
         "campaign page": f"/campaigns/{slug}",
         "campaign list": "/campaigns/",
     }
+    if args.signed_in:
+        # Her /healthz pays for loading her session too; a guest's shows what that costs.
+        pages[GUEST_HEALTHZ] = "/healthz"
     print(f"machine: {harness.machine()}")
     print(
         f"data: 1 campaign with {TIERS} tiers and {PLEDGES:,} pledges, {OTHER_CAMPAIGNS} other live campaigns"
     )
     print("server: gunicorn, 2 sync workers, PostgreSQL + Redis; load: wrk on loopback, 2 threads")
     failed = False
-    for mode, seconds in MODES:
-        results = measure(base, port, pages, title, dict(env, WCL_PAGE_CACHE_SECONDS=seconds), args.duration)
+    for mode, seconds in SIGNED_IN_MODES if args.signed_in else MODES:
+        results = measure(
+            base,
+            port,
+            pages,
+            title,
+            dict(env, WCL_PAGE_CACHE_SECONDS=seconds),
+            args.duration,
+            signed_in=args.signed_in,
+        )
         failed |= report(mode, pages, results)
     print("\nratio = the page's requests/s over /healthz's at the same connection count")
     if failed:
@@ -215,27 +256,33 @@ def main(argv=None):
     return 1 if failed else 0
 
 
-def measure(base, port, pages, title, env, duration):
-    """Start gunicorn with ``env``, check the pages are the real thing, then time each."""
+def measure(base, port, pages, title, env, duration, signed_in=False):
+    """Start gunicorn with ``env``, check the pages are the real thing, then time each
+    (``signed_in``: as the seeded backer, signed in once through the form)."""
     results = {}
     with harness.processes([harness.gunicorn_command(port, workers=2)], env, log_dir="/tmp/wcl-bench-pages"):
         harness.wait_healthy(base)
-        status, html = fetch(base + pages["campaign page"])
+        headers = [sign_in(base)] if signed_in else []
+        status, html = fetch(base + pages["campaign page"], headers)
         assert status == 200 and title in html, "campaign page did not render the seeded campaign"
         assert all(f"Сыйлык {n + 1}<" in html for n in range(TIERS)), "not every tier is on the page"
-        status, html = fetch(base + pages["campaign list"])
+        assert not signed_in or 'action="/account/logout"' in html, "the backer is not signed in"
+        status, html = fetch(base + pages["campaign list"], headers)
         assert status == 200 and "Кийиз өнөрү" in html, "campaign list did not render"
         for connections in CONNECTIONS:
             for name, path in pages.items():
-                harness.wrk(base + path, connections, duration=2)  # warm the workers' caches
-                results[name, connections] = harness.wrk(base + path, connections, duration=duration)
+                sent = [] if name == GUEST_HEALTHZ else headers
+                harness.wrk(base + path, connections, duration=2, headers=sent)  # warm the workers' caches
+                results[name, connections] = harness.wrk(
+                    base + path, connections, duration=duration, headers=sent
+                )
     return results
 
 
 def report(mode, pages, results):
     """Print one mode's table; True if any response failed."""
     print(f"\n{mode}")
-    print(f"{'page':<15} {'conns':>5} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>6} {'non-2xx':>8}")
+    print(f"{'page':<17} {'conns':>5} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>6} {'non-2xx':>8}")
     failed = False
     for connections in CONNECTIONS:
         baseline = results["/healthz", connections]["rps"]
@@ -243,7 +290,7 @@ def report(mode, pages, results):
             r = results[name, connections]
             failed |= r["non_2xx"] > 0
             print(
-                f"{name:<15} {connections:>5} {r['rps']:>8.0f} {r['p50_ms']:>8.1f} {r['p99_ms']:>8.1f}"
+                f"{name:<17} {connections:>5} {r['rps']:>8.0f} {r['p50_ms']:>8.1f} {r['p99_ms']:>8.1f}"
                 f" {r['rps'] / baseline:>6.2f} {r['non_2xx']:>8}"
             )
     return failed

@@ -66,6 +66,7 @@ def _init_extensions(app):
 
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
+    i18n.install_template_gettext(app)
     forms.init_app(app)
     core_input.init_app(app)  # before blueprints: routes bind the bounded <int:> converter
     limiter.init_app(app)

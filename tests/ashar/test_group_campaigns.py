@@ -101,3 +101,23 @@ def test_the_receipt_names_each_beneficiary(draft, run_jobs):
     )
     assert "Who the money is for" in text
     assert "Aigul 50%" in text and "Cholpon 30%" in text and "Nazgul 20%" in text
+
+
+def test_the_campaign_page_names_the_group_with_the_campaign_and_a_change_shows_at_once(app, client):
+    """The shares come with the campaign's own page query (wcl.campaigns.page_extras); a
+    change to them refreshes the cached page for guests and signed-in visitors alike."""
+    with app.app_context():
+        campaign = CampaignFactory(slug="kochkor-felt", title="Felt makers of Kochkor")
+        db.session.add_all(
+            Beneficiary(campaign_id=campaign.id, position=i, **row) for i, row in enumerate(GROUP)
+        )
+        db.session.commit()
+        CampaignFactory(slug="alone", title="One maker")
+    page = client.get("/campaigns/kochkor-felt").get_data(as_text=True)
+    assert "Who the money is for" in page and "Aigul — 50%" in page and "Nazgul — 20%" in page
+    assert "Who the money is for" not in client.get("/campaigns/alone").get_data(as_text=True)
+    with app.app_context():
+        nazgul = db.session.scalar(db.select(Beneficiary).where(Beneficiary.name == "Nazgul"))
+        nazgul.name = "Nazgul B."
+        db.session.commit()
+    assert "Nazgul B. — 20%" in client.get("/campaigns/kochkor-felt").get_data(as_text=True)

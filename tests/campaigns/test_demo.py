@@ -42,6 +42,8 @@ def test_demo_makes_three_live_campaigns_with_pledges_and_runs_twice(app_ctx):
     assert shown.fallback and shown.lang == "ru" and "<em>вместе</em>" in shown
 
     load_demo()
-    assert db.session.scalar(db.select(db.func.count(Campaign.id))) == 3 + 1 + 1  # the lab's own, the Ashar project's
+    assert (
+        db.session.scalar(db.select(db.func.count(Campaign.id))) == 3 + 1 + 1
+    )  # the lab's own, the Ashar project's
     assert db.session.scalar(db.select(db.func.count(Pledge.id))) == 11 + 4
     assert db.session.scalar(db.select(db.func.count(CampaignComment.id))) == 12

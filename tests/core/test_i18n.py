@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
+from flask import render_template_string
+from flask_babel import force_locale
 from wtforms.i18n import messages_path
 
 from tests.factories.accounts import PASSWORD, UserFactory
@@ -14,7 +16,7 @@ from wcl.accounts.models import Demographics, User
 from wcl.audit.models import AuditEntry
 from wcl.extensions import db
 from wcl.forms import WTFORMS_CATALOGUES
-from wcl.i18n import PACKAGE_DIR
+from wcl.i18n import PACKAGE_DIR, translations
 
 # Words allowed to stay Latin on a ru/ky page: language names in the switcher.
 ALLOWED = {"English", "KGS"}  # the currency code Russian formatting prints (the home page shows som raised)
@@ -246,3 +248,15 @@ def test_switcher_link_changes_only_this_browser_not_the_saved_language(app, cli
     with app.app_context():
         assert db.session.scalar(db.select(User.locale)) == "en"
     assert 'lang="en"' in client.get("/account/").get_data(as_text=True)
+
+
+def test_templates_read_the_catalogue_once_per_request_and_a_forced_language_its_own(app):
+    """Templates' ``_`` keeps the request's catalogue (wcl.i18n.translations); an email rendered
+    under ``force_locale`` in the middle of a Russian page is still Kyrgyz, and the page after it Russian."""
+    with app.test_request_context(headers={"Accept-Language": "ru"}):
+        russian = render_template_string('{{ _("Campaigns") }}')
+        assert translations() is translations()
+        with force_locale("ky"):
+            kyrgyz = render_template_string('{{ _("Campaigns") }}')
+        assert render_template_string('{{ _("Campaigns") }}') == russian
+    assert russian != "Campaigns" and kyrgyz not in (russian, "Campaigns")

@@ -6,6 +6,7 @@ Imports only models (and other domains' queries): never services, never permissi
 import sqlalchemy as sa
 
 from wcl.ashar.models import Beneficiary, CommunityProject, InKindPledge, InKindStatus, ProjectStatus
+from wcl.campaigns.models import Campaign
 from wcl.campaigns.queries import campaign_totals
 from wcl.extensions import db
 
@@ -104,3 +105,45 @@ def progress(campaign_id):
         "inkind_confirmed": inkind[InKindStatus.CONFIRMED]["value"],
         "hours": inkind[InKindStatus.PLEDGED]["hours"] + inkind[InKindStatus.CONFIRMED]["hours"],
     }
+
+
+def page_columns():
+    """What the campaign page needs from Ashar, as columns of the campaign's own query
+    (correlated with ``Campaign``; see ``wcl.campaigns.page_extras``): the project's
+    district and region (NULL: no community project), its in-kind value and hours
+    (pledged and confirmed), and whether the campaign names a group of beneficiaries."""
+    of_campaign = CommunityProject.campaign_id == Campaign.id
+    given = (
+        (InKindPledge.project_id == CommunityProject.id)
+        & of_campaign
+        & (InKindPledge.status != InKindStatus.DECLINED)
+    )
+    return [
+        q.correlate(Campaign).scalar_subquery()
+        for q in (
+            db.select(CommunityProject.district).where(of_campaign),
+            db.select(CommunityProject.region).where(of_campaign),
+            db.select(sa.func.coalesce(sa.func.sum(InKindPledge.value), 0)).where(given),
+            db.select(sa.func.coalesce(sa.func.sum(InKindPledge.hours), 0)).where(given),
+        )
+    ] + [sa.exists().where(Beneficiary.campaign_id == Campaign.id).correlate(Campaign)]
+
+
+def page_figures(campaign, totals, values):
+    """``page_columns``' values as the page shows them: ``{"progress", "beneficiaries"}``,
+    each ``None`` when the campaign has none. The money figures are the page's own totals
+    (the same sums as ``progress``); the beneficiaries cost a query only for a group campaign."""
+    district, region, inkind_value, hours, has_group = values
+    progress = None
+    if district is not None:
+        progress = {
+            "district": district,
+            "region": region,
+            "currency": campaign.currency,
+            "raised": totals["raised"],
+            "matched": totals["matched"],
+            "inkind_value": int(inkind_value),
+            "hours": int(hours),
+        }
+    group = beneficiaries([campaign.id])[campaign.id] if has_group else None
+    return {"progress": progress, "beneficiaries": group or None}

@@ -9,7 +9,8 @@ from werkzeug.datastructures import FileStorage
 
 from wcl.accounts.permissions import abort_unless, require, require_login
 from wcl.ashar import forms, queries, services
-from wcl.ashar.models import CommunityProject, InKindPledge, MatchCommitment
+from wcl.ashar.models import Beneficiary, CommunityProject, InKindPledge, MatchCommitment
+from wcl.campaigns import page_extras
 from wcl.campaigns.forms import end_of_day, start_of_day
 from wcl.campaigns.models import Campaign
 from wcl.extensions import db
@@ -32,18 +33,19 @@ STATUS_LABELS = {
 }
 
 
-def _beneficiaries(campaign_id):
-    return queries.beneficiaries([campaign_id])[campaign_id]
+# The campaign page includes ashar/_progress.html, which shows ``extras.ashar``: read with
+# the campaign's own query (no query of its own for a campaign that is no community project).
+page_extras.register(
+    "ashar",
+    queries.page_columns,
+    queries.page_figures,
+    watch=(CommunityProject, InKindPledge, Beneficiary),
+)
 
 
 @bp.app_context_processor
 def _template_helpers():
-    # The campaign page includes ashar/_progress.html, which asks for these figures.
-    return {
-        "ashar_progress": queries.progress,
-        "ashar_beneficiaries": _beneficiaries,
-        "ashar_status": lambda status: STATUS_LABELS.get(status, status),
-    }
+    return {"ashar_status": lambda status: STATUS_LABELS.get(status, status)}
 
 
 def _regions():

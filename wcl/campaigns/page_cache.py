@@ -1,4 +1,5 @@
-"""A short-lived shared cache of the public campaign pages, for guests only.
+"""A short-lived shared cache of the public campaign pages: whole pages for guests, and
+the parts that are the same for everyone in a language for signed-in visitors.
 
 Most visits to a campaign page come from guests following a shared link, and
 every one of them would otherwise add up thousands of pledges and render 40
@@ -11,8 +12,21 @@ number, and pages are stored under the version read *before* rendering, so a
 change that lands during a render is never hidden. ``PAGE_CACHE_SECONDS``
 bounds whatever the version cannot see (a display name edited, a deadline
 passing); 0 turns the cache off. Without Redis there is no cache.
+
+Watched: the models in ``WATCHED``, any table whose name starts with ``campaign`` or
+``reward_tier`` or ends with ``_translations`` (so translations of tiers and updates,
+and any text the page's loader reads in the reader's language, refresh pages at once
+without being listed here), and what other domains ``watch()`` for their page extras.
+
+Signed-in visitors (and guests with a query string or a flashed message) get pages
+rendered per request, but from shared parts: ``shared_parts`` keeps the HTML of
+everything that does not depend on who reads (tiers, budget, story, figures, updates,
+backers, the cards of the list) under the same version and language, and the view
+renders only her own parts around them (CSRF tokens, her comment's delete button,
+staff forms, the navigation). A part that may depend on the reader is never cached.
 """
 
+import json
 import logging
 from contextlib import suppress
 from functools import wraps
@@ -29,7 +43,9 @@ from wcl.campaigns.models import (
     BudgetLine,
     Campaign,
     CampaignComment,
+    CampaignTranslation,
     CampaignUpdate,
+    ExchangeRate,
     MatchingPool,
     MatchReservation,
     Pledge,
@@ -41,8 +57,10 @@ log = logging.getLogger(__name__)
 
 VERSION_KEY = "wcl:pages:version"
 _CHANGED = "wcl_public_pages_changed"
-WATCHED = (
+PARTS_PREFIX = "wcl:parts"
+WATCHED = {
     Campaign,
+    CampaignTranslation,
     RewardTier,
     Pledge,
     CampaignUpdate,
@@ -50,13 +68,34 @@ WATCHED = (
     BudgetLine,
     MatchingPool,
     MatchReservation,
-)
+    ExchangeRate,
+}
+WATCHED_TABLE_PREFIXES = ("campaign", "reward_tier")
+WATCHED_TABLE_SUFFIXES = ("_translations",)
+
+
+def watch(*models):
+    """Refresh cached pages after any committed change to ``models`` (another domain's
+    figures shown on campaign pages, see ``page_extras``)."""
+    WATCHED.update(models)
+
+
+def _watched(obj):
+    if type(obj) in WATCHED:
+        return True
+    table = getattr(obj, "__tablename__", "") or ""
+    return table.startswith(WATCHED_TABLE_PREFIXES) or table.endswith(WATCHED_TABLE_SUFFIXES)
 
 
 def _redis():
     if not has_app_context() or not current_app.config.get("PAGE_CACHE_SECONDS"):
         return None
     return redis_connection()
+
+
+def enabled():
+    """Is the page cache on (Redis configured and ``PAGE_CACHE_SECONDS`` > 0)?"""
+    return _redis() is not None
 
 
 def bump_version():
@@ -74,7 +113,7 @@ def bump_version():
 @event.listens_for(Session, "after_flush")
 def _note_changes(session, flush_context):
     if not session.info.get(_CHANGED) and any(
-        isinstance(obj, WATCHED) for obj in chain(session.new, session.dirty, session.deleted)
+        _watched(obj) for obj in chain(session.new, session.dirty, session.deleted)
     ):
         session.info[_CHANGED] = True
 
@@ -126,3 +165,27 @@ def for_guests(view):
         return response
 
     return cached_view
+
+
+def shared_parts(name, render):
+    """The parts of a page that are the same for every reader in this language: a dict of
+    strings from ``render()``, kept under the current version (read before rendering, as
+    for whole pages) and ``name`` (which must name everything else they depend on: the
+    path, the filters). ``render()`` must not read the visitor, her session or a CSRF
+    token. A ``None`` from ``render()`` (nothing to show) is returned and not stored."""
+    redis = _redis()
+    if redis is None:
+        return render()
+    try:
+        version = int(redis.get(VERSION_KEY) or 0)
+        key = f"{PARTS_PREFIX}:{version}:{get_locale()}:{name}"
+        stored = redis.get(key)
+    except RedisError:
+        return render()
+    if stored is not None:
+        return json.loads(stored)
+    parts = render()
+    if parts is not None:
+        with suppress(RedisError):  # unstored is only slower
+            redis.set(key, json.dumps(parts), ex=current_app.config["PAGE_CACHE_SECONDS"])
+    return parts

@@ -7,7 +7,7 @@ the number of pledges, tiers or reservations.
 import sqlalchemy as sa
 
 from wcl.accounts.permissions import can, ensure, lab_condition
-from wcl.campaigns import matching
+from wcl.campaigns import matching, page_extras
 from wcl.campaigns.models import (
     Campaign,
     CampaignComment,
@@ -92,13 +92,14 @@ def campaign_page(slug, actor=None, now=None, locale="en"):
 
     Totals are aggregated in SQL; the backer list, updates and comments are
     limited, so 3 or 3,000 pledges, 2 or 40 tiers and 0 or 500 comments cost the same.
-    The campaign, its totals, budget lines and the translation into ``locale`` come
-    in one query.
+    The campaign, its totals, budget lines, the translation into ``locale`` and the
+    columns other domains registered (``page_extras``: Ashar's figures) come in one query.
     """
     now = now or utcnow()
+    extras = page_extras.columns()
     row = (
         db.session.execute(
-            db.select(Campaign, *_page_totals())
+            db.select(Campaign, *_page_totals(), *page_extras.flat(extras))
             .where(Campaign.slug == slug)
             .options(
                 sa.orm.joinedload(Campaign.cover_480),
@@ -113,7 +114,7 @@ def campaign_page(slug, actor=None, now=None, locale="en"):
     campaign = row[0] if row is not None else None
     if not _visible(campaign, actor):
         return None
-    totals = {name: int(value) for name, value in zip(TOTALS, row[1:], strict=True)}
+    totals = {name: int(value) for name, value in zip(TOTALS, row[1 : 1 + len(TOTALS)], strict=True)}
     banners = (
         matching.banners(campaign.id, campaign.currency, now)
         if campaign.status == CampaignStatus.LIVE
@@ -134,6 +135,7 @@ def campaign_page(slug, actor=None, now=None, locale="en"):
         "badge": cohort_queries.programme_badge(campaign.owner_id),
         "rates": rates.latest_rates() if campaign.currency == "KGS" else [],
         "sees_backer_updates": sees_backer_updates(campaign, actor),
+        "extras": page_extras.build(extras, campaign, totals, row[1 + len(TOTALS) :]),
     }
 
 
@@ -150,7 +152,21 @@ def _page_lists(campaign_id, locale):
         .unique()
         .all()
     )
-    updates = (
+    updates = latest_updates(campaign_id, locale)
+    comments = latest_comments(campaign_id)
+    backers = db.session.execute(
+        db.select(Pledge.backer_name, Pledge.anonymous, Pledge.amount, Pledge.paid_at)
+        .where(Pledge.campaign_id == campaign_id, Pledge.status == PledgeStatus.PAID)
+        .order_by(Pledge.paid_at.desc(), Pledge.id.desc())
+        .limit(BACKERS_ON_PAGE)
+    ).all()
+    return {"tiers": tiers, "updates": updates, "comments": comments, "backers": backers}
+
+
+def latest_updates(campaign_id, locale):
+    """The visible updates the campaign page lists, newest first, each with its
+    translation into ``locale`` (one query)."""
+    return (
         db.session.scalars(
             db.select(CampaignUpdate)
             .where(CampaignUpdate.campaign_id == campaign_id, CampaignUpdate.hidden_at.is_(None))
@@ -161,14 +177,11 @@ def _page_lists(campaign_id, locale):
         .unique()
         .all()
     )
-    comments = db.session.scalars(visible_comments(campaign_id).limit(COMMENTS_ON_PAGE)).all()
-    backers = db.session.execute(
-        db.select(Pledge.backer_name, Pledge.anonymous, Pledge.amount, Pledge.paid_at)
-        .where(Pledge.campaign_id == campaign_id, Pledge.status == PledgeStatus.PAID)
-        .order_by(Pledge.paid_at.desc(), Pledge.id.desc())
-        .limit(BACKERS_ON_PAGE)
-    ).all()
-    return {"tiers": tiers, "updates": updates, "comments": comments, "backers": backers}
+
+
+def latest_comments(campaign_id):
+    """The visible comments the campaign page lists (one query)."""
+    return db.session.scalars(visible_comments(campaign_id).limit(COMMENTS_ON_PAGE)).all()
 
 
 TOTALS = ("raised", "backers", "matched", "comments")

@@ -23,6 +23,10 @@ def _person_or_address():
     return f"user:{current_user.id}" if current_user.is_authenticated else get_remote_address()
 
 
+# List pages past this one are rendered every time (a page number must not fill the cache).
+LIST_PAGES_SHARED = 20
+
+
 @bp.route("/")
 @page_cache.for_guests
 def index():
@@ -33,33 +37,131 @@ def index():
     sort = request.args.get("sort", "")
     sort = sort if sort in services.pages.SORTS else "ending"
     page = page_arg()
-    pagination, totals = services.pages.list_live(
-        region or None, domain or None, page=page, sort=sort, locale=current_locale()
-    )
-    return render_template(
-        "campaigns/index.html",
-        pagination=pagination,
-        totals=totals,
-        region=region,
-        domain=domain,
-        sort=sort,
-        regions=REGION_CODES,
-        domains=CREATIVE_DOMAIN_CODES,
-        locale=current_locale(),
-        now=utcnow(),
-    )
+    locale = current_locale()
+
+    def shared():
+        # The filters and the cards: the same for everyone in this language (no visitor here).
+        pagination, totals = services.pages.list_live(
+            region or None, domain or None, page=page, sort=sort, locale=locale
+        )
+        content = render_template(
+            "campaigns/page/list.html",
+            pagination=pagination,
+            totals=totals,
+            region=region,
+            domain=domain,
+            sort=sort,
+            regions=REGION_CODES,
+            domains=CREATIVE_DOMAIN_CODES,
+            locale=locale,
+            now=utcnow(),
+        )
+        return {"content": content}
+
+    if page > LIST_PAGES_SHARED:
+        parts = shared()
+    else:
+        parts = page_cache.shared_parts(f"list:{region}:{domain}:{sort}:{page}", shared)
+    return render_template("campaigns/index.html", content=parts["content"])
 
 
 @bp.route("/<slug>")
 @page_cache.for_guests
 def show(slug):
-    page = services.pages.campaign_page(slug, current_user, locale=current_locale())
-    if page is None:
+    return _campaign_page(slug)
+
+
+def _shared_campaign_parts(page, locale):
+    """The campaign page's parts that every reader in ``locale`` sees (templates/campaigns/page/),
+    and what the view needs to know about them to render her own parts around them."""
+    context = dict(page, locale=locale, moderator=False, shared=True)
+
+    def part(name, **extra):
+        return render_template(f"campaigns/page/{name}.html", **dict(context, **extra))
+
+    public = part("updates", sees_backer_updates=False)
+    for_backers = any(u.visibility != "public" for u in page["updates"])
+    return {
+        "title": part("title"),
+        "head": part("head"),
+        "top": part("top"),
+        "updates_public": public,
+        "updates_backers": part("updates", sees_backer_updates=True) if for_backers else public,
+        "comments": part("comments"),
+        "bottom": part("bottom"),
+        "comment_authors": sorted({c.author_id for c in page["comments"]}),
+        "comment_total": page["totals"]["comments"],
+        "has_comments": bool(page["comments"]),
+    }
+
+
+def _campaign_page(slug, comment_form=None):
+    """Render the campaign page: the shared parts (from the page cache when it is on), and
+    around them only what depends on the visitor (see ``page_cache.shared_parts``)."""
+    locale = current_locale()
+    loaded = {}
+
+    def shared():
+        page = services.pages.campaign_page(slug, current_user, locale=locale)
+        if page is None:
+            return None
+        loaded.update(page)
+        return _shared_campaign_parts(page, locale)
+
+    if page_cache.enabled():
+        # Who may see it is checked on the campaign's row before any shared part is used.
+        campaign = services.pages.get_campaign(slug, current_user)
+        parts = page_cache.shared_parts(f"show:{slug}", shared) if campaign is not None else None
+    else:
+        parts = shared()
+        campaign = loaded.get("campaign")
+    if parts is None:
         abort(404)
+
+    if "sees_backer_updates" in loaded:
+        sees = loaded["sees_backer_updates"]
+    else:
+        sees = services.pages.sees_backer_updates(campaign, current_user)
+    moderator = can("campaigns.moderate", campaign)
+    if moderator:
+        updates = (
+            loaded["updates"] if "updates" in loaded else services.pages.latest_updates(campaign.id, locale)
+        )
+        updates_html = render_template(
+            "campaigns/page/updates.html",
+            campaign=campaign,
+            updates=updates,
+            sees_backer_updates=sees,
+            moderator=True,
+        )
+    else:
+        updates_html = parts["updates_backers" if sees else "updates_public"]
+    wrote_one = current_user.is_authenticated and current_user.id in parts["comment_authors"]
+    if moderator or wrote_one:
+        # Her delete button or staff's hide forms: rendered for her, never shared.
+        comments = loaded["comments"] if "comments" in loaded else services.pages.latest_comments(campaign.id)
+        comments_html = render_template(
+            "campaigns/page/comments.html",
+            campaign=campaign,
+            comments=comments,
+            totals={"comments": parts["comment_total"]},
+            shared=False,
+        )
+    else:
+        comments_html = parts["comments"]
     # Only people who may comment get the form: building it issues a CSRF token, and
     # a guest's visit must not start a session (no cookie on the public page).
-    form = forms.CommentForm() if can("campaigns.comment", page["campaign"]) else None
-    return render_template("campaigns/show.html", locale=current_locale(), comment_form=form, **page)
+    if comment_form is None and can("campaigns.comment", campaign):
+        comment_form = forms.CommentForm()
+    return render_template(
+        "campaigns/show.html",
+        campaign=campaign,
+        parts=parts,
+        updates_html=updates_html,
+        comments_html=comments_html,
+        comment_form=comment_form,
+        locale=locale,
+    )
 
 
 def _visible_campaign_or_404(slug):
@@ -108,8 +210,7 @@ def post_comment(slug):
         _("Your comment is posted."),
     ):
         return redirect(url_for("campaigns.show", slug=slug, _anchor="comments"))
-    page = services.pages.campaign_page(slug, current_user, locale=current_locale())
-    return render_template("campaigns/show.html", locale=current_locale(), comment_form=form, **page), 422
+    return _campaign_page(slug, comment_form=form), 422
 
 
 @bp.route("/<slug>/comments/<int:comment_id>/delete", methods=["POST"])
