@@ -15,9 +15,10 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+import sqlalchemy as sa
 from flask import current_app
 
-from wcl.accounts.models import UserRole, UserSession
+from wcl.accounts.models import User, UserRole, UserSession
 from wcl.accounts.permissions import Role
 from wcl.extensions import db, login_manager
 from wcl.time import utcnow
@@ -120,7 +121,13 @@ def user_for_token(token):
     """
     if not token or len(token) > 100:
         return None
-    row = db.session.scalar(db.select(UserSession).where(UserSession.token_hash == _hash(token)))
+    # One round trip for the session, its user and her roles: every signed-in
+    # request pays for this before anything else.
+    row = db.session.scalar(
+        db.select(UserSession)
+        .where(UserSession.token_hash == _hash(token))
+        .options(sa.orm.joinedload(UserSession.user).joinedload(User.roles))
+    )
     if row is None:
         return None
     now, user = utcnow(), row.user
