@@ -166,16 +166,21 @@ def push_to_rq(app, job):
     meta = dict(job.meta)
     if job.outbox_id is not None:
         meta["outbox_id"] = job.outbox_id
-    return queue.enqueue_call(
-        run_job,
-        args=(job.func_path, *job.args),
-        kwargs=job.kwargs,
-        timeout=job.job_timeout,
-        retry=retry,
-        job_id=job_id,
-        description=job.func_path,
-        meta=meta or None,
-    )
+    # One pipeline: RQ alone sends the queue's registration and the job as two round trips.
+    with queue.connection.pipeline() as pipe:
+        rq_job = queue.enqueue_call(
+            run_job,
+            args=(job.func_path, *job.args),
+            kwargs=job.kwargs,
+            timeout=job.job_timeout,
+            retry=retry,
+            job_id=job_id,
+            description=job.func_path,
+            meta=meta or None,
+            pipeline=pipe,
+        )
+        pipe.execute()
+    return rq_job
 
 
 def _run_inline(app, job):
