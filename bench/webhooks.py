@@ -263,7 +263,7 @@ def main(argv=None):
     )
     args = parser.parse_args(argv)
 
-    database_url = fresh_database("wcl_bench_webhooks")
+    database_url = fresh_database(os.environ.get("WCL_BENCH_WEBHOOKS_DATABASE", "wcl_bench_webhooks"))
     env = bench_env(database_url, STRIPE_WEBHOOK_SECRET=SECRET, REDIS_URL=REDIS_URL)
     os.environ.update(env)
     from redis import Redis

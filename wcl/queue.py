@@ -21,6 +21,7 @@ own application context — the same isolation a worker process gives.
 import logging
 from dataclasses import dataclass, field
 
+import sqlalchemy as sa
 from flask import current_app, has_app_context
 from redis import Redis
 from redis.exceptions import RedisError
@@ -119,6 +120,49 @@ def enqueue_after_commit(
     schedule_push(session, row, PendingJob(func_path, args, kwargs, queue, job_timeout, retry, job_id))
 
 
+def enqueue_for_inserted(
+    inserted, func_path, queue=DEFAULT, job_timeout=DEFAULT_TIMEOUT, retry=DEFAULT_RETRY
+):
+    """Run ``inserted`` (a PostgreSQL ``INSERT … RETURNING id``, e.g. ``ON CONFLICT DO NOTHING``) and write
+    the outbox row of ``func_path(<the new id>)`` in the same statement; push it once the session commits.
+
+    Returns the new id, or ``None`` when nothing was inserted (then no job either). The row is the one
+    ``enqueue_after_commit`` writes, in one round trip instead of the INSERT and the flush of the row.
+    """
+    from wcl.extensions import db
+    from wcl.jobs.models import OutboxJob
+
+    if queue not in QUEUES:
+        raise ValueError(f"unknown queue {queue!r}")
+    new = inserted.cte("new_row")
+    job = (
+        sa.insert(OutboxJob)
+        .from_select(
+            # created_at: the column's own default (utcnow), which from_select adds.
+            ["name", "args", "queue", "timeout", "retry"],
+            sa.select(
+                sa.literal(func_path, sa.String),
+                sa.func.json_build_object(
+                    "args", sa.func.json_build_array(new.c.id), "kwargs", sa.func.json_build_object()
+                ),
+                sa.literal(queue, sa.String),
+                sa.literal(job_timeout, sa.Integer),
+                sa.literal(list(retry) if retry else None, OutboxJob.retry.type),
+            ),
+        )
+        .returning(OutboxJob.id)
+        .cte("outbox_row")
+    )
+    session = db.session()
+    found = session.execute(sa.select(new.c.id, job.c.id).join_from(new, job, sa.true())).first()
+    if found is None:
+        return None
+    new_id, outbox_id = found
+    pending = PendingJob(func_path, (new_id,), {}, queue, job_timeout, retry, outbox_id=outbox_id)
+    schedule_push(session, None, pending)
+    return new_id
+
+
 def schedule_push(session, row, job):
     """Push the outbox ``row`` (as ``job``) once ``session`` commits."""
     session.info.setdefault(_PENDING_KEY, []).append((row, job))
@@ -166,16 +210,21 @@ def push_to_rq(app, job):
     meta = dict(job.meta)
     if job.outbox_id is not None:
         meta["outbox_id"] = job.outbox_id
-    return queue.enqueue_call(
-        run_job,
-        args=(job.func_path, *job.args),
-        kwargs=job.kwargs,
-        timeout=job.job_timeout,
-        retry=retry,
-        job_id=job_id,
-        description=job.func_path,
-        meta=meta or None,
-    )
+    # One pipeline: RQ alone sends the queue's registration and the job as two round trips.
+    with queue.connection.pipeline() as pipe:
+        rq_job = queue.enqueue_call(
+            run_job,
+            args=(job.func_path, *job.args),
+            kwargs=job.kwargs,
+            timeout=job.job_timeout,
+            retry=retry,
+            job_id=job_id,
+            description=job.func_path,
+            meta=meta or None,
+            pipeline=pipe,
+        )
+        pipe.execute()
+    return rq_job
 
 
 def _run_inline(app, job):
@@ -194,7 +243,8 @@ def _before_commit(session):
     if pending and any(job.outbox_id is None for _row, job in pending):
         session.flush()  # the rows get their ids, which the push after commit needs
         for row, job in pending:
-            job.outbox_id = row.id
+            if job.outbox_id is None:  # rows written by enqueue_for_inserted have theirs
+                job.outbox_id = row.id
 
 
 @event.listens_for(Session, "after_commit")

@@ -93,10 +93,12 @@ def _describe(exc):
 def mark_queued(app, outbox_ids):
     """Rows pushed to RQ right after their commit: queued (unless the job already finished).
 
-    Runs after the commit, when the session may not emit SQL: its own connection.
+    Runs after the commit, when the session may not emit SQL: its own connection, in
+    autocommit (one UPDATE is atomic alone; no BEGIN and COMMIT round trips on every push).
     """
     try:
-        with app.app_context(), db.engine.begin() as conn:
+        with app.app_context(), db.engine.connect() as conn:
+            conn.execution_options(isolation_level="AUTOCOMMIT")
             conn.execute(
                 sa.update(OutboxJob)
                 .where(OutboxJob.id.in_(outbox_ids), OutboxJob.status == PENDING)

@@ -1,7 +1,10 @@
 """Storing into the inbox once: the shared door of webhooks and bank-statement lines."""
 
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+
 from wcl.extensions import db
 from wcl.payments.models import WebhookEvent
+from wcl.queue import enqueue_after_commit, enqueue_for_inserted
 from wcl.time import utcnow
 
 
@@ -36,6 +39,37 @@ def insert_many_ignoring_duplicates(model, index_elements, rows, *returning):
     return [tuple(row) for row in result]
 
 
+def _event_values(provider, event_id, event_type, payload_text):
+    return dict(
+        provider=provider,
+        event_id=event_id[:255],
+        type=event_type[:80],
+        payload=payload_text,
+        received_at=utcnow(),
+        attempts=0,
+    )
+
+
+def store_event_with_job(provider, event_id, event_type, payload_text, func_path, queue, job_timeout):
+    """``store_event``, and the outbox row of ``func_path(<row id>)`` when the event is new: its row id, or
+    ``None`` if it is already there (then no job). Flush only; the job is pushed after the commit.
+
+    On PostgreSQL both rows are written by one statement (a webhook's accept path is its round trips).
+    """
+    if db.session.get_bind().dialect.name != "postgresql":
+        row_id = store_event(provider, event_id, event_type, payload_text)
+        if row_id is not None:
+            enqueue_after_commit(func_path, row_id, queue=queue, job_timeout=job_timeout)
+        return row_id
+    inserted = (
+        pg_insert(WebhookEvent)
+        .values(**_event_values(provider, event_id, event_type, payload_text))
+        .on_conflict_do_nothing(index_elements=["provider", "event_id"])
+        .returning(WebhookEvent.id)
+    )
+    return enqueue_for_inserted(inserted, func_path, queue=queue, job_timeout=job_timeout)
+
+
 def store_event(provider, event_id, event_type, payload_text):
     """Put one event in the inbox once (flush only): its row id, or ``None`` if it is already there.
 
@@ -43,12 +77,5 @@ def store_event(provider, event_id, event_type, payload_text):
     unique key as the event id) share this door, so each is applied once.
     """
     return insert_ignoring_duplicates(
-        WebhookEvent,
-        ["provider", "event_id"],
-        provider=provider,
-        event_id=event_id[:255],
-        type=event_type[:80],
-        payload=payload_text,
-        received_at=utcnow(),
-        attempts=0,
+        WebhookEvent, ["provider", "event_id"], **_event_values(provider, event_id, event_type, payload_text)
     )

@@ -10,13 +10,14 @@ from wcl.extensions import db
 from wcl.payments.models import WebhookEvent
 from wcl.payments.providers import ProviderUnavailable, get_provider
 from wcl.payments.services.events import EVENT_HANDLERS, PROVIDER_EVENT_HANDLERS
-from wcl.payments.services.inbox import store_event
+from wcl.payments.services.inbox import store_event_with_job
 from wcl.payments.signatures import SignatureError
-from wcl.queue import WEBHOOKS, enqueue_after_commit, redis_connection
+from wcl.queue import WEBHOOKS, redis_connection
 from wcl.time import utcnow
 
 log = logging.getLogger(__name__)
 
+PROCESS_JOB = "wcl.payments.jobs.process_webhook_event"
 WEBHOOK_PROVIDER = "stripe"  # the inbox is Stripe's; the sandbox speaks the same language
 
 
@@ -53,11 +54,9 @@ def receive_webhook(raw_body, signature_header, provider=WEBHOOK_PROVIDER):
         or not isinstance(event.get("type"), str)
     ):
         raise WebhookRejected("not an event")
-    row_id = store_event(provider, event["id"], event["type"], text)
-    if row_id is not None:
-        enqueue_after_commit(
-            "wcl.payments.jobs.process_webhook_event", row_id, queue=WEBHOOKS, job_timeout=60
-        )
+    row_id = store_event_with_job(
+        provider, event["id"], event["type"], text, PROCESS_JOB, queue=WEBHOOKS, job_timeout=60
+    )
     db.session.commit()
     return row_id, row_id is not None
 
