@@ -30,7 +30,7 @@ def test_demo_content_is_translated(app_ctx, run_jobs):
 
     cohort = db.session.scalar(db.select(Cohort).where(Cohort.name == "Osh spring cohort 2026"))
     assert (
-        cohort.shown("name", "ky") == "Ош, 2026-жылдын жазгы когортасы"
+        cohort.shown("name", "ky") == "Ош, 2026-жылдын жазгы тобу"
         and cohort.shown("name", "en") == cohort.name
     )
     session = db.session.scalar(db.select(CohortSession).where(CohortSession.title == "Costs and prices"))

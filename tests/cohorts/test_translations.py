@@ -26,8 +26,8 @@ from wcl.extensions import db
 from wcl.files.services import read_bytes
 from wcl.time import utcnow
 
-KY_NAME = "Ош чыгармачылык когортасы"
-RU_NAME = "Ошская творческая когорта"
+KY_NAME = "Ош чыгармачылык тобу"
+RU_NAME = "Ошская творческая группа"
 KY_SESSION = "Баа коюу"
 RU_SESSION = "Ценообразование"
 KY_MILESTONE = "Бизнес идея"

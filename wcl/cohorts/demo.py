@@ -28,8 +28,8 @@ from wcl.time import utcnow
 COHORT_NAME = "Osh spring cohort 2026"
 # Staff write the cohort in English and translate its name, sessions and milestones.
 COHORT_NAME_TRANSLATIONS = {
-    "ky": {"name": "Ош, 2026-жылдын жазгы когортасы"},
-    "ru": {"name": "Ошская весенняя когорта 2026"},
+    "ky": {"name": "Ош, 2026-жылдын жазгы тобу"},
+    "ru": {"name": "Ошская весенняя группа 2026"},
 }
 CALL_SLUG = "demo-osh-incubator-2026"
 MORE_PARTICIPANTS = (
