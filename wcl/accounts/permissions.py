@@ -18,7 +18,6 @@ from wcl.accounts.models import User
 from wcl.applications.queries import co_reviews_call, is_active_reviewer, is_co_reviewer
 from wcl.ashar.queries import (
     community_campaign_admitted,
-    community_campaign_lab_id,
     project_lab_id,
     project_lead_id,
 )
@@ -191,9 +190,8 @@ def _campaign_staff(user, obj):
         return True
     if obj.__tablename__ == "matching_pools":
         return _pool_in_lab(user, obj)
-    campaign_id = _campaign_id_of(obj)
-    # A community project's campaign belongs to its project's lab (its lead is in no cohort).
-    return in_own_lab(user, campaign_lab_id(campaign_id) or community_campaign_lab_id(campaign_id))
+    # A community project's campaign carries its project's lab (``campaign_lab`` reads it).
+    return in_own_lab(user, campaign_lab_id(_campaign_id_of(obj)))
 
 
 def _lab_campaign_staff(user, obj):
