@@ -86,8 +86,10 @@ def _area(module):
 
 
 def _is_policy_read(source, target):
-    """The permission module reading a domain's queries or models (DESIGN.md's one exception)."""
-    return source == "wcl.accounts.permissions" and target.rsplit(".", 1)[-1] in ("queries", "models")
+    """The permission module (its table and its rules in ``wcl.accounts.rules``) reading a
+    domain's queries or models (DESIGN.md's one exception)."""
+    policy = source == "wcl.accounts.permissions" or source.startswith("wcl.accounts.rules.")
+    return policy and target.rsplit(".", 1)[-1] in ("queries", "models")
 
 
 def _package_graph(graph):

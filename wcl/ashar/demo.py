@@ -1,7 +1,9 @@
 """Demo: an Ashar project in a Naryn village — a footbridge in Kara-Suu, Kochkor district —
 proposed by a village initiative group, admitted by staff, its campaign live, matched by the
 Kochkor ayil okmotu (1:1, up to 150 000 som per project, 600 000 som in all), with two labour
-pledges, one confirmed with its certificate of contribution.
+pledges, one confirmed with its certificate of contribution. Its paid money pledges come
+from the payments demo (``wcl.payments.demo``, loaded after this one: the domain order keeps
+Ashar from importing payments), confirmed as the sandbox checkout confirms them.
 
 Built through the services, so the demo also exercises the real rules. Needs the
 accounts demo first (labs and the staff login).

@@ -25,13 +25,6 @@ def community_campaign_admitted(campaign_id):
     return None if status is None else status == ProjectStatus.ADMITTED
 
 
-def community_campaign_lab_id(campaign_id):
-    """The lab of a community campaign's project (``None``: none, or not a community campaign)."""
-    return db.session.scalar(
-        db.select(CommunityProject.lab_id).where(CommunityProject.campaign_id == campaign_id)
-    )
-
-
 def project_lab_id(obj):
     """The lab of a project, or of the project an in-kind pledge belongs to."""
     project = obj if isinstance(obj, CommunityProject) else getattr(obj, "project", None)

@@ -61,6 +61,10 @@ class Campaign(db.Model):
     owner_id = sa.Column(sa.Integer, sa.ForeignKey("users.id"), nullable=False, index=True)
     # The lab's own campaign (issue 18): no cohort gate; its money feeds a pool or a fund.
     lab_id = sa.Column(sa.Integer, sa.ForeignKey("labs.id"), index=True)
+    # A community project's campaign (Ashar): the project's lab, written by the Ashar service
+    # when the project is proposed. Its lead is in no cohort, so this is where the campaign's
+    # lab comes from (``campaigns.queries.campaign_lab``); no destination, unlike ``lab_id``.
+    community_lab_id = sa.Column(sa.Integer, sa.ForeignKey("labs.id", ondelete="SET NULL"), index=True)
     feeds_pool_id = sa.Column(sa.Integer, sa.ForeignKey("matching_pools.id"), index=True)
     feeds_fund_id = sa.Column(sa.Integer, sa.ForeignKey("grant_funds.id"), index=True)
     status = sa.Column(sa.String(12), nullable=False, default=CampaignStatus.DRAFT, index=True)
@@ -98,6 +102,7 @@ class Campaign(db.Model):
 
     owner = db.relationship("User", foreign_keys=[owner_id])
     lab = db.relationship("Lab", foreign_keys=[lab_id])
+    community_lab = db.relationship("Lab", foreign_keys=[community_lab_id])
     feeds_pool = db.relationship("MatchingPool", foreign_keys=[feeds_pool_id])
     feeds_fund = db.relationship("GrantFund", foreign_keys=[feeds_fund_id])
     cover = db.relationship("StoredFile", foreign_keys=[cover_id])

@@ -15,14 +15,17 @@ from wcl.labs.models import Lab
 
 def campaign_lab(campaign_id):
     """The lab a campaign belongs to, as a correlated SQL expression: the lab's own
-    campaign's lab, else its owner's cohort's lab (her latest enrolment, as the
-    reports count it), NULL when she is in no cohort. ``campaign_id`` is a column
-    (``Campaign.id``, ``Pledge.campaign_id``, ``Receipt.campaign_id``) or a value.
+    campaign's lab, else a community project's lab (``Campaign.community_lab_id``),
+    else its owner's cohort's lab (her latest enrolment, as the reports count it),
+    NULL when she is in no cohort. ``campaign_id`` is a column (``Campaign.id``,
+    ``Pledge.campaign_id``, ``Receipt.campaign_id``) or a value.
     The one statement of "a campaign's lab"."""
     owned = sa.orm.aliased(Campaign)
-    lab_own = sa.orm.aliased(Campaign)
+    carried = sa.orm.aliased(Campaign)
     return sa.func.coalesce(
-        sa.select(lab_own.lab_id).where(lab_own.id == campaign_id).scalar_subquery(),
+        sa.select(sa.func.coalesce(carried.lab_id, carried.community_lab_id))
+        .where(carried.id == campaign_id)
+        .scalar_subquery(),
         _owner_cohort_lab(owned, campaign_id),
     )
 

@@ -8,6 +8,8 @@ in an update, which is emailed to them as it would be in real life.
 from datetime import timedelta
 
 from wcl.accounts.demo import demo_user
+from wcl.ashar.demo import PROJECT_TITLE
+from wcl.ashar.models import CommunityProject
 from wcl.campaigns import services as campaigns
 from wcl.campaigns.models import Campaign, MatchingPool, Pledge, RewardTier
 from wcl.campaigns.pledging import new_pledge
@@ -53,29 +55,66 @@ UPDATES = {
 DEFAULT_UPDATE = ("Thank you, first backers!", "We are already **halfway** there.", {})
 
 
+def _sandbox_pledge(campaign_id, amount, name, locale, paid=True, tier_id=None, anonymous=False):
+    """A demo backer's sandbox pledge; ``paid``: confirmed through the real confirmation,
+    as the sandbox checkout does (the match is reserved, a lab campaign feeds its pool)."""
+    pledge = new_pledge(
+        campaign_id,
+        amount=amount,
+        currency="KGS",
+        provider="sandbox",
+        tier_id=tier_id,
+        name=name,
+        email=f"{name.lower()}.backer@wcl.example",
+        anonymous=anonymous,
+        locale=locale,
+    )
+    pledge.provider_ref = f"cs_sb_demo_{pledge.id}"
+    db.session.commit()
+    if paid:
+        mark_pledge_paid(pledge.id, amount, "KGS", source="demo")
+    return pledge
+
+
 def _pledge(campaign, specs):
     tiers = db.session.scalars(
         db.select(RewardTier).where(RewardTier.campaign_id == campaign.id).order_by(RewardTier.id)
     ).all()
     for i, (amount, tier_index, status) in enumerate(specs):
-        name = BACKERS[i % len(BACKERS)]
-        pledge = new_pledge(
+        _sandbox_pledge(
             campaign.id,
-            amount=amount,
-            currency="KGS",
-            provider="sandbox",
+            amount,
+            BACKERS[i % len(BACKERS)],
+            "ru" if i % 2 else "ky",
+            paid=status == "paid",
             tier_id=tiers[tier_index].id if tier_index is not None else None,
-            name=name,
-            email=f"{name.lower()}.backer@wcl.example",
             anonymous=i == 2,
-            locale="ru" if i % 2 else "ky",
         )
-        pledge.provider_ref = f"cs_sb_demo_{pledge.id}"
-        db.session.commit()
-        if status == "paid":
-            mark_pledge_paid(pledge.id, amount, "KGS", source="demo")
     title, body, translations = UPDATES.get(campaign.slug, DEFAULT_UPDATE)
     campaigns.post_update(campaign.owner, campaign.id, title, body, "public", translations)
+
+
+# The Ashar demo's footbridge (loaded before this): villagers and friends abroad give money
+# beside the labour pledged, and the Kochkor ayil okmotu matches it 1:1. (amount, name, locale).
+ASHAR_PLEDGES = [
+    (500_000, "Aizada", "ky"),
+    (1_000_000, "Meerim", "ru"),
+    (250_000, "Sultan", "en"),
+]
+
+
+def _ashar_demo():
+    """Paid money pledges to the Ashar footbridge's campaign, so its page shows money, the
+    municipality's match and the in-kind value side by side (idempotent); returns its slug."""
+    project = db.session.scalar(db.select(CommunityProject).where(CommunityProject.title == PROJECT_TITLE))
+    if project is None:
+        return None
+    campaign = project.campaign
+    if db.session.scalar(db.select(Pledge.id).where(Pledge.campaign_id == campaign.id).limit(1)):
+        return campaign.slug
+    for amount, name, locale in ASHAR_PLEDGES:
+        _sandbox_pledge(campaign.id, amount, name, locale)
+    return campaign.slug
 
 
 # The lab's own campaign (issue 18): it feeds the demo matching pool, so every som
@@ -115,21 +154,7 @@ def _lab_campaign_demo():
     campaigns.launch_lab_campaign(staff, campaign.id)
     for i, (amount, status) in enumerate(LAB_CAMPAIGN_PLEDGES):
         name = BACKERS[(i + 3) % len(BACKERS)]
-        pledge = new_pledge(
-            campaign.id,
-            amount=amount,
-            currency="KGS",
-            provider="sandbox",
-            tier_id=None,
-            name=name,
-            email=f"{name.lower()}.backer@wcl.example",
-            anonymous=False,
-            locale=("ky", "ru", "en")[i % 3],
-        )
-        pledge.provider_ref = f"cs_sb_demo_{pledge.id}"
-        db.session.commit()
-        if status == "paid":
-            mark_pledge_paid(pledge.id, amount, "KGS", source="demo")
+        _sandbox_pledge(campaign.id, amount, name, ("ky", "ru", "en")[i % 3], paid=status == "paid")
     return campaign.slug
 
 
@@ -195,6 +220,11 @@ def load():
     lab_campaign = _lab_campaign_demo()
     if lab_campaign:
         lines.append(f"  the lab's own campaign, feeding a matching pool: /campaigns/{lab_campaign}")
+    ashar = _ashar_demo()
+    if ashar:
+        lines.append(
+            f"  the Ashar footbridge: money, the municipality's match and labour: /campaigns/{ashar}"
+        )
     transfer = _bank_transfer_demo()
     if transfer:
         lines.append(f"  a pending bank transfer (reference and QR): /payments/pledges/{transfer}")

@@ -251,7 +251,10 @@ def campaign_base():
     # owner is the staff member who created it. It is never counted as a woman's
     # campaign, and its money is counted where it goes (as matched money).
     base = base.where(Campaign.lab_id.is_(None))
-    ids = (co.lab_id, co.call_id, co.id, Campaign.id, Campaign.owner_id, Campaign.id)
+    # A community project's campaign counts in its project's lab, as ``campaigns.queries
+    # .campaign_lab`` says (the same expression on these rows, without another subquery).
+    lab_id = sa.func.coalesce(Campaign.community_lab_id, co.lab_id)
+    ids = (lab_id, co.call_id, co.id, Campaign.id, Campaign.owner_id, Campaign.id)
     return base, attrs, ids
 
 

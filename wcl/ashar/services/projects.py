@@ -113,6 +113,7 @@ def propose_project(actor, data, now=None):
         region=region,
         creative_domain=domain,
         creator_name=group_name,
+        community_lab_id=lab_id,  # the campaign's lab (``campaigns.queries.campaign_lab``)
     )
     db.session.add(campaign)
     db.session.flush()
