@@ -247,22 +247,26 @@ def _stored_files_are_whole():
     return problems
 
 
-def _report_money_follows_pledges():
-    """The money report's per-campaign table equals its paid pledges (net money, distinct backers)."""
-    from wcl.reports.models import CampaignMoney
-
-    backer = sa.case(
+def _backer_sql():
+    """``wcl.reports.maintenance.backer_key`` in SQL: the account, else the email, else the pledge."""
+    return sa.case(
         (Pledge.backer_id.isnot(None), "u" + sa.cast(Pledge.backer_id, sa.String)),
         (sa.func.coalesce(Pledge.backer_email, "") != "", "e" + sa.func.lower(Pledge.backer_email)),
         else_="p" + sa.cast(Pledge.id, sa.String),
     )
+
+
+def _report_money_follows_pledges():
+    """The money report's per-campaign table equals its paid pledges (net money, distinct backers)."""
+    from wcl.reports.models import CampaignMoney
+
     truth = {
         cid: (int(money), backers)
         for cid, money, backers in db.session.execute(
             sa.select(
                 Pledge.campaign_id,
                 sa.func.sum(Pledge.amount - Pledge.refunded_amount),
-                sa.func.count(sa.distinct(backer)),
+                sa.func.count(sa.distinct(_backer_sql())),
             )
             .where(Pledge.status == PledgeStatus.PAID)
             .group_by(Pledge.campaign_id)
@@ -282,6 +286,64 @@ def _report_money_follows_pledges():
     ]
 
 
+def _report_days_follow_pledges():
+    """The money report's per-day rows (Bishkek day of payment, campaign, backer: paid pledges
+    and their net money) equal the paid pledges; one SQL comparison, the first 50 differences."""
+    from wcl.reports.models import CampaignBackerDay
+
+    if db.session.get_bind().dialect.name == "postgresql":
+        day = sa.cast(sa.func.timezone("Asia/Bishkek", Pledge.paid_at), sa.Date)
+    else:  # SQLite stores UTC; Bishkek is UTC+6 (no summer time since 2005)
+        day = sa.func.date(Pledge.paid_at, "+6 hours")
+    backer = _backer_sql()
+    truth = (
+        sa.select(
+            day.label("day"),
+            Pledge.campaign_id,
+            backer.label("backer"),
+            sa.func.count().label("paid_pledges"),
+            sa.func.sum(Pledge.amount - Pledge.refunded_amount).label("pledged"),
+        )
+        .where(Pledge.status == PledgeStatus.PAID, Pledge.paid_at.isnot(None))
+        .group_by(day, Pledge.campaign_id, backer)
+        .subquery()
+    )
+    kept = (
+        sa.select(CampaignBackerDay)
+        .where(sa.or_(CampaignBackerDay.paid_pledges != 0, CampaignBackerDay.pledged != 0))
+        .subquery()
+    )
+    same = sa.and_(truth.c.day == kept.c.day, truth.c.campaign_id == kept.c.campaign_id)
+    rows = db.session.execute(
+        sa.select(
+            sa.func.coalesce(kept.c.campaign_id, truth.c.campaign_id).label("campaign_id"),
+            sa.func.coalesce(kept.c.day, truth.c.day).label("day"),
+            sa.func.coalesce(kept.c.backer, truth.c.backer).label("backer"),
+            kept.c.paid_pledges,
+            kept.c.pledged,
+            truth.c.paid_pledges,
+            truth.c.pledged,
+        )
+        .select_from(truth)
+        .join(kept, sa.and_(same, truth.c.backer == kept.c.backer), full=True)
+        .where(
+            sa.or_(
+                kept.c.day.is_(None),
+                truth.c.day.is_(None),
+                kept.c.paid_pledges != truth.c.paid_pledges,
+                kept.c.pledged != truth.c.pledged,
+            )
+        )
+        .order_by(sa.text("campaign_id, day, backer"))
+        .limit(50)
+    )
+    return [
+        f"campaign {cid}, day {when}, backer {who}: report table ({k_paid or 0}, {int(k_money or 0)}), "
+        f"pledges ({t_paid or 0}, {int(t_money or 0)})"
+        for cid, when, who, k_paid, k_money, t_paid, t_money in rows
+    ]
+
+
 CHECKS = {
     "receipt numbers": _receipt_numbers_are_gapless,
     "receipts": _receipts_belong_to_settled_pledges,
@@ -293,6 +355,7 @@ CHECKS = {
     "lab campaigns": _lab_campaigns_equal_their_movements,
     "stored files": _stored_files_are_whole,
     "report money": _report_money_follows_pledges,
+    "report money by day": _report_days_follow_pledges,
 }
 
 

@@ -58,3 +58,30 @@ class CampaignBacker(db.Model):
     )
     backer = sa.Column(sa.String(270), primary_key=True)
     paid_pledges = sa.Column(sa.Integer, nullable=False, default=0, server_default="0")
+
+
+class CampaignBackerDay(db.Model):
+    """Per campaign, Bishkek day of payment and backer: her paid pledges paid that day and
+    their money net of refunds — what a date-filtered money report sums instead of scanning
+    the pledges. A range's money is the sum of its days; its backers are the distinct
+    ``backer`` values with ``paid_pledges > 0`` on its days, so a backer who paid on two days
+    of the range counts once (exactly as a scan of the pledges counts her).
+
+    The day is the payment's date in Asia/Bishkek (UTC 18:00–24:00 is the next day there),
+    the same local midnights the report's date filter uses. A refund changes the day the
+    refunded pledge was paid, as a scan of the pledges counts it (net of refunds, by paid
+    date). Maintained with ``CampaignBacker`` (``wcl.reports.maintenance``); a paid pledge
+    without a payment time is in no day, as no date range counts it."""
+
+    __tablename__ = "report_campaign_backer_days"
+
+    day = sa.Column(sa.Date, primary_key=True)
+    campaign_id = sa.Column(
+        sa.Integer, sa.ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    backer = sa.Column(sa.String(270), primary_key=True)
+    paid_pledges = sa.Column(sa.Integer, nullable=False, default=0, server_default="0")
+    pledged = sa.Column(sa.BigInteger, nullable=False, default=0, server_default="0")
+
+    # The primary key leads with the day: a date range reads one slice of the index.
+    __table_args__ = (sa.Index("ix_report_campaign_backer_days_campaign_id", "campaign_id"),)

@@ -27,6 +27,8 @@ of birth is stored). Youth is 14–35 (Kyrgyz Law No. 157 "On youth", 2023, whic
 the upper limit from 28); the UN statistical youth band 15–24 is a second breakdown.
 """
 
+from datetime import time
+
 import sqlalchemy as sa
 
 from wcl.accounts.models import Demographics, User
@@ -39,11 +41,12 @@ from wcl.applications.models import (
     TeamMemberStatus,
 )
 from wcl.audit.models import AuditEntry
-from wcl.campaigns.models import Campaign, CampaignStatus, MatchReservation, Pledge, PledgeStatus
+from wcl.campaigns.models import Campaign, CampaignStatus, MatchReservation
 from wcl.cohorts.models import Attendance, AttendanceStatus, Cohort, Enrolment, EnrolmentStatus
 from wcl.grants.models import Grant, GrantFund, GrantStatus, Tranche, TrancheStatus
 from wcl.reference import CREATIVE_DOMAIN_CODES, REGION_CODES
-from wcl.reports.models import CampaignMoney
+from wcl.reports.models import CampaignBackerDay, CampaignMoney
+from wcl.time import BISHKEK
 
 STAGES = (
     "applied",
@@ -470,46 +473,52 @@ def unit_rows(filters):
     return apply_filters(rows, ev.c, filters).distinct()
 
 
+def local_day(bound):
+    """The Bishkek date a date filter's bound (a Bishkek midnight, ``Filters.sql``) starts."""
+    local = bound.astimezone(BISHKEK)
+    if local.timetz().replace(tzinfo=None) != time():
+        raise ValueError(f"a report's date bound is a Bishkek midnight, not {bound!r}")
+    return local.date()
+
+
+def paid_money(filters):
+    """Per campaign with a paid pledge in the filters' dates: ``(campaign_id, pledged,
+    backers)``, the money net of refunds and the distinct backers. Read from the kept
+    tables (``wcl.reports.maintenance``), never from the pledges: without dates the
+    per-campaign figures; with dates the per-day rows of the range's Bishkek days (money
+    adds up over days, backers are counted distinct over them)."""
+    if not (filters.get("date_from") or filters.get("date_to")):
+        return sa.select(CampaignMoney.campaign_id, CampaignMoney.pledged, CampaignMoney.backers).where(
+            CampaignMoney.backers > 0
+        )
+    days = sa.select(
+        CampaignBackerDay.campaign_id,
+        sa.func.sum(CampaignBackerDay.pledged).label("pledged"),
+        sa.func.count(sa.distinct(CampaignBackerDay.backer)).label("backers"),
+    ).where(CampaignBackerDay.paid_pledges > 0)
+    if filters.get("date_from"):
+        days = days.where(CampaignBackerDay.day >= local_day(filters["date_from"]))
+    if filters.get("date_to"):
+        days = days.where(CampaignBackerDay.day < local_day(filters["date_to"]))
+    return days.group_by(CampaignBackerDay.campaign_id)
+
+
 def money_query(filters, by):
     """Paid pledges, matched amounts and backers per (category, currency), with the
     number of campaign owners behind each cell, their key sum and the largest single
-    owner's amounts (what ``wcl.reports.protection`` needs to protect the cell)."""
+    owner's amounts (what ``wcl.reports.protection`` needs to protect the cell). Dates
+    count pledges paid in the range (net of their refunds) and matching reserved in it."""
     base, attrs, ids = campaign_base()
-    paid = (
-        sa.select(
-            Pledge.campaign_id,
-            sa.func.sum(Pledge.amount - Pledge.refunded_amount).label("pledged"),
-            sa.func.count(
-                sa.distinct(
-                    sa.func.coalesce(
-                        sa.cast(Pledge.backer_id, sa.String),
-                        sa.func.lower(Pledge.backer_email),
-                        sa.literal("p") + sa.cast(Pledge.id, sa.String),
-                    )
-                )
-            ).label("backers"),
-        )
-        .where(Pledge.status == PledgeStatus.PAID)
-        .group_by(Pledge.campaign_id)
-    )
+    paid = paid_money(filters).subquery()
     matched = (
         sa.select(MatchReservation.campaign_id, sa.func.sum(MatchReservation.amount).label("matched"))
         .where(MatchReservation.released_at.is_(None))
         .group_by(MatchReservation.campaign_id)
     )
-    if not (filters.get("date_from") or filters.get("date_to")):
-        # Without dates, the per-campaign figures kept in step with the pledges
-        # (``wcl.reports.maintenance``): no scan of the pledges on a request.
-        paid = sa.select(CampaignMoney.campaign_id, CampaignMoney.pledged, CampaignMoney.backers).where(
-            CampaignMoney.backers > 0
-        )
     if filters.get("date_from"):
-        paid = paid.where(Pledge.paid_at >= filters["date_from"])
         matched = matched.where(MatchReservation.created_at >= filters["date_from"])
     if filters.get("date_to"):
-        paid = paid.where(Pledge.paid_at < filters["date_to"])
         matched = matched.where(MatchReservation.created_at < filters["date_to"])
-    paid = paid.subquery()
     matched = matched.subquery()
     rows = base.add_columns(*_row("money", attrs, Campaign.starts_at, *ids)).add_columns(
         Campaign.currency.label("currency"),
