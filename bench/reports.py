@@ -81,10 +81,17 @@ INSERT INTO report_campaign_money (campaign_id, pledged, backers)
 SELECT p.campaign_id, sum(p.amount - p.refunded_amount),
   (SELECT count(*) FROM report_campaign_backers b WHERE b.campaign_id = p.campaign_id)
 FROM pledges p WHERE p.status = 'paid' GROUP BY p.campaign_id;
-INSERT INTO report_campaign_backer_days (day, campaign_id, backer, paid_pledges, pledged)
-SELECT CAST(paid_at AT TIME ZONE 'Asia/Bishkek' AS DATE), campaign_id, 'e' || lower(backer_email), count(*),
-  sum(amount - refunded_amount)
+INSERT INTO report_campaign_days (day, campaign_id, pledged)
+SELECT CAST(paid_at AT TIME ZONE 'Asia/Bishkek' AS DATE), campaign_id, sum(amount - refunded_amount)
+FROM pledges WHERE status = 'paid' GROUP BY 1, 2;
+INSERT INTO report_campaign_backer_days (campaign_id, backer, day, paid_pledges)
+SELECT campaign_id, 'e' || lower(backer_email), CAST(paid_at AT TIME ZONE 'Asia/Bishkek' AS DATE), count(*)
 FROM pledges WHERE status = 'paid' GROUP BY 1, 2, 3;
+INSERT INTO report_campaign_day_backers (day, campaign_id, since, backers)
+SELECT day, campaign_id, coalesce(since, DATE '1900-01-01'), count(*) FROM (
+  SELECT day, campaign_id, lag(day) OVER (PARTITION BY campaign_id, backer ORDER BY day) AS since
+  FROM report_campaign_backer_days) AS runs
+GROUP BY 1, 2, 3;
 SELECT setval(pg_get_serial_sequence('users', 'id'), (SELECT max(id) FROM users));
 """
 

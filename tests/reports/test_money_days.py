@@ -5,7 +5,9 @@ the next day in Bishkek), a backer who paid on two days counted once, refunds ma
 days (counted against the pledge, which stays in the day it was paid), pledges moved, paid
 without a payment time, and deleted."""
 
+import importlib.util
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import sqlalchemy as sa
 
@@ -16,7 +18,7 @@ from wcl.core.ledger import check_ledger
 from wcl.extensions import db
 from wcl.reports import queries, services
 from wcl.reports.maintenance import backer_key, payment_day
-from wcl.reports.models import CampaignBackerDay
+from wcl.reports.models import CampaignBackerDay, CampaignDay, CampaignDayBackers
 from wcl.reports.services.filters import Filters
 
 
@@ -131,6 +133,65 @@ def test_date_filtered_money_equals_a_scan_of_the_pledges(app_ctx):
     assert _kept(date(2026, 4, 1), date(2026, 4, 30)) == {one.id: (25_000, 1), two.id: (80_000, 1)}
     _assert_exact()
     assert db.session.scalar(sa.select(sa.func.min(CampaignBackerDay.paid_pledges))) >= 0
+    assert db.session.scalar(sa.select(sa.func.min(CampaignDayBackers.backers))) >= 0
+    _assert_backfill_gives_the_kept_rows()
+
+
+DAY_TABLES = (CampaignDay, CampaignBackerDay, CampaignDayBackers)
+MIGRATION = (
+    Path(__file__).parents[2] / "migrations" / "versions" / "8361f3cdf911_reports_per_day_backer_money.py"
+)
+
+
+def _day_rows():
+    """The day tables' rows that count (a row moved back to zero counts as absent)."""
+    out = set()
+    for model in DAY_TABLES:
+        value = [c for c in model.__table__.c if not c.primary_key][0]
+        keys = [c for c in model.__table__.c if c.primary_key]
+        rows = db.session.execute(sa.select(*keys, value).where(value != 0))
+        out |= {(model.__tablename__, *row) for row in rows}
+    return out
+
+
+def _assert_backfill_gives_the_kept_rows():
+    """The migration's backfill, run on the same pledges, gives the rows the maintenance kept."""
+    kept = _day_rows()
+    for model in DAY_TABLES:
+        db.session.execute(sa.delete(model))
+    spec = importlib.util.spec_from_file_location("day_migration", MIGRATION)
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    migration.backfill(lambda sql: db.session.execute(sa.text(sql)), db.session.get_bind().dialect.name)
+    assert _day_rows() == kept
+    db.session.commit()
+    _assert_exact()
+
+
+def test_one_backer_over_many_days(app_ctx):
+    """A backer paying on days 1, 3 and 5, then losing day 3, then day 1: counted once in
+    every range holding any of her days, each change keeping the (day, previous day) rows."""
+    campaign = CampaignFactory()
+    pledges = {
+        d: PledgeFactory(
+            campaign=campaign,
+            status="paid",
+            amount=10_000 * d,
+            paid_at=utc(f"2026-03-0{d} 10:00"),
+            backer_email="x@x.kg",
+        )
+        for d in (5, 1, 3)
+    }
+    db.session.commit()
+    ranges = [(date(2026, 3, a), date(2026, 3, b)) for a in range(1, 7) for b in range(a, 7)]
+    for step in ("all", 3, 1):
+        if step != "all":
+            pledges[step].status, pledges[step].refunded_amount = "refunded", pledges[step].amount
+            db.session.commit()
+        for date_from, date_to in [*ranges, *RANGES]:
+            assert _kept(date_from, date_to) == _scan(date_from, date_to), (step, date_from, date_to)
+        assert check_ledger()["report money by day"] == []
+    _assert_backfill_gives_the_kept_rows()
 
 
 def test_the_report_page_with_dates_reads_the_days(app_ctx, count_queries):
@@ -151,7 +212,7 @@ def test_the_report_page_with_dates_reads_the_days(app_ctx, count_queries):
     )
     with count_queries() as statements:
         services.build_report(filters, staff)
-    money = [s for s in statements if "report_campaign_backer_days" in s]
+    money = [s for s in statements if "report_campaign_day_backers" in s]
     assert len(money) == 1
     assert not any("FROM pledges" in s or "JOIN pledges" in s for s in statements)
     # 12:00–17:00 UTC is 1 March in Bishkek (6 pledges), 18:00–21:00 is 2 March.
@@ -165,8 +226,11 @@ def test_check_ledger_compares_the_days_with_the_pledges(app_ctx):
     )
     db.session.commit()
     assert check_ledger()["report money by day"] == []
-    db.session.execute(sa.update(CampaignBackerDay).values(pledged=1))  # behind the ORM's back
+    # Changes behind the ORM's back: the day's money, and a backer counted twice.
+    db.session.execute(sa.update(CampaignDay).values(pledged=1))
+    db.session.execute(sa.update(CampaignDayBackers).values(backers=2))
     db.session.commit()
     assert check_ledger()["report money by day"] == [
-        f"campaign {pledge.campaign_id}, day 2026-03-02, backer ebo@x.kg: report table (1, 1), pledges (1, 80000)"
+        f"money: campaign_id {pledge.campaign_id}, day 2026-03-02: report table 1, pledges 80000",
+        f"backers: campaign_id {pledge.campaign_id}, day 2026-03-02, since 1900-01-01: report table 2, pledges 1",
     ]

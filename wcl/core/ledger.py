@@ -286,61 +286,91 @@ def _report_money_follows_pledges():
     ]
 
 
+def _differences(name, truth, kept, keys, value):
+    """Rows of ``truth`` and ``kept`` (subqueries with the ``keys`` columns and ``value``)
+    that differ, a missing row counting as 0; the first 20, as text."""
+    same = sa.and_(*[truth.c[k] == kept.c[k] for k in keys])
+    rows = db.session.execute(
+        sa.select(
+            *[sa.func.coalesce(kept.c[k], truth.c[k]).label(k) for k in keys],
+            sa.func.coalesce(kept.c[value], 0),
+            sa.func.coalesce(truth.c[value], 0),
+        )
+        .select_from(truth)
+        .join(kept, same, full=True)
+        .where(sa.func.coalesce(kept.c[value], 0) != sa.func.coalesce(truth.c[value], 0))
+        .order_by(*[sa.text(k) for k in keys])
+        .limit(20)
+    )
+    return [
+        f"{name} {', '.join(f'{k} {v}' for k, v in zip(keys, row[:-2], strict=True))}: "
+        f"report table {int(row[-2])}, pledges {int(row[-1])}"
+        for row in rows
+    ]
+
+
 def _report_days_follow_pledges():
-    """The money report's per-day rows (Bishkek day of payment, campaign, backer: paid pledges
-    and their net money) equal the paid pledges; one SQL comparison, the first 50 differences."""
-    from wcl.reports.models import CampaignBackerDay
+    """The money report's day tables equal the paid pledges: per Bishkek day of payment and
+    campaign the net money, per backer her paid pledges of each day, and per (day, previous
+    paid day of the backer) the number of backers; each compared in SQL."""
+    from wcl.reports.models import NO_EARLIER_DAY, CampaignBackerDay, CampaignDay, CampaignDayBackers
 
     if db.session.get_bind().dialect.name == "postgresql":
         day = sa.cast(sa.func.timezone("Asia/Bishkek", Pledge.paid_at), sa.Date)
     else:  # SQLite stores UTC; Bishkek is UTC+6 (no summer time since 2005)
         day = sa.func.date(Pledge.paid_at, "+6 hours")
     backer = _backer_sql()
-    truth = (
+    paid = sa.and_(Pledge.status == PledgeStatus.PAID, Pledge.paid_at.isnot(None))
+    money = (
         sa.select(
             day.label("day"),
-            Pledge.campaign_id,
-            backer.label("backer"),
-            sa.func.count().label("paid_pledges"),
+            Pledge.campaign_id.label("campaign_id"),
             sa.func.sum(Pledge.amount - Pledge.refunded_amount).label("pledged"),
         )
-        .where(Pledge.status == PledgeStatus.PAID, Pledge.paid_at.isnot(None))
-        .group_by(day, Pledge.campaign_id, backer)
+        .where(paid)
+        .group_by(day, Pledge.campaign_id)
         .subquery()
     )
-    kept = (
-        sa.select(CampaignBackerDay)
-        .where(sa.or_(CampaignBackerDay.paid_pledges != 0, CampaignBackerDay.pledged != 0))
-        .subquery()
-    )
-    same = sa.and_(truth.c.day == kept.c.day, truth.c.campaign_id == kept.c.campaign_id)
-    rows = db.session.execute(
+    backer_days = (
         sa.select(
-            sa.func.coalesce(kept.c.campaign_id, truth.c.campaign_id).label("campaign_id"),
-            sa.func.coalesce(kept.c.day, truth.c.day).label("day"),
-            sa.func.coalesce(kept.c.backer, truth.c.backer).label("backer"),
-            kept.c.paid_pledges,
-            kept.c.pledged,
-            truth.c.paid_pledges,
-            truth.c.pledged,
+            Pledge.campaign_id.label("campaign_id"),
+            backer.label("backer"),
+            day.label("day"),
+            sa.func.count().label("paid_pledges"),
         )
-        .select_from(truth)
-        .join(kept, sa.and_(same, truth.c.backer == kept.c.backer), full=True)
-        .where(
-            sa.or_(
-                kept.c.day.is_(None),
-                truth.c.day.is_(None),
-                kept.c.paid_pledges != truth.c.paid_pledges,
-                kept.c.pledged != truth.c.pledged,
-            )
-        )
-        .order_by(sa.text("campaign_id, day, backer"))
-        .limit(50)
+        .where(paid)
+        .group_by(Pledge.campaign_id, backer, day)
+        .subquery()
+    )
+    previous = sa.func.lag(backer_days.c.day).over(
+        partition_by=(backer_days.c.campaign_id, backer_days.c.backer), order_by=backer_days.c.day
+    )
+    runs = sa.select(
+        backer_days.c.day,
+        backer_days.c.campaign_id,
+        sa.func.coalesce(previous, NO_EARLIER_DAY).label("since"),
+    ).subquery()
+    day_backers = (
+        sa.select(runs.c.day, runs.c.campaign_id, runs.c.since, sa.func.count().label("backers"))
+        .group_by(runs.c.day, runs.c.campaign_id, runs.c.since)
+        .subquery()
     )
     return [
-        f"campaign {cid}, day {when}, backer {who}: report table ({k_paid or 0}, {int(k_money or 0)}), "
-        f"pledges ({t_paid or 0}, {int(t_money or 0)})"
-        for cid, when, who, k_paid, k_money, t_paid, t_money in rows
+        *_differences("money:", money, sa.select(CampaignDay).subquery(), ("campaign_id", "day"), "pledged"),
+        *_differences(
+            "backer:",
+            backer_days,
+            sa.select(CampaignBackerDay).subquery(),
+            ("campaign_id", "backer", "day"),
+            "paid_pledges",
+        ),
+        *_differences(
+            "backers:",
+            day_backers,
+            sa.select(CampaignDayBackers).subquery(),
+            ("campaign_id", "day", "since"),
+            "backers",
+        ),
     ]
 
 

@@ -1,5 +1,5 @@
-"""Keeps ``report_campaign_money``, ``report_campaign_backers`` and
-``report_campaign_backer_days`` in step with pledges.
+"""Keeps the money report's tables (``wcl.reports.models``: per campaign, and per Bishkek day
+of payment) in step with pledges.
 
 A mapper event on ``Pledge`` (insert, update, delete) works out what the flush changes in
 the money report's terms — a paid pledge's net amount, and whether its backer gains or loses
@@ -9,17 +9,27 @@ both count, and the backer count moves only when a backer's paid pledges go 0 �
 Every path that changes a pledge (webhooks, offline payments, refunds, tests' factories) goes
 through the ORM, so every path keeps the table right. Works on PostgreSQL and SQLite.
 
-The per-day rows (campaign, Bishkek day of payment, backer) get the same relative changes, so
-a date-filtered report sums days instead of scanning pledges. A pledge's day is its
-``paid_at`` in Asia/Bishkek; a refund is applied to that day (the report counts a pledge paid
-in the range net of its refunds, whenever refunded).
+The day tables get the same relative changes, so a date-filtered report sums days instead of
+scanning pledges. A pledge's day is its ``paid_at`` in Asia/Bishkek; a refund is applied to
+that day (the report counts a pledge paid in the range net of its refunds, whenever refunded).
+When a backer's day gains its first paid pledge or loses its last, her days before and after
+it are read (under the lock of her ``report_campaign_backers`` row, taken first, so two
+changes of one backer's days do not interleave) and ``report_campaign_day_backers`` moves her
+between (day, previous day) rows.
 """
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from wcl.campaigns.models import Pledge, PledgeStatus
-from wcl.reports.models import CampaignBacker, CampaignBackerDay, CampaignMoney
+from wcl.reports.models import (
+    NO_EARLIER_DAY,
+    CampaignBacker,
+    CampaignBackerDay,
+    CampaignDay,
+    CampaignDayBackers,
+    CampaignMoney,
+)
 from wcl.time import BISHKEK
 
 
@@ -47,18 +57,33 @@ def _upsert(connection, model, keys, values):
     return connection.execute(stmt.returning(*[table.c[name] for name in values])).one()
 
 
+def _neighbour_days(connection, campaign_id, backer, day):
+    """The backer's paid days on the campaign just before and just after ``day`` (or None)."""
+    t = CampaignBackerDay
+    mine = sa.and_(t.campaign_id == campaign_id, t.backer == backer, t.paid_pledges > 0)
+    before = sa.select(sa.func.max(t.day)).where(mine, t.day < day).scalar_subquery()
+    after = sa.select(sa.func.min(t.day)).where(mine, t.day > day).scalar_subquery()
+    return connection.execute(sa.select(before, after)).one()
+
+
+def _move_backer_day(connection, campaign_id, backer, day, step):
+    """``day`` became (``step`` +1) or stopped being (−1) a paid day of the backer: the day
+    counts her after her previous day, and her next day now follows ``day`` (or, when it is
+    removed, her previous day again)."""
+    before, after = _neighbour_days(connection, campaign_id, backer, day)
+    before = before or NO_EARLIER_DAY
+    for when, since, change in ((day, before, step), (after, before, -step), (after, day, step)):
+        if when is not None:
+            keys = {"day": when, "campaign_id": campaign_id, "since": since}
+            _upsert(connection, CampaignDayBackers, keys, {"backers": change})
+
+
 def _apply(connection, campaign_id, backer, day, pledged, paid):
     """Add ``pledged`` money and ``paid`` (−1, 0, +1) paid pledges of ``backer`` paid on
     ``day`` (``None``: in no day)."""
-    if day is not None and (pledged or paid):
-        _upsert(
-            connection,
-            CampaignBackerDay,
-            {"day": day, "campaign_id": campaign_id, "backer": backer},
-            {"paid_pledges": paid, "pledged": pledged},
-        )
     backers = 0
     if paid:
+        # First: this row's lock serialises every change of this backer on this campaign.
         (count,) = _upsert(
             connection, CampaignBacker, {"campaign_id": campaign_id, "backer": backer}, {"paid_pledges": paid}
         )
@@ -67,6 +92,15 @@ def _apply(connection, campaign_id, backer, day, pledged, paid):
         _upsert(
             connection, CampaignMoney, {"campaign_id": campaign_id}, {"pledged": pledged, "backers": backers}
         )
+    if day is None:
+        return
+    if pledged:
+        _upsert(connection, CampaignDay, {"day": day, "campaign_id": campaign_id}, {"pledged": pledged})
+    if paid:
+        keys = {"campaign_id": campaign_id, "backer": backer, "day": day}
+        (count,) = _upsert(connection, CampaignBackerDay, keys, {"paid_pledges": paid})
+        if (paid > 0 and count == paid) or (paid < 0 and count == 0):
+            _move_backer_day(connection, campaign_id, backer, day, paid)
 
 
 def _contribution(status, amount, refunded):

@@ -2,13 +2,13 @@
 from the tables kept in step with the pledges (``wcl.reports.maintenance``), grouped per
 currency and category with what protection needs (``money_cells``)."""
 
-from datetime import time
+from datetime import time, timedelta
 
 import sqlalchemy as sa
 
 from wcl.accounts.models import User
 from wcl.campaigns.models import Campaign, MatchReservation
-from wcl.reports.models import CampaignBackerDay, CampaignMoney
+from wcl.reports.models import NO_EARLIER_DAY, CampaignDay, CampaignDayBackers, CampaignMoney
 from wcl.reports.queries.campaigns import campaign_base
 from wcl.reports.queries.common import apply_filters, dimension_expr, event_columns
 from wcl.time import BISHKEK
@@ -26,22 +26,34 @@ def paid_money(filters):
     """Per campaign with a paid pledge in the filters' dates: ``(campaign_id, pledged,
     backers)``, the money net of refunds and the distinct backers. Read from the kept
     tables (``wcl.reports.maintenance``), never from the pledges: without dates the
-    per-campaign figures; with dates the per-day rows of the range's Bishkek days (money
-    adds up over days, backers are counted distinct over them)."""
+    per-campaign figures; with dates the range's Bishkek days — money adds up over days, and
+    a backer is counted on her first day in the range, the one whose previous paid day
+    (``since``) is before it (``CampaignDayBackers``), so once however many days she paid."""
     if not (filters.get("date_from") or filters.get("date_to")):
         return sa.select(CampaignMoney.campaign_id, CampaignMoney.pledged, CampaignMoney.backers).where(
             CampaignMoney.backers > 0
         )
-    days = sa.select(
-        CampaignBackerDay.campaign_id,
-        sa.func.sum(CampaignBackerDay.pledged).label("pledged"),
-        sa.func.count(sa.distinct(CampaignBackerDay.backer)).label("backers"),
-    ).where(CampaignBackerDay.paid_pledges > 0)
-    if filters.get("date_from"):
-        days = days.where(CampaignBackerDay.day >= local_day(filters["date_from"]))
+    first = (
+        local_day(filters["date_from"]) if filters.get("date_from") else NO_EARLIER_DAY + timedelta(days=1)
+    )
+    money = sa.select(CampaignDay.campaign_id, sa.func.sum(CampaignDay.pledged).label("pledged"))
+    money = money.where(CampaignDay.day >= first)
+    backers = sa.select(
+        CampaignDayBackers.campaign_id, sa.func.sum(CampaignDayBackers.backers).label("backers")
+    )
+    backers = backers.where(CampaignDayBackers.day >= first, CampaignDayBackers.since < first)
     if filters.get("date_to"):
-        days = days.where(CampaignBackerDay.day < local_day(filters["date_to"]))
-    return days.group_by(CampaignBackerDay.campaign_id)
+        money = money.where(CampaignDay.day < local_day(filters["date_to"]))
+        backers = backers.where(CampaignDayBackers.day < local_day(filters["date_to"]))
+    money = money.group_by(CampaignDay.campaign_id).subquery()
+    backers = backers.group_by(CampaignDayBackers.campaign_id).subquery()
+    return (
+        sa.select(
+            backers.c.campaign_id, sa.func.coalesce(money.c.pledged, 0).label("pledged"), backers.c.backers
+        )
+        .outerjoin(money, money.c.campaign_id == backers.c.campaign_id)
+        .where(backers.c.backers > 0)
+    )
 
 
 def money_query(filters, by):
