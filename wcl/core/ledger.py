@@ -26,7 +26,7 @@ from wcl.grants.models import FundMovement, Grant, GrantFund, MovementKind, Tran
 from wcl.payments.models import Refund
 from wcl.receipts.models import Receipt
 from wcl.receipts.numbering import ReceiptSequence
-from wcl.reports.models import CampaignMoney
+from wcl.reports.models import NO_EARLIER_DAY, CampaignBackerDay, CampaignDay, CampaignDayBackers, CampaignMoney
 
 SETTLED = (PledgeStatus.PAID, PledgeStatus.REFUNDED)
 
@@ -248,20 +248,25 @@ def _stored_files_are_whole():
     return problems
 
 
-def _report_money_follows_pledges():
-    """The money report's per-campaign table equals its paid pledges (net money, distinct backers)."""
-    backer = sa.case(
+def _backer_sql():
+    """``wcl.reports.maintenance.backer_key`` in SQL: the account, else the email, else the pledge."""
+    return sa.case(
         (Pledge.backer_id.isnot(None), "u" + sa.cast(Pledge.backer_id, sa.String)),
         (sa.func.coalesce(Pledge.backer_email, "") != "", "e" + sa.func.lower(Pledge.backer_email)),
         else_="p" + sa.cast(Pledge.id, sa.String),
     )
+
+
+def _report_money_follows_pledges():
+    """The money report's per-campaign table equals its paid pledges (net money, distinct backers)."""
+
     truth = {
         cid: (int(money), backers)
         for cid, money, backers in db.session.execute(
             sa.select(
                 Pledge.campaign_id,
                 sa.func.sum(Pledge.amount - Pledge.refunded_amount),
-                sa.func.count(sa.distinct(backer)),
+                sa.func.count(sa.distinct(_backer_sql())),
             )
             .where(Pledge.status == PledgeStatus.PAID)
             .group_by(Pledge.campaign_id)
@@ -281,6 +286,93 @@ def _report_money_follows_pledges():
     ]
 
 
+def _differences(name, truth, kept, keys, value):
+    """Rows of ``truth`` and ``kept`` (subqueries with the ``keys`` columns and ``value``)
+    that differ, a missing row counting as 0; the first 20, as text."""
+    same = sa.and_(*[truth.c[k] == kept.c[k] for k in keys])
+    rows = db.session.execute(
+        sa.select(
+            *[sa.func.coalesce(kept.c[k], truth.c[k]).label(k) for k in keys],
+            sa.func.coalesce(kept.c[value], 0),
+            sa.func.coalesce(truth.c[value], 0),
+        )
+        .select_from(truth)
+        .join(kept, same, full=True)
+        .where(sa.func.coalesce(kept.c[value], 0) != sa.func.coalesce(truth.c[value], 0))
+        .order_by(*[sa.text(k) for k in keys])
+        .limit(20)
+    )
+    return [
+        f"{name} {', '.join(f'{k} {v}' for k, v in zip(keys, row[:-2], strict=True))}: "
+        f"report table {int(row[-2])}, pledges {int(row[-1])}"
+        for row in rows
+    ]
+
+
+def _report_days_follow_pledges():
+    """The money report's day tables equal the paid pledges: per Bishkek day of payment and
+    campaign the net money, per backer her paid pledges of each day, and per (day, previous
+    paid day of the backer) the number of backers; each compared in SQL."""
+
+    if db.session.get_bind().dialect.name == "postgresql":
+        day = sa.cast(sa.func.timezone("Asia/Bishkek", Pledge.paid_at), sa.Date)
+    else:  # SQLite stores UTC; Bishkek is UTC+6 (no summer time since 2005)
+        day = sa.func.date(Pledge.paid_at, "+6 hours")
+    backer = _backer_sql()
+    paid = sa.and_(Pledge.status == PledgeStatus.PAID, Pledge.paid_at.isnot(None))
+    money = (
+        sa.select(
+            day.label("day"),
+            Pledge.campaign_id.label("campaign_id"),
+            sa.func.sum(Pledge.amount - Pledge.refunded_amount).label("pledged"),
+        )
+        .where(paid)
+        .group_by(day, Pledge.campaign_id)
+        .subquery()
+    )
+    backer_days = (
+        sa.select(
+            Pledge.campaign_id.label("campaign_id"),
+            backer.label("backer"),
+            day.label("day"),
+            sa.func.count().label("paid_pledges"),
+        )
+        .where(paid)
+        .group_by(Pledge.campaign_id, backer, day)
+        .subquery()
+    )
+    previous = sa.func.lag(backer_days.c.day).over(
+        partition_by=(backer_days.c.campaign_id, backer_days.c.backer), order_by=backer_days.c.day
+    )
+    runs = sa.select(
+        backer_days.c.day,
+        backer_days.c.campaign_id,
+        sa.func.coalesce(previous, NO_EARLIER_DAY).label("since"),
+    ).subquery()
+    day_backers = (
+        sa.select(runs.c.day, runs.c.campaign_id, runs.c.since, sa.func.count().label("backers"))
+        .group_by(runs.c.day, runs.c.campaign_id, runs.c.since)
+        .subquery()
+    )
+    return [
+        *_differences("money:", money, sa.select(CampaignDay).subquery(), ("campaign_id", "day"), "pledged"),
+        *_differences(
+            "backer:",
+            backer_days,
+            sa.select(CampaignBackerDay).subquery(),
+            ("campaign_id", "backer", "day"),
+            "paid_pledges",
+        ),
+        *_differences(
+            "backers:",
+            day_backers,
+            sa.select(CampaignDayBackers).subquery(),
+            ("campaign_id", "day", "since"),
+            "backers",
+        ),
+    ]
+
+
 CHECKS = {
     "receipt numbers": _receipt_numbers_are_gapless,
     "receipts": _receipts_belong_to_settled_pledges,
@@ -292,6 +384,7 @@ CHECKS = {
     "lab campaigns": _lab_campaigns_equal_their_movements,
     "stored files": _stored_files_are_whole,
     "report money": _report_money_follows_pledges,
+    "report money by day": _report_days_follow_pledges,
 }
 
 
