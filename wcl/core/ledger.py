@@ -26,7 +26,13 @@ from wcl.grants.models import FundMovement, Grant, GrantFund, MovementKind, Tran
 from wcl.payments.models import Refund
 from wcl.receipts.models import Receipt
 from wcl.receipts.numbering import ReceiptSequence
-from wcl.reports.models import NO_EARLIER_DAY, CampaignBackerDay, CampaignDay, CampaignDayBackers, CampaignMoney
+from wcl.reports.models import (
+    NO_EARLIER_DAY,
+    CampaignBackerDay,
+    CampaignDay,
+    CampaignDayBackers,
+    CampaignMoney,
+)
 
 SETTLED = (PledgeStatus.PAID, PledgeStatus.REFUNDED)
 
