@@ -13,7 +13,7 @@ permission, and re-exports what callers import from here.
 
 from functools import wraps
 
-from flask import abort
+from flask import abort, g, has_request_context
 from flask_login import current_user
 
 from wcl.accounts.rules.applications import (
@@ -221,6 +221,7 @@ HELD_WITHOUT_ROLE = {"applications.review": co_reviewer_person}
 
 # Derived views of the table, for callers that ask one question.
 ROLE_PERMISSIONS = {name: roles for name, (roles, _rule, _owner) in PERMISSIONS.items()}
+ROLE_NAMES = {name: frozenset(str(r) for r in roles) for name, roles in ROLE_PERMISSIONS.items()}
 OBJECT_RULES = {name: rule for name, (_roles, rule, _owner) in PERMISSIONS.items() if rule}
 OWNER_RULES = {name: owner for name, (_roles, _rule, owner) in PERMISSIONS.items() if owner}
 
@@ -235,15 +236,28 @@ def has_permission(user, permission):
         return True
     if permission in UNSCOPED_ONLY and not is_unscoped(user):
         return False
-    if user.role_names & {str(r) for r in ROLE_PERMISSIONS[permission]}:
+    if user.role_names & ROLE_NAMES[permission]:
         return True
     held = HELD_WITHOUT_ROLE.get(permission)
-    return bool(held and held(user))
+    return bool(held and _held_in_request(held, permission, user))
+
+
+def _held_in_request(held, permission, user):
+    # The navigation asks "may she review" on every page, and a co-reviewer's
+    # organisation takes a query: ask it once per request and user.
+    if not has_request_context():
+        return held(user)
+    answers = g.setdefault("_held_permissions", {})
+    key = (permission, user.id)
+    if key not in answers:
+        answers[key] = bool(held(user))
+    return answers[key]
 
 
 def can(permission, obj=None, user=None):
     """May ``user`` (default: the current user) use ``permission`` on ``obj``?"""
-    user = current_user if user is None else user
+    # The proxy costs a lookup on every attribute read: take the user once.
+    user = current_user._get_current_object() if user is None else user
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     if is_admin(user):
