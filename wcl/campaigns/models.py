@@ -14,8 +14,18 @@ from wcl.campaigns.lab_models import (  # noqa: F401  (re-exported)
     LabMovementKind,
     LabMovementStatus,
 )
+from wcl.campaigns.pool_models import (  # noqa: F401  (re-exported)
+    MatchingPool,
+    MatchReservation,
+    matching_pool_campaigns,
+)
+from wcl.campaigns.translation_models import (  # noqa: F401  (re-exported)
+    CampaignTranslation,
+    CampaignUpdateTranslation,
+    RewardTierTranslation,
+)
 from wcl.extensions import db
-from wcl.text import shown_in, translations_backref
+from wcl.text import shown_in
 from wcl.time import UTCDateTime, utcnow
 
 Money = sa.BigInteger
@@ -168,31 +178,6 @@ class Campaign(db.Model):
 
         In the campaign's own language no translation is read (no query)."""
         return shown_in(self, field, locale, self.language)
-
-
-class CampaignTranslation(db.Model):
-    """The campaign's texts in another language than the one she wrote in (each may be empty)."""
-
-    __tablename__ = "campaign_translations"
-
-    id = sa.Column(sa.Integer, primary_key=True)
-    campaign_id = sa.Column(
-        sa.Integer, sa.ForeignKey("campaigns.id", ondelete="CASCADE"), nullable=False, index=True
-    )
-    locale = sa.Column(sa.String(2), nullable=False)
-    title = sa.Column(sa.String(120), nullable=False, default="", server_default="")
-    summary = sa.Column(sa.String(300), nullable=False, default="", server_default="")
-    story_md = sa.Column(sa.Text, nullable=False, default="", server_default="")
-    # Rendered and sanitized once when saved, as the original story is.
-    story_html = sa.Column(sa.Text, nullable=False, default="", server_default="")
-    updated_at = sa.Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
-
-    campaign = db.relationship("Campaign", back_populates="translations")
-
-    __table_args__ = (
-        sa.UniqueConstraint("campaign_id", "locale", name="uq_campaign_translations_locale"),
-        sa.CheckConstraint("locale IN ('ky','ru','en')", name="locale"),
-    )
 
 
 class BudgetLine(db.Model):
@@ -431,84 +416,6 @@ class CampaignComment(db.Model):
     )
 
 
-matching_pool_campaigns = sa.Table(
-    "matching_pool_campaigns",
-    db.metadata,
-    sa.Column(
-        "pool_id", sa.Integer, sa.ForeignKey("matching_pools.id", ondelete="CASCADE"), primary_key=True
-    ),
-    sa.Column("campaign_id", sa.Integer, sa.ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True),
-)
-
-
-class MatchingPool(db.Model):
-    """A sponsor's budget that matches paid pledges at ``ratio_num:ratio_den``.
-
-    ``reserved`` is what current reservations hold; it only changes with the
-    pool row locked, and the check constraint refuses overdrawing it.
-    """
-
-    __tablename__ = "matching_pools"
-
-    id = sa.Column(sa.Integer, primary_key=True)
-    sponsor_name = sa.Column(sa.String(120), nullable=False)
-    budget = sa.Column(Money, nullable=False)
-    currency = sa.Column(sa.String(3), nullable=False, default="KGS")
-    reserved = sa.Column(Money, nullable=False, default=0, server_default="0")
-    # Part of ``budget`` that came from lab campaigns' paid pledges, net of refunds
-    # (equal to the applied ``LabCampaignMovement`` rows: ``flask check-ledger``).
-    from_campaigns = sa.Column(Money, nullable=False, default=0, server_default="0")
-    # The sponsor adds ratio_num for every ratio_den the backer gives (1:1 doubles a pledge).
-    ratio_num = sa.Column(sa.Integer, nullable=False, default=1)
-    ratio_den = sa.Column(sa.Integer, nullable=False, default=1)
-    cap_per_pledge = sa.Column(Money)
-    cap_per_campaign = sa.Column(Money)
-    starts_at = sa.Column(UTCDateTime, nullable=False)
-    ends_at = sa.Column(UTCDateTime, nullable=False)
-    active = sa.Column(sa.Boolean, nullable=False, default=True)
-    created_by_id = sa.Column(sa.Integer, sa.ForeignKey("users.id", ondelete="SET NULL"))
-    created_at = sa.Column(UTCDateTime, nullable=False, default=utcnow)
-
-    campaigns = db.relationship("Campaign", secondary=matching_pool_campaigns, order_by="Campaign.title")
-
-    __table_args__ = (
-        sa.CheckConstraint("budget > 0", name="budget_positive"),
-        sa.CheckConstraint("reserved >= 0 AND reserved <= budget", name="reserved_within_budget"),
-        sa.CheckConstraint("from_campaigns >= 0", name="from_campaigns_not_negative"),
-        sa.CheckConstraint("ratio_num > 0 AND ratio_den > 0", name="ratio_positive"),
-        sa.CheckConstraint("cap_per_pledge IS NULL OR cap_per_pledge > 0", name="cap_per_pledge_positive"),
-        sa.CheckConstraint(
-            "cap_per_campaign IS NULL OR cap_per_campaign > 0", name="cap_per_campaign_positive"
-        ),
-        sa.CheckConstraint("ends_at > starts_at", name="ends_after_starts"),
-    )
-
-    @property
-    def remaining(self):
-        return self.budget - self.reserved
-
-
-class MatchReservation(db.Model):
-    """Money a pool reserved for one paid pledge; released (once) on refund."""
-
-    __tablename__ = "match_reservations"
-
-    id = sa.Column(sa.Integer, primary_key=True)
-    pool_id = sa.Column(sa.Integer, sa.ForeignKey("matching_pools.id"), nullable=False, index=True)
-    pledge_id = sa.Column(sa.Integer, sa.ForeignKey("pledges.id"), nullable=False, index=True)
-    campaign_id = sa.Column(sa.Integer, sa.ForeignKey("campaigns.id"), nullable=False, index=True)
-    amount = sa.Column(Money, nullable=False)
-    created_at = sa.Column(UTCDateTime, nullable=False, default=utcnow)
-    released_at = sa.Column(UTCDateTime)
-
-    pool = db.relationship("MatchingPool")
-
-    __table_args__ = (
-        sa.UniqueConstraint("pool_id", "pledge_id"),
-        sa.CheckConstraint("amount > 0", name="amount_positive"),
-    )
-
-
 class CampaignFollower(db.Model):
     """Someone who gets a campaign's public updates by email, without an account.
 
@@ -546,54 +453,3 @@ class ExchangeRate(db.Model):
     as_of = sa.Column(sa.Date, nullable=False)
     entered_by_id = sa.Column(sa.Integer, sa.ForeignKey("users.id", ondelete="SET NULL"))
     created_at = sa.Column(UTCDateTime, nullable=False, default=utcnow)
-
-
-# Translations of tiers and updates (issue 17.13): the campaign_translations shape, one
-# row per (row, locale); the original is in the campaign's language. Pages load the
-# reader's row only, with the tiers' or updates' own query (``wcl.text.translated_into``).
-
-
-class RewardTierTranslation(db.Model):
-    """A reward tier's title and description in another language than the campaign's."""
-
-    __tablename__ = "reward_tier_translations"
-
-    id = sa.Column(sa.Integer, primary_key=True)
-    tier_id = sa.Column(
-        sa.Integer, sa.ForeignKey("reward_tiers.id", ondelete="CASCADE"), nullable=False, index=True
-    )
-    locale = sa.Column(sa.String(2), nullable=False)
-    title = sa.Column(sa.String(120), nullable=False, default="", server_default="")
-    description = sa.Column(sa.Text, nullable=False, default="", server_default="")
-    updated_at = sa.Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
-
-    tier = db.relationship("RewardTier", backref=translations_backref())
-
-    __table_args__ = (
-        sa.UniqueConstraint("tier_id", "locale", name="uq_reward_tier_translations_locale"),
-        sa.CheckConstraint("locale IN ('ky','ru','en')", name="locale"),
-    )
-
-
-class CampaignUpdateTranslation(db.Model):
-    """An update's title and text in another language than the campaign's."""
-
-    __tablename__ = "campaign_update_translations"
-
-    id = sa.Column(sa.Integer, primary_key=True)
-    update_id = sa.Column(
-        sa.Integer, sa.ForeignKey("campaign_updates.id", ondelete="CASCADE"), nullable=False, index=True
-    )
-    locale = sa.Column(sa.String(2), nullable=False)
-    title = sa.Column(sa.String(120), nullable=False, default="", server_default="")
-    body_md = sa.Column(sa.Text, nullable=False, default="", server_default="")
-    # Rendered and sanitized once when saved, as the original is.
-    body_html = sa.Column(sa.Text, nullable=False, default="", server_default="")
-    updated_at = sa.Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
-
-    update = db.relationship("CampaignUpdate", backref=translations_backref())
-
-    __table_args__ = (
-        sa.UniqueConstraint("update_id", "locale", name="uq_campaign_update_translations_locale"),
-        sa.CheckConstraint("locale IN ('ky','ru','en')", name="locale"),
-    )
