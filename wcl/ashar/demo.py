@@ -47,6 +47,66 @@ def _municipality():
     return org
 
 
+# The footbridge the Kara-Suu initiative group proposes, and what two villagers pledge in labour.
+PROJECT = {
+    "title": PROJECT_TITLE,
+    "summary": "The village builds a footbridge over the Kochkor river so children reach school in spring.",
+    "budget": 45_000_000,
+    "currency": "KGS",
+    "region": "KG-N",
+    "district": "Kochkor",
+    "village": "Kara-Suu",
+    "group_name": "Kara-Suu initiative group",
+    "members": [
+        {"name": "Bakyt Asanov", "email": "bakyt.asanov@wcl.example"},
+        {"name": "Ainura Toktogulova", "email": "ainura.t@wcl.example"},
+    ],
+}
+BUDGET_LINES = [("Steel cables and planks", 30_000_000), ("Concrete for the two pillars", 15_000_000)]
+INKIND = [  # (pledge, her language); the first is confirmed by staff
+    (
+        {
+            "kind": "labour",
+            "hours": 8,
+            "description": "Digging the foundation of the pillars",
+            "value": 400_000,
+            "currency": "KGS",
+            "name": "Nurlan Abdyrakhmanov",
+            "email": "nurlan.a@wcl.example",
+        },
+        "ky",
+    ),
+    (
+        {
+            "kind": "labour",
+            "hours": 16,
+            "description": "Welding the railings",
+            "value": 1_200_000,
+            "currency": "KGS",
+            "name": "Talant Osmonov",
+            "email": "talant.o@wcl.example",
+        },
+        "ru",
+    ),
+]
+
+
+def _match_terms(now):
+    """The Kochkor ayil okmotu's 1:1 match of the district's projects, for four months."""
+    return {
+        "organisation_id": _municipality().id,
+        "region": "KG-N",
+        "district": "Kochkor",
+        "ratio_num": 1,
+        "ratio_den": 1,
+        "cap_per_project": 15_000_000,
+        "total": 60_000_000,
+        "currency": "KGS",
+        "starts_at": now - timedelta(days=1),
+        "ends_at": now + timedelta(days=120),
+    }
+
+
 def load():
     """Create the project once; later runs only print what exists."""
     staff = demo_user("staff@wcl.example")
@@ -60,75 +120,15 @@ def load():
     lead = demo_user(LEAD_EMAIL) or create_user(
         LEAD_EMAIL, DEMO_PASSWORD, "Gulnara Sydykova", [], locale="ky"
     )
-    now = utcnow()
-    services.commit_match(
-        staff,
-        {
-            "organisation_id": _municipality().id,
-            "region": "KG-N",
-            "district": "Kochkor",
-            "ratio_num": 1,
-            "ratio_den": 1,
-            "cap_per_project": 15_000_000,
-            "total": 60_000_000,
-            "currency": "KGS",
-            "starts_at": now - timedelta(days=1),
-            "ends_at": now + timedelta(days=120),
-        },
-        _letter(),
-    )
-    project = services.propose_project(
-        lead,
-        {
-            "title": PROJECT_TITLE,
-            "summary": "The village builds a footbridge over the Kochkor river so children reach school in spring.",
-            "budget": 45_000_000,
-            "currency": "KGS",
-            "region": "KG-N",
-            "district": "Kochkor",
-            "village": "Kara-Suu",
-            "group_name": "Kara-Suu initiative group",
-            "lab_id": kochkor.id,
-            "members": [
-                {"name": "Bakyt Asanov", "email": "bakyt.asanov@wcl.example"},
-                {"name": "Ainura Toktogulova", "email": "ainura.t@wcl.example"},
-            ],
-        },
-    )
+    services.commit_match(staff, _match_terms(utcnow()), _letter())
+    project = services.propose_project(lead, {**PROJECT, "lab_id": kochkor.id})
     services.admit_project(staff, project.id, note="Budget and village meeting minutes checked.")
-    campaigns.add_budget_line(lead, project.campaign_id, "Steel cables and planks", 30_000_000)
-    campaigns.add_budget_line(lead, project.campaign_id, "Concrete for the two pillars", 15_000_000)
+    for description, amount in BUDGET_LINES:
+        campaigns.add_budget_line(lead, project.campaign_id, description, amount)
     campaigns.submit_campaign(lead, project.campaign_id)
     campaigns.approve_campaign(staff, project.campaign_id)
-    first = services.pledge_inkind(
-        None,
-        project.id,
-        {
-            "kind": "labour",
-            "hours": 8,
-            "description": "Digging the foundation of the pillars",
-            "value": 400_000,
-            "currency": "KGS",
-            "name": "Nurlan Abdyrakhmanov",
-            "email": "nurlan.a@wcl.example",
-        },
-        locale="ky",
-    )
-    services.pledge_inkind(
-        None,
-        project.id,
-        {
-            "kind": "labour",
-            "hours": 16,
-            "description": "Welding the railings",
-            "value": 1_200_000,
-            "currency": "KGS",
-            "name": "Talant Osmonov",
-            "email": "talant.o@wcl.example",
-        },
-        locale="ru",
-    )
-    services.confirm_inkind(staff, first.id)
+    pledges = [services.pledge_inkind(None, project.id, dict(terms), locale=loc) for terms, loc in INKIND]
+    services.confirm_inkind(staff, pledges[0].id)
     return [
         f"Ashar: {PROJECT_TITLE} (/campaigns/{project.campaign.slug}), Kochkor district, matched by "
         f"{MUNICIPALITY[0]}; lead {LEAD_EMAIL}; staff page /ashar/projects/{project.id}."

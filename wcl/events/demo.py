@@ -90,12 +90,8 @@ def _seat(event, name, email, locale, user=None, **extra):
     return registration
 
 
-def load():
-    """Create the festival's events and registrations if missing."""
-    staff = demo_user("admin@wcl.example")
-    lab = db.session.scalar(db.select(Lab).where(Lab.slug == "osh"))
-    if staff is None or lab is None:
-        return []
+def _opening(staff, lab):
+    """The festival opening: published, 15 seats taken (one by the demo participant)."""
     opening, new = _event(
         staff,
         lab,
@@ -114,6 +110,10 @@ def load():
         if participant is not None:
             _seat(opening, participant.public_name, participant.email, "ky", user=participant)
         db.session.commit()
+
+
+def _workshop(staff, lab):
+    """A five-seat workshop, full: the next registrations wait."""
     workshop, new = _event(
         staff,
         lab,
@@ -129,6 +129,10 @@ def load():
         for name in GUESTS[:7]:
             _seat(workshop, name, _email(name), "ru")
         db.session.commit()
+
+
+def _meetup(staff, lab):
+    """A meetup twenty days ago: 18 registered, 15 came, most answered the optional questions."""
     meetup, new = _event(
         staff,
         lab,
@@ -166,6 +170,10 @@ def load():
                 )
             )
         db.session.commit()
+
+
+def _pitch_day(staff, lab):
+    """The festival's pitch day, a draft staff will schedule finalists into."""
     _event(
         staff,
         lab,
@@ -174,4 +182,14 @@ def load():
         ("Finalists of the festival's incubation pitch to a jury.", "Финалисты инкубации фестиваля выступают перед жюри.",
          "Фестивалдын инкубациясынын финалисттери калыстар алдында чыгып сүйлөшөт."),
     )  # fmt: skip
+
+
+def load():
+    """Create the festival's events and registrations if missing."""
+    staff = demo_user("admin@wcl.example")
+    lab = db.session.scalar(db.select(Lab).where(Lab.slug == "osh"))
+    if staff is None or lab is None:
+        return []
+    for make in (_opening, _workshop, _meetup, _pitch_day):
+        make(staff, lab)
     return [f"Events: {SERIES} — opening, a full workshop with a waitlist, a past meetup, a draft pitch day"]
