@@ -45,6 +45,32 @@ def _open_project(project_id):
     return project
 
 
+def _kind_and_hours(data):
+    """Labour with its whole hours (at most ``MAX_LABOUR_HOURS``), or materials (no hours)."""
+    kind = data.get("kind")
+    if kind not in InKindKind.ALL:
+        refuse(_l("Choose labour or materials."), "kind")
+    if kind != InKindKind.LABOUR:
+        return kind, None
+    hours = data.get("hours")
+    if isinstance(hours, bool) or not isinstance(hours, int) or hours <= 0:
+        refuse(_l("Enter the hours of work as a whole number."), "hours")
+    if hours > MAX_LABOUR_HOURS:
+        refuse(_l("At most %(max)d hours can be pledged at once.", max=MAX_LABOUR_HOURS), "hours")
+    return kind, hours
+
+
+def _who(actor, data):
+    """(name, email, user id): a signed-in person's from her account, a guest's as typed."""
+    if getattr(actor, "is_authenticated", False):
+        return actor.full_name, actor.email, actor.id
+    return (
+        one_line(data.get("name"), 120, "name"),
+        email_address(data.get("email"), "email", required=True),
+        None,
+    )
+
+
 def pledge_inkind(actor, project_id, data, locale="ky"):
     """Someone pledges labour (hours) or materials with a declared value.
 
@@ -52,26 +78,10 @@ def pledge_inkind(actor, project_id, data, locale="ky"):
     A guest leaves a name and an email; a signed-in person's are taken from her account.
     """
     project = _open_project(project_id)
-    kind = data.get("kind")
-    if kind not in InKindKind.ALL:
-        refuse(_l("Choose labour or materials."), "kind")
-    hours = data.get("hours")
-    if kind == InKindKind.LABOUR:
-        if isinstance(hours, bool) or not isinstance(hours, int) or hours <= 0:
-            refuse(_l("Enter the hours of work as a whole number."), "hours")
-        if hours > MAX_LABOUR_HOURS:
-            refuse(_l("At most %(max)d hours can be pledged at once.", max=MAX_LABOUR_HOURS), "hours")
-    else:
-        hours = None
+    kind, hours = _kind_and_hours(data)
     description = one_line(data.get("description"), 200, "description")
     value = check_amount(data.get("value"), data.get("currency"), "value")
-    signed_in = getattr(actor, "is_authenticated", False)
-    if signed_in:
-        name, email, user_id = actor.full_name, actor.email, actor.id
-    else:
-        name = one_line(data.get("name"), 120, "name")
-        email = email_address(data.get("email"), "email", required=True)
-        user_id = None
+    name, email, user_id = _who(actor, data)
     pledge = InKindPledge(
         project_id=project.id,
         kind=kind,

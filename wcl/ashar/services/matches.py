@@ -32,14 +32,8 @@ def municipalities():
     ).all()
 
 
-def commit_match(actor, data, letter, now=None):
-    """Staff enter a municipality's signed commitment, with the letter's scan (PDF or photo).
-
-    ``data``: organisation_id, region, district (optional: the whole region),
-    ratio_num, ratio_den, cap_per_project, total (tyiyn), currency, starts_at, ends_at.
-    """
-    ensure("ashar.match", user=actor)
-    now = now or utcnow()
+def _checked_terms(data, now):
+    """The commitment's terms from ``data``, each refused with a message on its field."""
     org = db.session.get(Organisation, data.get("organisation_id") or 0)
     if org is None or org.kind not in MUNICIPAL_KINDS:
         refuse(_l("Choose a city administration or another state body."), "organisation_id")
@@ -60,12 +54,42 @@ def commit_match(actor, data, letter, now=None):
         refuse(_l("The end date must be after the start date."), "ends_at")
     if ends_at <= now:
         refuse(_l("The end date must be in the future."), "ends_at")
+    return org, region, district, total, cap
+
+
+def _stored_letter(letter, actor):
     if letter is None or not getattr(letter, "filename", None):
         refuse(_l("Attach the signed commitment letter: a PDF or a photo."), "letter")
     try:
-        stored = save_upload(letter, allowed=DOCUMENT_TYPES, uploaded_by=actor)
+        return save_upload(letter, allowed=DOCUMENT_TYPES, uploaded_by=actor)
     except UploadError as exc:
         refuse(exc.message, "letter")
+
+
+def _link_admitted_projects(region, district, now):
+    """Projects already admitted in the territory become the new pool's campaigns."""
+    projects = db.session.scalars(
+        db.select(CommunityProject).where(
+            CommunityProject.status == ProjectStatus.ADMITTED,
+            territory_condition(CommunityProject.region, CommunityProject.district, region, district)
+            if district
+            else CommunityProject.region == region,
+        )
+    ).all()
+    for project in projects:
+        link_pools(project, now)
+
+
+def commit_match(actor, data, letter, now=None):
+    """Staff enter a municipality's signed commitment, with the letter's scan (PDF or photo).
+
+    ``data``: organisation_id, region, district (optional: the whole region),
+    ratio_num, ratio_den, cap_per_project, total (tyiyn), currency, starts_at, ends_at.
+    """
+    ensure("ashar.match", user=actor)
+    now = now or utcnow()
+    org, region, district, total, cap = _checked_terms(data, now)
+    stored = _stored_letter(letter, actor)
     pool = MatchingPool(
         sponsor_name=org.name("ru")[:120],
         budget=total,
@@ -73,8 +97,8 @@ def commit_match(actor, data, letter, now=None):
         ratio_num=data["ratio_num"],
         ratio_den=data["ratio_den"],
         cap_per_campaign=cap,
-        starts_at=starts_at,
-        ends_at=ends_at,
+        starts_at=data["starts_at"],
+        ends_at=data["ends_at"],
         created_by_id=actor.id,
     )
     db.session.add(pool)
@@ -89,16 +113,7 @@ def commit_match(actor, data, letter, now=None):
     )
     db.session.add(commitment)
     db.session.flush()
-    projects = db.session.scalars(
-        db.select(CommunityProject).where(
-            CommunityProject.status == ProjectStatus.ADMITTED,
-            territory_condition(CommunityProject.region, CommunityProject.district, region, district)
-            if district
-            else CommunityProject.region == region,
-        )
-    ).all()
-    for project in projects:
-        link_pools(project, now)
+    _link_admitted_projects(region, district, now)
     record(
         "ashar.match_committed",
         commitment,

@@ -70,6 +70,28 @@ def _members(actor, rows):
     return members
 
 
+def _checked_place(data):
+    """Where the project is (region, district, village), its lab and creative domain, checked."""
+    region = data.get("region")
+    if region not in REGION_CODES:
+        refuse(_l("Choose a region from the list."), "region")
+    district = one_line(data.get("district"), 80, "district")
+    village = one_line(data.get("village"), 120, "village")
+    lab_id = data.get("lab_id") or None
+    if lab_id is not None and db.session.get(Lab, lab_id) is None:
+        refuse(_l("Choose a lab from the list."), "lab_id")
+    domain = data.get("creative_domain") or "CULT_NH"
+    if domain not in CREATIVE_DOMAIN_CODES:
+        refuse(_l("Choose a creative domain from the list."), "creative_domain")
+    return {
+        "region": region,
+        "district": district,
+        "village": village,
+        "lab_id": lab_id,
+        "creative_domain": domain,
+    }
+
+
 def propose_project(actor, data, now=None):
     """The lead proposes her group's project; its campaign draft is created with it.
 
@@ -83,35 +105,26 @@ def propose_project(actor, data, now=None):
     title = one_line(data.get("title"), 120, "title")
     summary = one_line(data.get("summary"), 300, "summary")
     budget = check_amount(data.get("budget"), data.get("currency"), "budget")
-    region = data.get("region")
-    if region not in REGION_CODES:
-        refuse(_l("Choose a region from the list."), "region")
-    district = one_line(data.get("district"), 80, "district")
-    village = one_line(data.get("village"), 120, "village")
+    place = _checked_place(data)
     group_name = one_line(data.get("group_name"), 80, "group_name")
-    lab_id = data.get("lab_id") or None
-    if lab_id is not None and db.session.get(Lab, lab_id) is None:
-        refuse(_l("Choose a lab from the list."), "lab_id")
-    domain = data.get("creative_domain") or "CULT_NH"
-    if domain not in CREATIVE_DOMAIN_CODES:
-        refuse(_l("Choose a creative domain from the list."), "creative_domain")
     members = _members(actor, data.get("members"))
     days = min(int(data.get("days") or DEFAULT_DAYS), MAX_DURATION_DAYS)
-    story = summary
+    lab_id = place["lab_id"]
+    region, district, village = place["region"], place["district"], place["village"]
     campaign = Campaign(
         owner_id=actor.id,
         slug=_unique_slug(title),
         status=CampaignStatus.DRAFT,
         title=title,
         summary=summary,
-        story_md=story,
-        story_html=render_markdown(story),
+        story_md=summary,
+        story_html=render_markdown(summary),
         goal_amount=budget,
         currency=CURRENCY,
         starts_at=now,
         ends_at=now + timedelta(days=days),
         region=region,
-        creative_domain=domain,
+        creative_domain=place["creative_domain"],
         creator_name=group_name,
         community_lab_id=lab_id,  # the campaign's lab (``campaigns.queries.campaign_lab``)
     )
