@@ -315,15 +315,18 @@ def _differences(name, truth, kept, keys, value):
     ]
 
 
+def _bishkek_day_sql(moment):
+    """The date in Asia/Bishkek of a stored UTC moment, in SQL."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return sa.cast(sa.func.timezone("Asia/Bishkek", moment), sa.Date)
+    return sa.func.date(moment, "+6 hours")  # SQLite stores UTC; Bishkek is UTC+6 (no summer time since 2005)
+
+
 def _report_days_follow_pledges():
     """The money report's day tables equal the paid pledges: per Bishkek day of payment and
     campaign the net money, per backer her paid pledges of each day, and per (day, previous
     paid day of the backer) the number of backers; each compared in SQL."""
-
-    if db.session.get_bind().dialect.name == "postgresql":
-        day = sa.cast(sa.func.timezone("Asia/Bishkek", Pledge.paid_at), sa.Date)
-    else:  # SQLite stores UTC; Bishkek is UTC+6 (no summer time since 2005)
-        day = sa.func.date(Pledge.paid_at, "+6 hours")
+    day = _bishkek_day_sql(Pledge.paid_at)
     backer = _backer_sql()
     paid = sa.and_(Pledge.status == PledgeStatus.PAID, Pledge.paid_at.isnot(None))
     money = (
@@ -360,6 +363,11 @@ def _report_days_follow_pledges():
         .group_by(runs.c.day, runs.c.campaign_id, runs.c.since)
         .subquery()
     )
+    return _day_table_differences(money, backer_days, day_backers)
+
+
+def _day_table_differences(money, backer_days, day_backers):
+    """Each of the three day tables compared with what the pledges say it holds."""
     return [
         *_differences("money:", money, sa.select(CampaignDay).subquery(), ("campaign_id", "day"), "pledged"),
         *_differences(

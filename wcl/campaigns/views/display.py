@@ -95,6 +95,42 @@ def _shared_campaign_parts(page, locale):
     }
 
 
+def _personal_lists(campaign, parts, loaded, locale):
+    """The updates and comments as this visitor sees them: the shared rendering, unless
+    she moderates (hide forms) or wrote a comment (her delete button), rendered for her.
+    ``loaded``: what the page's own load already read this request (may be empty)."""
+    if "sees_backer_updates" in loaded:
+        sees = loaded["sees_backer_updates"]
+    else:
+        sees = services.pages.sees_backer_updates(campaign, current_user)
+    moderator = can("campaigns.moderate", campaign)
+    if moderator:
+        updates = (
+            loaded["updates"] if "updates" in loaded else services.pages.latest_updates(campaign.id, locale)
+        )
+        updates_html = render_template(
+            "campaigns/page/updates.html",
+            campaign=campaign,
+            updates=updates,
+            sees_backer_updates=sees,
+            moderator=True,
+        )
+    else:
+        updates_html = parts["updates_backers" if sees else "updates_public"]
+    wrote_one = current_user.is_authenticated and current_user.id in parts["comment_authors"]
+    if not (moderator or wrote_one):
+        return updates_html, parts["comments"]
+    comments = loaded["comments"] if "comments" in loaded else services.pages.latest_comments(campaign.id)
+    comments_html = render_template(
+        "campaigns/page/comments.html",
+        campaign=campaign,
+        comments=comments,
+        totals={"comments": parts["comment_total"]},
+        shared=False,
+    )
+    return updates_html, comments_html
+
+
 def _campaign_page(slug, comment_form=None):
     """Render the campaign page: the shared parts (from the page cache when it is on), and
     around them only what depends on the visitor (see ``page_cache.shared_parts``)."""
@@ -118,37 +154,7 @@ def _campaign_page(slug, comment_form=None):
     if parts is None:
         abort(404)
 
-    if "sees_backer_updates" in loaded:
-        sees = loaded["sees_backer_updates"]
-    else:
-        sees = services.pages.sees_backer_updates(campaign, current_user)
-    moderator = can("campaigns.moderate", campaign)
-    if moderator:
-        updates = (
-            loaded["updates"] if "updates" in loaded else services.pages.latest_updates(campaign.id, locale)
-        )
-        updates_html = render_template(
-            "campaigns/page/updates.html",
-            campaign=campaign,
-            updates=updates,
-            sees_backer_updates=sees,
-            moderator=True,
-        )
-    else:
-        updates_html = parts["updates_backers" if sees else "updates_public"]
-    wrote_one = current_user.is_authenticated and current_user.id in parts["comment_authors"]
-    if moderator or wrote_one:
-        # Her delete button or staff's hide forms: rendered for her, never shared.
-        comments = loaded["comments"] if "comments" in loaded else services.pages.latest_comments(campaign.id)
-        comments_html = render_template(
-            "campaigns/page/comments.html",
-            campaign=campaign,
-            comments=comments,
-            totals={"comments": parts["comment_total"]},
-            shared=False,
-        )
-    else:
-        comments_html = parts["comments"]
+    updates_html, comments_html = _personal_lists(campaign, parts, loaded, locale)
     # Only people who may comment get the form: building it issues a CSRF token, and
     # a guest's visit must not start a session (no cookie on the public page).
     if comment_form is None and can("campaigns.comment", campaign):

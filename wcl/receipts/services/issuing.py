@@ -29,30 +29,12 @@ from wcl.time import utcnow
 ISSUED_FOR = (PledgeStatus.PAID, PledgeStatus.REFUNDED)
 
 
-def issue_receipt(pledge_id):
-    """Issue the receipt of a paid (or fully refunded) pledge and queue its PDF; returns the ``Receipt``.
-
-    A pledge refunded in full before this ran gets its receipt issued and voided
-    in the same transaction: the same end as when the refund comes after.
-
-    Idempotent: a pledge that already has a receipt gets that one back (never a
-    second number). The pledge row is locked, so concurrent issuers of the same
-    pledge queue behind each other; the number comes from ``next_number`` in
-    this same transaction, so a rollback gives the number back (no gaps).
-    Raises ``ReceiptError`` for an unknown or unpaid pledge (nothing changes).
-    """
-    pledge = lock(Pledge, pledge_id)
-    existing = receipt_for_pledge_id(pledge_id) if pledge is not None else None
-    if existing is not None:
-        db.session.rollback()
-        return existing
-    if pledge is None or pledge.status not in ISSUED_FOR or pledge.paid_at is None:
-        db.session.rollback()
-        raise ReceiptError(_l("A receipt is only issued for a paid pledge."))
+def _new_receipt(pledge):
+    """The receipt of ``pledge``, numbered now, with what it says copied from the pledge and campaign."""
     campaign = db.session.get(Campaign, pledge.campaign_id)
     locale = pledge.locale if pledge.locale in current_app.config["LANGUAGES"] else "en"
     year = receipt_year(pledge.paid_at)
-    receipt = Receipt(
+    return Receipt(
         pledge_id=pledge.id,
         year=year,
         number=next_number(year),
@@ -76,6 +58,29 @@ def issue_receipt(pledge_id):
         locale=locale,
         code=secrets.token_urlsafe(18),
     )
+
+
+def issue_receipt(pledge_id):
+    """Issue the receipt of a paid (or fully refunded) pledge and queue its PDF; returns the ``Receipt``.
+
+    A pledge refunded in full before this ran gets its receipt issued and voided
+    in the same transaction: the same end as when the refund comes after.
+
+    Idempotent: a pledge that already has a receipt gets that one back (never a
+    second number). The pledge row is locked, so concurrent issuers of the same
+    pledge queue behind each other; the number comes from ``next_number`` in
+    this same transaction, so a rollback gives the number back (no gaps).
+    Raises ``ReceiptError`` for an unknown or unpaid pledge (nothing changes).
+    """
+    pledge = lock(Pledge, pledge_id)
+    existing = receipt_for_pledge_id(pledge_id) if pledge is not None else None
+    if existing is not None:
+        db.session.rollback()
+        return existing
+    if pledge is None or pledge.status not in ISSUED_FOR or pledge.paid_at is None:
+        db.session.rollback()
+        raise ReceiptError(_l("A receipt is only issued for a paid pledge."))
+    receipt = _new_receipt(pledge)
     db.session.add(receipt)
     try:
         db.session.flush()
