@@ -1,6 +1,9 @@
 """Words people read: no invisible characters in plain-text emails, real plurals, no jargon."""
 
+from pathlib import Path
+
 import pytest
+from babel.messages.pofile import read_po
 
 from tests.factories.accounts import PASSWORD, UserFactory
 from tests.factories.campaigns import ready_participant
@@ -71,3 +74,14 @@ def test_campaign_form_does_not_say_markdown(app, client, lang):
     page = client.get("/campaigns/new").get_data(as_text=True)
     assert "**" in page  # the formatting hint is still there
     assert "markdown" not in page.lower()
+
+
+def test_no_catalogue_shows_people_the_word_markdown():
+    # Issue 17.19: creators and alumni read "Formatting: **bold** …", not a format's name.
+    shown = [
+        f"{pot.parent.parent.name}: {message.id}"
+        for pot in Path("wcl").glob("*/translations/messages.pot")
+        for message in read_po(pot.open("rb"))
+        if message.id and "markdown" in str(message.id).lower()
+    ]
+    assert not shown, shown
