@@ -240,7 +240,9 @@ class AlumniProfileForm(FlaskForm):
     bio = TextAreaField(
         _l("A few words about your work"),
         validators=[Optional()],
-        description=_l("Up to 1,000 characters. Formatting: **bold**, *italic*, lists (lines starting with -) and links."),
+        description=_l(
+            "Up to 1,000 characters. Formatting: **bold**, *italic*, lists (lines starting with -) and links."
+        ),
     )
     link1 = StringField(_l("Link (https://…)"), validators=[Optional()], render_kw={"type": "url"})
     link2 = StringField(_l("Another link"), validators=[Optional()], render_kw={"type": "url"})
