@@ -27,9 +27,7 @@ def register(app):
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         if (
             request.endpoint != "static"
-            # is_anonymous reads no column: a view that rolled back (``/healthz``)
-            # expired her row, and is_authenticated would load it again.
-            and not current_user.is_anonymous
+            and current_user.is_authenticated
             and "no-store" not in headers.get("Cache-Control", "")
         ):
             # Her pages (profile, reports, donors' names) must not stay in a shared
