@@ -26,9 +26,13 @@ from flask import current_app, has_app_context
 from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue, Retry, get_current_job
+from rq.job import Job
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 from werkzeug.utils import import_string
+
+from wcl.extensions import db
+from wcl.jobs.models import OutboxJob, rq_id_for
 
 log = logging.getLogger(__name__)
 
@@ -102,9 +106,6 @@ def enqueue_after_commit(
     ``func_path`` is the dotted name of the job function; arguments must be
     plain JSON data (ids).
     """
-    from wcl.extensions import db
-    from wcl.jobs.models import OutboxJob
-
     if queue not in QUEUES:
         raise ValueError(f"unknown queue {queue!r}")
     session = session or db.session()
@@ -129,9 +130,6 @@ def enqueue_for_inserted(
     Returns the new id, or ``None`` when nothing was inserted (then no job either). The row is the one
     ``enqueue_after_commit`` writes, in one round trip instead of the INSERT and the flush of the row.
     """
-    from wcl.extensions import db
-    from wcl.jobs.models import OutboxJob
-
     if queue not in QUEUES:
         raise ValueError(f"unknown queue {queue!r}")
     new = inserted.cte("new_row")
@@ -195,10 +193,6 @@ def _dispatch(app, job):
 
 def push_to_rq(app, job):
     """Put ``job`` on its RQ queue (raises ``RedisError`` if Redis refuses)."""
-    from rq.job import Job
-
-    from wcl.jobs.models import rq_id_for
-
     queue = get_queue(job.queue, app)
     job_id = job.job_id or (rq_id_for(job.outbox_id) if job.outbox_id is not None else None)
     if job.replace and job_id:
@@ -266,7 +260,7 @@ def _after_commit(session):
         return
     pushed = [job.outbox_id for job in jobs if _dispatch(app, job)]
     if pushed:
-        from wcl.jobs.services import mark_queued
+        from wcl.jobs.services import mark_queued  # cycle: jobs.services imports this module
 
         mark_queued(app, pushed)
 
@@ -312,7 +306,7 @@ def run_job(func_path, *args, **kwargs):
 def _run(func, args, kwargs, outbox_id, last_try):
     if outbox_id is None:
         return func(*args, **kwargs)
-    from wcl.jobs import services as outbox
+    from wcl.jobs import services as outbox  # cycle: jobs.services imports this module
 
     if outbox.is_done(outbox_id):
         log.info("job %s already ran; skipped", outbox_id)
