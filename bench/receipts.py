@@ -24,6 +24,7 @@ import time
 from redis import Redis
 
 from bench import harness
+from workers.worker import add_fork_options
 
 RENDERS = 200
 QUEUED = 1_000
@@ -152,15 +153,7 @@ def queued_run(app, database_url, count=QUEUED, fork=None):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--queued", type=int, default=QUEUED, help="receipts queued for the workers")
-    mode = parser.add_mutually_exclusive_group()
-    mode.add_argument(
-        "--no-fork",
-        dest="fork",
-        action="store_false",
-        default=None,
-        help="workers run jobs in-process (the default)",
-    )
-    mode.add_argument("--fork", dest="fork", action="store_true", help="workers fork a work horse per job")
+    add_fork_options(parser)  # the workers' own options: the default layout unless one is forced
     parser.add_argument("--skip-warm", action="store_true", help="only the queued run")
     args = parser.parse_args(argv)
     database_url = harness.fresh_database()

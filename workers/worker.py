@@ -94,10 +94,8 @@ def build_worker(app, queue_names, fork=True):
     return worker_class(queues, connection=redis_connection(app))
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("queues", nargs="*", default=list(QUEUES), help=f"any of {QUEUES}")
-    parser.add_argument("--burst", action="store_true", help="exit when the queues are empty")
+def add_fork_options(parser):
+    """``--fork`` / ``--no-fork`` (``args.fork``: True, False, or None for each queue's default layout)."""
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument(
         "--no-fork",
@@ -107,6 +105,13 @@ def main(argv=None):
         help="run every job in the worker process",
     )
     mode.add_argument("--fork", dest="fork", action="store_true", help="fork a work horse for every job")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("queues", nargs="*", default=list(QUEUES), help=f"any of {QUEUES}")
+    parser.add_argument("--burst", action="store_true", help="exit when the queues are empty")
+    add_fork_options(parser)
     args = parser.parse_args(argv)
     unknown = set(args.queues) - set(QUEUES)
     if unknown:
