@@ -1,7 +1,9 @@
 """Browser journeys: a real server, real workers, real Chromium.
 
 A module-scoped ``site`` starts gunicorn and two RQ workers on a fresh
-PostgreSQL database migrated with ``flask db upgrade``; journeys drive Debian's
+PostgreSQL database migrated with ``flask db upgrade`` and a redis-server of its
+own (on the machine's shared Redis, any other process on the same queue names
+could take its jobs); journeys drive Debian's
 Chromium through Playwright (never a downloaded browser). Every page visited is
 checked with axe-core and for console errors; screenshots of the key pages go
 to ``test-output/screenshots/<viewport>/``.
@@ -20,7 +22,8 @@ import sqlalchemy as sa
 from playwright.sync_api import Error as PlaywrightError
 
 from bench.harness import free_port, gunicorn_command, processes, wait_healthy, worker_command
-from tests.conftest import _database_url, _worker_index
+from tests.conftest import _database_url
+from tests.redis_server import RedisServer
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-output" / "screenshots"
@@ -34,6 +37,7 @@ class Site:
     base_url: str
     env: dict
     outbox: Path
+    logs: Path
 
     def flask(self, *args):
         """Run a ``flask --app wcl`` command against the site's database."""
@@ -60,7 +64,15 @@ class Site:
                 if message["To"] == to and subject_contains in message["Subject"]:
                     return message
             time.sleep(0.2)
-        raise AssertionError(f"no email to {to} containing {subject_contains!r}")
+        raise AssertionError(f"no email to {to} containing {subject_contains!r}\n{self.log_tails()}")
+
+    def log_tails(self, lines=15):
+        """The last lines the site's server and workers printed (for a failure's message)."""
+        tails = []
+        for path in sorted(self.logs.glob("*.log")):
+            tail = path.read_text(errors="replace").splitlines()[-lines:]
+            tails.append(f"--- {path.name}\n" + "\n".join(tail))
+        return "\n".join(tails)
 
 
 def _fresh_database(name):
@@ -74,15 +86,13 @@ def _fresh_database(name):
     return url.render_as_string(hide_password=False)
 
 
-def _browser_redis_url():
-    """Its own Redis number (the site's workers must not share the unit tests' queues)."""
-    base = os.environ.get("WCL_BROWSER_REDIS_URL", "redis://127.0.0.1:6379/6")
-    prefix, _, number = base.rpartition("/")
-    return f"{prefix}/{int(number) - (_worker_index() or 0)}"
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
+    with RedisServer() as redis_server:
+        yield from _site(tmp_path_factory, redis_server.url)
+
+
+def _site(tmp_path_factory, redis_url):
     base = _database_url()
     db_url = _fresh_database(f"{base.database}_browser")
     port = free_port()
@@ -91,7 +101,7 @@ def site(tmp_path_factory):
         os.environ,
         WCL_ENV="development",
         DATABASE_URL=db_url,
-        REDIS_URL=_browser_redis_url(),
+        REDIS_URL=redis_url,
         SECRET_KEY="browser-tests-secret-key-0123456789abcdef",
         WCL_BASE_URL=f"http://127.0.0.1:{port}",
         WCL_OUTBOX_DIR=str(files / "outbox"),
@@ -99,14 +109,11 @@ def site(tmp_path_factory):
         WCL_INSTANCE_DIR=str(files / "instance"),
         PYTHONUNBUFFERED="1",
     )
-    site = Site(base_url=env["WCL_BASE_URL"], env=env, outbox=files / "outbox")
-    import redis as redis_lib
-
-    redis_lib.Redis.from_url(env["REDIS_URL"]).flushdb()
+    site = Site(base_url=env["WCL_BASE_URL"], env=env, outbox=files / "outbox", logs=files / "logs")
     site.flask("db", "upgrade")
     # As in production (README): a non-forking worker for webhooks, a forking one for every queue.
     commands = [gunicorn_command(port, workers=2), worker_command("webhooks", fork=False), worker_command()]
-    with processes(commands, env, log_dir=files / "logs"):
+    with processes(commands, env, log_dir=site.logs):
         wait_healthy(site.base_url)
         yield site
 
@@ -150,6 +157,17 @@ class Journey:
         response = self.page.goto(path)
         self.check()
         return response
+
+    def reload_until(self, text, timeout=90):
+        """Reload the page until ``text`` shows (a worker's job changes it)."""
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if text in self.page.content():
+                return
+            time.sleep(1)
+            self.page.reload()
+            self.page.wait_for_load_state("load")
+        raise AssertionError(f"{text!r} never appeared on {self.page.url}\n{self.site.log_tails()}")
 
     def check(self, name=None):
         """No console errors; no serious/critical axe violations on this page."""

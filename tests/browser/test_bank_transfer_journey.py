@@ -4,7 +4,6 @@ Runs against the demo (``flask demo``): the Osh campaign's lab has a bank accoun
 """
 
 import re
-import time
 
 from tests.browser.conftest import Journey
 
@@ -24,17 +23,6 @@ def _statement(reference, tmp_path):
     path = tmp_path / "vypiska.csv"
     path.write_bytes(("\r\n".join(rows) + "\r\n").encode("cp1251"))
     return str(path)
-
-
-def _reload_until(person, text, timeout=90):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if text in person.page.content():
-            return
-        time.sleep(1)
-        person.page.reload()
-        person.page.wait_for_load_state("load")
-    raise AssertionError(f"{text!r} never appeared on {person.page.url}")
 
 
 def test_backer_pays_by_bank_transfer_and_staff_import_the_statement(site, browser, tmp_path):
@@ -72,12 +60,12 @@ def test_backer_pays_by_bank_transfer_and_staff_import_the_statement(site, brows
         staff.screenshot("transfer-03-upload-statement")
         spage.locator("#statement-form [type=submit]").click()
         spage.wait_for_url(re.compile(r"/payments/statements/\d+$"))
-        _reload_until(staff, "1 paid a pledge")
+        staff.reload_until("1 paid a pledge")
         staff.check()
         staff.screenshot("transfer-04-statement-imported")
 
         page.goto(status_url)
-        _reload_until(backer, "is confirmed")
+        backer.reload_until("is confirmed")
         backer.check()
         backer.screenshot("transfer-05-paid")
         receipt = site.wait_for_outbox("dinara.transfer@example.org", "receipt", timeout=120)

@@ -6,22 +6,10 @@ by the app itself, and its button sends a signed callback into the webhook inbox
 """
 
 import re
-import time
 
 from tests.browser.conftest import Journey
 
 SLUG = "felt-slippers-from-kochkor"
-
-
-def _reload_until(person, text, timeout=90):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if text in person.page.content():
-            return
-        time.sleep(1)
-        person.page.reload()
-        person.page.wait_for_load_state("load")
-    raise AssertionError(f"{text!r} never appeared on {person.page.url}")
 
 
 def test_backer_pays_through_the_local_provider(site, browser):
@@ -44,7 +32,7 @@ def test_backer_pays_through_the_local_provider(site, browser):
         backer.screenshot("local-02-hosted-page")
         page.get_by_role("button", name="Pay (test)").click()
         page.wait_for_url(re.compile(r"/payments/pledges/"))
-        _reload_until(backer, "is confirmed")
+        backer.reload_until("is confirmed")
         backer.check()
         backer.screenshot("local-03-paid")
         receipt = site.wait_for_outbox("aigerim.local@example.org", "receipt", timeout=120)

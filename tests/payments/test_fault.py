@@ -13,7 +13,6 @@ import io
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -26,6 +25,7 @@ from tests.campaigns.helpers import png_bytes
 from tests.factories.accounts import UserFactory
 from tests.factories.campaigns import CampaignFactory, PledgeFactory
 from tests.helpers import outbox_messages
+from tests.redis_server import RedisServer
 from wcl.audit.models import AuditEntry
 from wcl.campaigns.models import Pledge, PledgeStatus
 from wcl.extensions import db
@@ -40,40 +40,6 @@ from wcl.time import utcnow
 ONLINE, OFFLINE = 200, 50
 PROOF = png_bytes((300, 200))
 DEADLINE = 240  # seconds for the workers to drain everything, on a loaded 2-core machine
-
-
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class RedisServer:
-    """A redis-server of this test's own, stopped and started at will (keeps nothing on disk)."""
-
-    def __init__(self):
-        self.port = _free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process = None
-
-    def start(self):
-        self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.time() + 10
-        while time.time() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-                return
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("redis-server did not start")
-
-    def stop(self):
-        self.process.kill()
-        self.process.wait(timeout=10)
 
 
 class Workers:
