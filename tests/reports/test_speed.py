@@ -97,3 +97,29 @@ def test_check_ledger_compares_the_kept_table_with_the_pledges(app_ctx):
     assert check_ledger()["report money"] == [
         f"campaign {pledge.campaign_id}: report table (1, 1), pledges (80000, 1)"
     ]
+
+
+def test_the_filter_free_parts_of_the_statements_are_built_once(app_ctx, monkeypatch):
+    """The union of every stage, the campaigns' base and the grants' rows depend on no filter:
+    built once per process, not on every page (building them cost as much as running the
+    report at 100,000 pledges, bench/reports.py)."""
+    from wcl.reports.queries import campaigns, funnel, grants
+
+    built = []
+    for module, name in (
+        (funnel, "_application_stages"),
+        (campaigns, "owner_context"),
+        (grants, "snapshot_or_current"),
+    ):
+        original = getattr(module, name)
+        monkeypatch.setattr(module, name, lambda *a, _f=original, _n=name: built.append(_n) or _f(*a))
+    cached = (funnel.events, campaigns.campaign_base, grants._grant_rows)
+    for function in cached:
+        function.cache_clear()
+    staff = UserFactory(roles=["staff"])
+    two_weeks = {"by": "gender", "date_from": "2026-10-08", "date_to": "2026-10-21"}
+    for args in ({"by": "gender"}, {"by": "region", "by2": "gender"}, two_weeks):
+        services.build_report(services.parse_filters(args, staff), staff)
+    assert sorted(built) == ["_application_stages", "owner_context", "snapshot_or_current"]
+    for function in cached:
+        function.cache_clear()  # the next test builds them without the spies

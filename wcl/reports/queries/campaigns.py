@@ -1,6 +1,8 @@
 """Campaigns in the reports: the owner's attributes and cohort (``campaign_base``, shared by
 the funnel's campaign stages and the money report) and the campaign stages."""
 
+from functools import cache
+
 import sqlalchemy as sa
 
 from wcl.accounts.models import Demographics
@@ -32,8 +34,13 @@ def owner_context():
     return latest_app, latest_enrolment
 
 
+@cache
 def campaign_base():
-    """Campaigns joined to their owner's attributes and cohort; returns (select, attrs, ids)."""
+    """Campaigns joined to their owner's attributes and cohort; returns (select, attrs, ids).
+
+    Built once per process, as ``funnel.events`` is: it depends on no filter, and a
+    statement is immutable (callers extend it into new ones and only read ``attrs``).
+    """
     latest_app, latest_enrolment = owner_context()
     a = sa.orm.aliased(Application)
     d = sa.orm.aliased(Demographics)

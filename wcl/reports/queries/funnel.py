@@ -1,6 +1,8 @@
 """The funnel: every counted unit of every stage as one ``UNION ALL`` (``events``), grouped
 once by stage and breakdowns (``stage_counts``), or listed unit by unit (``unit_rows``)."""
 
+from functools import cache
+
 import sqlalchemy as sa
 
 from wcl.accounts.models import Demographics, User
@@ -96,11 +98,21 @@ def _enrolment_stages():
     return [enrolled, attended, graduated], base, ids, attrs
 
 
+@cache
 def events():
-    """Every counted unit of every stage, as one ``UNION ALL`` subquery."""
+    """Every counted unit of every stage, as one ``UNION ALL`` subquery.
+
+    Built once per process: it depends on no filter or request (filters apply to its
+    columns from outside), and building it and its column collections cost about as
+    much as running the whole report at 100,000 pledges (bench/reports.py). A statement
+    is immutable once built, so every request can share it; its columns are set up here,
+    before any second thread can see it.
+    """
     enrolment_selects = _enrolment_stages()[0]
     selects = [*_application_stages(), *enrolment_selects, *campaign_stages(), *people_stages()]
-    return sa.union_all(*selects).subquery("events")
+    subquery = sa.union_all(*selects).subquery("events")
+    subquery.c  # noqa: B018 (the column collection, set up once)
+    return subquery
 
 
 ONE_WAY = "*one-way*"

@@ -1,5 +1,7 @@
 """Seed grants in the reports: recipients, grants, amounts awarded and paid out per category."""
 
+from functools import cache
+
 import sqlalchemy as sa
 
 from wcl.accounts.models import Demographics
@@ -20,6 +22,22 @@ def grant_query(filters, by):
     her grant's enrolment came from, else her current ``Demographics``; her age at the award.
     Filters: the fund's lab, the enrolment's call and cohort, a campaign's owner, and the
     award date."""
+    rows = _grant_rows()
+    return money_cells(
+        apply_filters(sa.select(rows), rows.c, filters).subquery(),
+        by,
+        amounts=("awarded", "disbursed"),
+        counts=(),
+    )
+
+
+@cache
+def _grant_rows():
+    """One row per counted grant with its recipient's attributes and ids, as a subquery.
+
+    Built once per process (it depends on no filter; filters apply to its columns), as
+    ``funnel.events`` is.
+    """
     e = sa.orm.aliased(Enrolment)
     co = sa.orm.aliased(Cohort)
     a = sa.orm.aliased(Application)
@@ -49,9 +67,5 @@ def grant_query(filters, by):
         .where(Grant.status.in_(COUNTED_GRANTS))
         .subquery()
     )
-    return money_cells(
-        apply_filters(sa.select(rows), rows.c, filters).subquery(),
-        by,
-        amounts=("awarded", "disbursed"),
-        counts=(),
-    )
+    rows.c  # noqa: B018 (the column collection, set up once)
+    return rows
