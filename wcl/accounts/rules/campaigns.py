@@ -6,10 +6,8 @@ community project's lab, else its owner's cohort's lab); staff scoped to a lab a
 on that lab's money only (``in_own_lab``).
 """
 
-from wcl.accounts.models import User
 from wcl.accounts.rules.roles import S, has_role, in_own_lab, is_unscoped
-from wcl.campaigns.queries import campaign_lab_id
-from wcl.extensions import db
+from wcl.campaigns.queries import campaign_lab_id, pool_lab_id
 from wcl.grants.queries import grant_lab_id, grant_recipient_id
 
 
@@ -33,12 +31,10 @@ def _campaign_id_of(obj):
 
 
 def pool_in_lab(user, pool):
-    # A pool belongs to the lab of the campaigns it matches (all of them); one
-    # matching none yet, to its creator's lab.
-    if pool.campaigns:
-        return all(in_own_lab(user, campaign_lab_id(c.id)) for c in pool.campaigns)
-    creator = db.session.get(User, pool.created_by_id) if pool.created_by_id else None
-    return creator is not None and in_own_lab(user, creator.lab_id)
+    # A pool belongs to the one lab of the campaigns it matches and of a lab campaign
+    # feeding it; one matching none yet, to its creator's lab (``pool_lab_id``, which
+    # the lab campaign's services read too).
+    return in_own_lab(user, pool_lab_id(pool))
 
 
 def campaign_staff(user, obj):
