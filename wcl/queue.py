@@ -32,7 +32,8 @@ from sqlalchemy.orm import Session
 from werkzeug.utils import import_string
 
 from wcl.extensions import db
-from wcl.jobs.models import OutboxJob, rq_id_for
+from wcl.jobs.models import QUEUED, OutboxJob, rq_id_for
+from wcl.time import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -116,6 +117,7 @@ def enqueue_after_commit(
         timeout=job_timeout,
         retry=list(retry) if retry else None,
         rq_job_id=job_id,
+        **_written_as(),
     )
     session.add(row)
     schedule_push(session, row, PendingJob(func_path, args, kwargs, queue, job_timeout, retry, job_id))
@@ -133,11 +135,11 @@ def enqueue_for_inserted(
     if queue not in QUEUES:
         raise ValueError(f"unknown queue {queue!r}")
     new = inserted.cte("new_row")
+    written = _written_as()
     job = (
         sa.insert(OutboxJob)
         .from_select(
-            # created_at: the column's own default (utcnow), which from_select adds.
-            ["name", "args", "queue", "timeout", "retry"],
+            ["name", "args", "queue", "timeout", "retry", *written],
             sa.select(
                 sa.literal(func_path, sa.String),
                 sa.func.json_build_object(
@@ -146,6 +148,7 @@ def enqueue_for_inserted(
                 sa.literal(queue, sa.String),
                 sa.literal(job_timeout, sa.Integer),
                 sa.literal(list(retry) if retry else None, OutboxJob.retry.type),
+                *(sa.literal(value, OutboxJob.__table__.c[name].type) for name, value in written.items()),
             ),
         )
         .returning(OutboxJob.id)
@@ -159,6 +162,21 @@ def enqueue_for_inserted(
     pending = PendingJob(func_path, (new_id,), {}, queue, job_timeout, retry, outbox_id=outbox_id)
     schedule_push(session, None, pending)
     return new_id
+
+
+def _written_as():
+    """The status an outbox row is written with: ``queued`` when Redis will take it at commit.
+
+    The push after the commit then needs no second write: only a push Redis refuses sets
+    its rows back to ``pending`` (``jobs.services.mark_unpushed``). A process that stops
+    between the commit and the push leaves a ``queued`` row RQ never got, which the
+    sweeper pushes as it pushes a job Redis lost. Inline (no Redis), rows are ``pending``
+    until they ran.
+    """
+    if is_inline():
+        return {}
+    now = utcnow()
+    return {"status": QUEUED, "created_at": now, "enqueued_at": now}
 
 
 def schedule_push(session, row, job):
@@ -258,11 +276,11 @@ def _after_commit(session):
         for job in jobs:
             _run_inline(app, job)
         return
-    pushed = [job.outbox_id for job in jobs if _dispatch(app, job)]
-    if pushed:
-        from wcl.jobs.services import mark_queued  # cycle: jobs.services imports this module
+    refused = [job.outbox_id for job in jobs if not _dispatch(app, job)]
+    if refused:
+        from wcl.jobs.services import mark_unpushed  # cycle: jobs.services imports this module
 
-        mark_queued(app, pushed)
+        mark_unpushed(app, refused)
 
 
 @event.listens_for(Session, "after_soft_rollback")

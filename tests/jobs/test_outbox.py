@@ -55,7 +55,7 @@ def test_a_job_is_first_a_row_of_its_transaction_then_pushed_and_marked(app, red
             42,
         )
         assert row.status == "queued" and row.created_at <= row.enqueued_at and row.attempts == 0
-        assert Job.fetch(row.rq_job_id, connection=redis).description == REMEMBER
+        assert Job.fetch(row.rq_id, connection=redis).description == REMEMBER
     run_jobs()
     with app.app_context():
         (row,) = _rows()
@@ -226,3 +226,38 @@ def test_failed_jobs_page_has_no_english(app, locale, run_jobs):
     # The job's dotted name, queue and error are code, shown as they are.
     exclude = ["tests.core.sample_jobs.flaky", "default", "RuntimeError", "printer", "on", "fire"]
     assert english_words(html, exclude=exclude) == []
+
+
+def test_a_job_is_written_queued_and_nothing_is_written_after_the_commit(app, redis, count_queries):
+    """The row says ``queued`` from its INSERT (when Redis is there to take it): the push after the
+    commit is the only thing left, no UPDATE of the row on a connection of its own."""
+    with app.app_context():
+        UserFactory()
+        db.session.commit()
+        with count_queries() as statements:
+            enqueue_after_commit(REMEMBER, "at once")
+            db.session.commit()
+        assert [
+            s for s in statements if "job_outbox" in s and not s.lstrip().upper().startswith("INSERT")
+        ] == []
+        (row,) = _rows()
+        assert row.status == "queued" and row.enqueued_at == row.created_at
+        assert Job.fetch(row.rq_id, connection=redis).description == REMEMBER
+
+
+def test_a_process_stopped_between_commit_and_push_leaves_a_row_the_sweeper_pushes(
+    app, redis, run_jobs, monkeypatch
+):
+    import wcl.queue
+
+    with app.app_context():
+        monkeypatch.setattr(wcl.queue, "has_app_context", lambda: False)  # the push never happens
+        enqueue_after_commit(REMEMBER, "stranded")
+        db.session.commit()
+        monkeypatch.undo()
+        assert [r.status for r in _rows()] == ["queued"]
+    assert queued_jobs(app) == []
+    assert _sweep(app, minutes=0) == 0  # too fresh: its own commit may still be pushing it
+    assert _sweep(app) == 1  # RQ has no such job: pushed again
+    run_jobs()
+    assert redis.lrange("test:remembered", 0, -1) == [b"stranded"]

@@ -12,9 +12,11 @@ STATUSES = (PENDING, QUEUED, DONE, FAILED)
 class OutboxJob(db.Model):
     """A job, written in the same transaction as the change that causes it.
 
-    ``pending``: committed, not yet in RQ (Redis refused it, or the process
-    stopped right after the commit) → the sweeper pushes it. ``queued``: pushed
-    to RQ as ``rq_job_id`` → the sweeper re-pushes it only if RQ lost it.
+    ``pending``: committed, not in RQ (Redis refused it, or jobs run inline) →
+    the sweeper pushes it. ``queued``: handed to RQ as ``rq_id`` when its
+    transaction committed (written so, and set back to ``pending`` if Redis
+    refuses the push) → the sweeper pushes it again only if RQ has no live job
+    of that id (Redis lost it, or the process stopped before the push).
     ``done``: ran to the end. ``failed``: failed after its retries → listed for
     staff with ``last_error`` and a retry button. The arguments are kept for a
     re-push only; they may name a person, so no page shows them.

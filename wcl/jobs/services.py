@@ -3,8 +3,8 @@
 ``wcl.queue`` writes the rows and pushes them after commit; this module keeps
 them true afterwards. The sweeper is the safety net for every way a push can
 be lost: Redis refused it (pending row), the process stopped between commit
-and push (pending row), Redis lost its data, or a worker died mid-job (queued
-row whose RQ job is gone or failed without the job saying so).
+and push, Redis lost its data, or a worker died mid-job (queued row whose RQ
+job is missing or failed without the job saying so).
 """
 
 import logging
@@ -90,27 +90,25 @@ def _describe(exc):
     return f"{type(exc).__name__}: {exc}"[:ERROR_LENGTH]
 
 
-def mark_queued(app, outbox_ids):
-    """Rows pushed to RQ right after their commit: queued (unless the job already finished).
+def mark_unpushed(app, outbox_ids):
+    """Rows Redis refused right after their commit: back to ``pending`` (they were written
+    ``queued``, ``wcl.queue``), so the staff see them waiting and the sweeper pushes them.
 
     Runs after the commit, when the session may not emit SQL: its own connection, in
-    autocommit (one UPDATE is atomic alone; no BEGIN and COMMIT round trips on every push).
+    autocommit (one UPDATE is atomic alone). Only on the refusal path: a push that works
+    writes nothing more.
     """
     try:
         with app.app_context(), db.engine.connect() as conn:
             conn.execution_options(isolation_level="AUTOCOMMIT")
             conn.execute(
                 sa.update(OutboxJob)
-                .where(OutboxJob.id.in_(outbox_ids), OutboxJob.status == PENDING)
-                .values(status=QUEUED, enqueued_at=utcnow(), rq_job_id=_rq_id_column())
+                .where(OutboxJob.id.in_(outbox_ids), OutboxJob.status == QUEUED)
+                .values(status=PENDING, enqueued_at=None)
             )
     except sa.exc.SQLAlchemyError:
-        # RQ has them; the sweeper sees that and marks them.
-        log.exception("could not mark %d pushed jobs as queued", len(outbox_ids))
-
-
-def _rq_id_column():
-    return sa.func.coalesce(OutboxJob.rq_job_id, sa.literal("outbox-") + sa.cast(OutboxJob.id, sa.String))
+        # They stay "queued": the sweeper finds RQ without them and pushes them all the same.
+        log.exception("could not mark %d refused jobs as pending", len(outbox_ids))
 
 
 def push(row, replace=False):
