@@ -1,8 +1,11 @@
 """Test fixtures: the app on PostgreSQL and Redis, as in production.
 
 The database is ``$WCL_TEST_DATABASE_URL`` (default: the local ``test``
-database); under pytest-xdist each worker gets its own database and Redis
-number. Tables are created once per session and truncated after each test.
+database); under pytest-xdist each worker gets its own database. Redis is
+``$WCL_TEST_REDIS_URL`` when set (one number per xdist worker), else a
+redis-server each test process starts for itself, so that nothing else on the
+machine (another checkout's tests or workers) can take or flush its jobs.
+Tables are created once per session and truncated after each test.
 """
 
 import os
@@ -15,12 +18,13 @@ from redis import Redis
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 
+from tests.redis_server import RedisServer
 from wcl import create_app
 from wcl.extensions import db, limiter
 from wcl.i18n import compile_catalogues
 
 BASE_DB_URL = os.environ.get("WCL_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-BASE_REDIS_URL = os.environ.get("WCL_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+BASE_REDIS_URL = os.environ.get("WCL_TEST_REDIS_URL")
 
 
 def _worker_index():
@@ -57,14 +61,23 @@ def database_url():
 
 
 @pytest.fixture(scope="session")
-def app(database_url, tmp_path_factory):
+def redis_url():
+    if BASE_REDIS_URL:
+        yield _redis_url()
+        return
+    with RedisServer() as server:
+        yield server.url
+
+
+@pytest.fixture(scope="session")
+def app(database_url, redis_url, tmp_path_factory):
     compile_catalogues()
     files = tmp_path_factory.mktemp("files")
     app = create_app(
         "testing",
         overrides={
             "SQLALCHEMY_DATABASE_URI": database_url.render_as_string(hide_password=False),
-            "REDIS_URL": _redis_url(),
+            "REDIS_URL": redis_url,
             "OUTBOX_DIR": str(files / "outbox"),
             "STORAGE_DIR": str(files / "storage"),
         },
