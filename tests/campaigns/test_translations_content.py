@@ -190,6 +190,11 @@ def test_the_creator_adds_a_tier_and_an_update_with_translations(app, client, ru
             by_address[address]
         )
         assert RU_UPDATE not in message_text(by_address[address])
+    # The original in another language says so, in the reader's words; her own language does not.
+    assert "Written in Kyrgyz" in message_text(by_address["en@example.org"])
+    for address in ("ru@example.org", "ky@example.org"):
+        assert "Written in" not in message_text(by_address[address])
+        assert "Кыргызча жазылган" not in message_text(by_address[address])
 
 
 def test_pledge_and_thank_you_pages_name_the_reward_in_the_readers_language(app, client):

@@ -120,7 +120,7 @@ def email_update(update_id):
             name=name,
             title=str(campaign.shown("title", locale)),
             update_title=str(update.shown("title", locale)),
-            body=str(update.shown("body_md", locale)),
+            body=update.shown("body_md", locale),  # a Shown: the email labels a fallback
             link=link,
             unsubscribe=unsubscribe,
             follower=name is None,
