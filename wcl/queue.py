@@ -18,8 +18,10 @@ With no ``REDIS_URL`` the jobs run inline, right after the commit, in their
 own application context — the same isolation a worker process gives.
 """
 
+import json
 import logging
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import sqlalchemy as sa
 from flask import current_app, has_app_context
@@ -32,7 +34,7 @@ from sqlalchemy.orm import Session
 from werkzeug.utils import import_string
 
 from wcl.extensions import db
-from wcl.jobs.models import QUEUED, OutboxJob, rq_id_for
+from wcl.jobs.models import PENDING, QUEUED, OutboxJob, rq_id_for
 from wcl.time import utcnow
 
 log = logging.getLogger(__name__)
@@ -124,22 +126,51 @@ def enqueue_after_commit(
 
 
 def enqueue_for_inserted(
-    inserted, func_path, queue=DEFAULT, job_timeout=DEFAULT_TIMEOUT, retry=DEFAULT_RETRY
+    inserted, func_path, queue=DEFAULT, job_timeout=DEFAULT_TIMEOUT, retry=DEFAULT_RETRY, params=None
 ):
     """Run ``inserted`` (a PostgreSQL ``INSERT … RETURNING id``, e.g. ``ON CONFLICT DO NOTHING``) and write
     the outbox row of ``func_path(<the new id>)`` in the same statement; push it once the session commits.
 
     Returns the new id, or ``None`` when nothing was inserted (then no job either). The row is the one
     ``enqueue_after_commit`` writes, in one round trip instead of the INSERT and the flush of the row.
+    ``params`` are the values of ``inserted``'s bound parameters: a caller that builds ``inserted`` once
+    with ``bindparam`` (``payments.services.inbox``) gets the combined statement built once too.
     """
     if queue not in QUEUES:
         raise ValueError(f"unknown queue {queue!r}")
-    new = inserted.cte("new_row")
+    statement = _with_outbox_row(
+        inserted, func_path, queue, job_timeout, json.dumps(retry) if retry else None
+    )
     written = _written_as()
+    now = written.get("created_at") or utcnow()
+    values = {
+        "outbox_status": written.get("status", PENDING),
+        "outbox_created_at": now,
+        "outbox_enqueued_at": written.get("enqueued_at"),
+    }
+    session = db.session()
+    found = session.execute(statement, {**(params or {}), **values}).first()
+    if found is None:
+        return None
+    new_id, outbox_id = found
+    pending = PendingJob(func_path, (new_id,), {}, queue, job_timeout, retry, outbox_id=outbox_id)
+    schedule_push(session, None, pending)
+    return new_id
+
+
+@lru_cache(maxsize=64)
+def _with_outbox_row(inserted, func_path, queue, job_timeout, retry_json):
+    """``inserted`` and its job's outbox row as one statement (its status and times bound per call).
+
+    Kept per ``inserted`` object: building it costs about as much CPU as the rest of a webhook's
+    accept path; a statement is immutable, so requests share it.
+    """
+    new = inserted.cte("new_row")
+    column = OutboxJob.__table__.c
     job = (
         sa.insert(OutboxJob)
         .from_select(
-            ["name", "args", "queue", "timeout", "retry", *written],
+            ["name", "args", "queue", "timeout", "retry", "status", "created_at", "enqueued_at"],
             sa.select(
                 sa.literal(func_path, sa.String),
                 sa.func.json_build_object(
@@ -147,21 +178,16 @@ def enqueue_for_inserted(
                 ),
                 sa.literal(queue, sa.String),
                 sa.literal(job_timeout, sa.Integer),
-                sa.literal(list(retry) if retry else None, OutboxJob.retry.type),
-                *(sa.literal(value, OutboxJob.__table__.c[name].type) for name, value in written.items()),
+                sa.literal(json.loads(retry_json) if retry_json else None, OutboxJob.retry.type),
+                sa.bindparam("outbox_status", type_=column.status.type),
+                sa.bindparam("outbox_created_at", type_=column.created_at.type),
+                sa.bindparam("outbox_enqueued_at", type_=column.enqueued_at.type),
             ),
         )
         .returning(OutboxJob.id)
         .cte("outbox_row")
     )
-    session = db.session()
-    found = session.execute(sa.select(new.c.id, job.c.id).join_from(new, job, sa.true())).first()
-    if found is None:
-        return None
-    new_id, outbox_id = found
-    pending = PendingJob(func_path, (new_id,), {}, queue, job_timeout, retry, outbox_id=outbox_id)
-    schedule_push(session, None, pending)
-    return new_id
+    return sa.select(new.c.id, job.c.id).join_from(new, job, sa.true())
 
 
 def _written_as():

@@ -201,3 +201,23 @@ def test_webhook_endpoint_needs_no_csrf_token_but_the_sandbox_page_does(app, cli
     assert response.status_code == 400  # CSRF: another site cannot "pay" for the backer
     with app.app_context():
         assert _count(WebhookEvent) == 0
+
+
+def test_accepting_events_builds_their_statement_once(app, client, count_queries):
+    """The inbox row and its job's outbox row: one statement, built once and bound per event (building
+    it cost as much CPU as the rest of the accept path), and nothing written after the commit."""
+    from wcl import queue
+
+    queue._with_outbox_row.cache_clear()
+    with app.app_context():
+        pledges = [PledgeFactory(amount=100_000) for _ in range(3)]
+        events = [checkout_event(p) for p in pledges]
+    with count_queries() as statements:
+        for event in events:
+            assert signed_webhook(client, event).status_code == 200
+    assert queue._with_outbox_row.cache_info()[:2] == (2, 1)  # (hits, misses)
+    writes = [s for s in statements if not s.lstrip().upper().startswith(("SELECT", "WITH"))]
+    assert writes == []  # no UPDATE of the outbox rows after their commit
+    assert len([s for s in statements if "job_outbox" in s]) == 3
+    with app.app_context():
+        assert _count(WebhookEvent) == 3

@@ -1,5 +1,8 @@
 """Storing into the inbox once: the shared door of webhooks and bank-statement lines."""
 
+from functools import cache
+
+import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from wcl.extensions import db
@@ -61,13 +64,28 @@ def store_event_with_job(provider, event_id, event_type, payload_text, func_path
         if row_id is not None:
             enqueue_after_commit(func_path, row_id, queue=queue, job_timeout=job_timeout)
         return row_id
-    inserted = (
+    values = _event_values(provider, event_id, event_type, payload_text)
+    return enqueue_for_inserted(
+        _store_event_statement(),
+        func_path,
+        queue=queue,
+        job_timeout=job_timeout,
+        params={f"event_{name}": value for name, value in values.items()},
+    )
+
+
+@cache
+def _store_event_statement():
+    """``INSERT … ON CONFLICT DO NOTHING RETURNING id`` of one event, its values bound per call
+    (``event_<column>``): built once, so the statement with its outbox row is built once too."""
+    columns = WebhookEvent.__table__.c
+    names = ("provider", "event_id", "type", "payload", "received_at", "attempts")
+    return (
         pg_insert(WebhookEvent)
-        .values(**_event_values(provider, event_id, event_type, payload_text))
+        .values({name: sa.bindparam(f"event_{name}", type_=columns[name].type) for name in names})
         .on_conflict_do_nothing(index_elements=["provider", "event_id"])
         .returning(WebhookEvent.id)
     )
-    return enqueue_for_inserted(inserted, func_path, queue=queue, job_timeout=job_timeout)
 
 
 def store_event(provider, event_id, event_type, payload_text):
