@@ -9,8 +9,9 @@ from flask import current_app, flash, redirect, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, PasswordField, StringField
+from wtforms import HiddenField, IntegerField, PasswordField, SelectField, StringField
 from wtforms.i18n import messages_path
+from wtforms.validators import Optional
 
 from wcl.core.input import MAX_INT
 from wcl.errors import ServiceError
@@ -62,6 +63,15 @@ class IdField(HiddenField):
 
     def _value(self):
         return "" if self.data is None else str(self.data)
+
+
+def optional_select(label, choices, description=""):
+    """A select that may be left at its empty choice and whose value the service checks
+    (``validate_choice=False``), so a crafted post gets the service's own message.
+    ``choices`` may be a callable, read when the form is built (in the reader's language)."""
+    return SelectField(
+        label, choices=choices, validators=[Optional()], validate_choice=False, description=description
+    )
 
 
 class TranslationFields:
