@@ -9,8 +9,9 @@ from flask import current_app, flash, redirect, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, PasswordField, StringField
+from wtforms import DateTimeLocalField, HiddenField, IntegerField, PasswordField, SelectField, StringField
 from wtforms.i18n import messages_path
+from wtforms.validators import InputRequired, Length, Optional
 
 from wcl.core.input import MAX_INT
 from wcl.errors import ServiceError
@@ -62,6 +63,31 @@ class IdField(HiddenField):
 
     def _value(self):
         return "" if self.data is None else str(self.data)
+
+
+def optional_select(label, choices, description=""):
+    """A select that may be left at its empty choice and whose value the service checks
+    (``validate_choice=False``), so a crafted post gets the service's own message.
+    ``choices`` may be a callable, read when the form is built (in the reader's language)."""
+    return SelectField(
+        label, choices=choices, validators=[Optional()], validate_choice=False, description=description
+    )
+
+
+def required_datetime(label, message):
+    """A date and time typed in the browser's own picker (``datetime-local``), required:
+    ``message`` is the error when it is missing or not a date and time."""
+    return DateTimeLocalField(label, format="%Y-%m-%dT%H:%M", validators=[InputRequired(message)])
+
+
+def optional_url(label, description="", max_length=500):
+    """An optional link (phones show their address keyboard); the service checks what it accepts."""
+    return StringField(
+        label,
+        validators=[Optional(), Length(max=max_length)],
+        description=description,
+        render_kw={"inputmode": "url"},
+    )
 
 
 class TranslationFields:

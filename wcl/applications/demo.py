@@ -135,18 +135,7 @@ CRITERIA = (
 
 
 def _create_call(staff, lab):
-    now = utcnow()
-    call = services.create_call(
-        staff,
-        {
-            "lab_id": lab.id,
-            **CALL_TEXTS,
-            "opens_at": now - timedelta(days=10),
-            "closes_at": now + timedelta(days=30),
-            "reviews_required": 2,
-            "blind_review": True,
-        },
-    )
+    call = open_demo_call(staff, lab, CALL_TEXTS, closes_in_days=30, reviews_required=2, blind_review=True)
     for kind, en, ru, ky, required, options in QUESTIONS:
         services.add_question(
             staff,
@@ -162,7 +151,30 @@ def _create_call(staff, lab):
                 "options_ky": "Жаңы баштаган\nТажрыйбалуу" if options else "",
             },
         )
-    for en, ru, ky, weight in CRITERIA:
+    add_demo_criteria(staff, call, CRITERIA)
+    return call
+
+
+def open_demo_call(staff, lab, texts, *, closes_in_days, reviews_required, blind_review):
+    """A demo call at ``lab`` with ``texts`` (titles, descriptions, eligibility per language),
+    opened ten days ago and closing ``closes_in_days`` from now (the teams demo uses it too)."""
+    now = utcnow()
+    return services.create_call(
+        staff,
+        {
+            "lab_id": lab.id,
+            **texts,
+            "opens_at": now - timedelta(days=10),
+            "closes_at": now + timedelta(days=closes_in_days),
+            "reviews_required": reviews_required,
+            "blind_review": blind_review,
+        },
+    )
+
+
+def add_demo_criteria(staff, call, criteria):
+    """The rubric of a demo call: ``criteria`` as (label en, ru, ky, weight), each scored 1 to 5."""
+    for en, ru, ky, weight in criteria:
         services.add_criterion(
             staff,
             call,
@@ -175,7 +187,6 @@ def _create_call(staff, lab):
                 "max_score": 5,
             },
         )
-    return call
 
 
 def _apply(user, call, answers, submit=True):

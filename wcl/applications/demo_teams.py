@@ -3,16 +3,14 @@ teams formed by invitation (one of three people, one still waiting for a member)
 organisation's draft, and a partner organisation named co-reviewer whose person
 reviews a team's application."""
 
-from datetime import timedelta
-
 from wcl.accounts.demo import DEMO_PASSWORD, demo_user
 from wcl.accounts.services import create_user, save_demographics
 from wcl.applications import services
+from wcl.applications.demo import add_demo_criteria, open_demo_call
 from wcl.extensions import db
 from wcl.labs.models import Lab
 from wcl.orgs.models import Organisation
 from wcl.orgs.services import add_member
-from wcl.time import utcnow
 
 HACKATHON_SLUG = "create4-hackathon-2026"
 TEXTS = {
@@ -57,31 +55,8 @@ def _person(email, name, gender, birth_year, region):
 
 
 def _call(staff, lab):
-    now = utcnow()
-    call = services.create_call(
-        staff,
-        {
-            "lab_id": lab.id,
-            **TEXTS,
-            "opens_at": now - timedelta(days=10),
-            "closes_at": now + timedelta(days=20),
-            "reviews_required": 1,
-            "blind_review": False,
-        },
-    )
-    for en, ru, ky, weight in CRITERIA:
-        services.add_criterion(
-            staff,
-            call,
-            {
-                "label_en": en,
-                "label_ru": ru,
-                "label_ky": ky,
-                "weight": weight,
-                "min_score": 1,
-                "max_score": 5,
-            },
-        )
+    call = open_demo_call(staff, lab, TEXTS, closes_in_days=20, reviews_required=1, blind_review=False)
+    add_demo_criteria(staff, call, CRITERIA)
     services.set_applicant_kinds(staff, call, False, True, True, 2, 4)
     return call
 

@@ -71,6 +71,20 @@ def end_of_day(day):
     return local_to_utc(datetime.combine(day + timedelta(days=1), time.min), _zone()) if day else None
 
 
+def _campaign_basics(form):
+    """What every campaign form sends the service alike: its texts, goal and currency, and its
+    first and last days as UTC moments (``starts_on``/``ends_on`` → ``starts_at``/``ends_at``)."""
+    return {
+        "title": form.title.data,
+        "summary": form.summary.data,
+        "story": form.story.data,
+        "goal": form.goal.data,
+        "currency": form.currency.data,
+        "starts_at": start_of_day(form.starts_on.data),
+        "ends_at": end_of_day(form.ends_on.data),
+    }
+
+
 def _region_choices_required():
     return [c for c in region_choices() if c[0]]
 
@@ -142,13 +156,7 @@ class CampaignForm(TranslationFields, FlaskForm):
         return {
             "language": self.language.data,
             "translations": self.translation_values(),
-            "title": self.title.data,
-            "summary": self.summary.data,
-            "story": self.story.data,
-            "goal": self.goal.data,
-            "currency": self.currency.data,
-            "starts_at": start_of_day(self.starts_on.data),
-            "ends_at": end_of_day(self.ends_on.data),
+            **_campaign_basics(self),
             "funding_model": self.funding_model.data,
             "region": self.region.data,
             "creative_domain": self.creative_domain.data,
@@ -397,12 +405,6 @@ class LabCampaignForm(FlaskForm):
             "lab_id": self.lab.data,
             "pool_id": target if kind == "pool" else None,
             "fund_id": target if kind == "fund" else None,
-            "title": self.title.data,
-            "summary": self.summary.data,
-            "story": self.story.data,
-            "goal": self.goal.data,
-            "currency": self.currency.data,
-            "starts_at": start_of_day(self.starts_on.data),
-            "ends_at": end_of_day(self.ends_on.data),
+            **_campaign_basics(self),
             "funding_model": FundingModel.KEEP_IT_ALL,
         }

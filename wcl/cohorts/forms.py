@@ -7,7 +7,6 @@ from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
-    DateTimeLocalField,
     IntegerField,
     RadioField,
     SelectField,
@@ -18,7 +17,14 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from wcl.cohorts.models import CheckInStatus, EnrolmentStatus, MilestoneStatus
-from wcl.forms import REQUIRED, IdField, TranslationFields, add_translation_fields
+from wcl.forms import (
+    REQUIRED,
+    IdField,
+    TranslationFields,
+    add_translation_fields,
+    optional_url,
+    required_datetime,
+)
 from wcl.i18n import current_locale
 from wcl.reference import REGION_CODES, region_name
 from wcl.time import local_to_utc
@@ -182,19 +188,10 @@ class MentorForm(FlaskForm):
 class SessionForm(TranslationFields, FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(REQUIRED), Length(max=200)])
     description = TextAreaField(_l("What happens in this session"), validators=[Optional(), Length(max=5000)])
-    starts_at = DateTimeLocalField(
-        _l("Starts"), format="%Y-%m-%dT%H:%M", validators=[InputRequired(DATETIME_INVALID)]
-    )
-    ends_at = DateTimeLocalField(
-        _l("Ends"), format="%Y-%m-%dT%H:%M", validators=[InputRequired(DATETIME_INVALID)]
-    )
+    starts_at = required_datetime(_l("Starts"), DATETIME_INVALID)
+    ends_at = required_datetime(_l("Ends"), DATETIME_INVALID)
     place = StringField(_l("Place"), validators=[Optional(), Length(max=200)])
-    link = StringField(
-        _l("Online link"),
-        validators=[Optional(), Length(max=500)],
-        description=_l("For online sessions: the video call address."),
-        render_kw={"inputmode": "url"},
-    )
+    link = optional_url(_l("Online link"), _l("For online sessions: the video call address."))
     submit = SubmitField(_l("Save session"))
 
     def data_for_service(self):
@@ -215,7 +212,7 @@ add_translation_fields(SessionForm, "description", _description_field, DESCRIPTI
 
 class MaterialForm(FlaskForm):
     title = StringField(_l("Title"), validators=[Optional(), Length(max=200)])
-    url = StringField(_l("Link"), validators=[Optional(), Length(max=500)], render_kw={"inputmode": "url"})
+    url = optional_url(_l("Link"))
     upload = FileField(_l("or a file: a photo or a document, up to 10 MB"))
     submit = SubmitField(_l("Add material"))
 

@@ -6,7 +6,6 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
-    DateTimeLocalField,
     EmailField,
     IntegerField,
     SelectField,
@@ -14,10 +13,10 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
 from wcl.accounts.forms import EMAIL_INVALID, GENDER_CHOICES
-from wcl.forms import REQUIRED
+from wcl.forms import REQUIRED, optional_url, required_datetime
 from wcl.time import local_to_utc, utcnow
 
 DATETIME_INVALID = _l("Enter a date and a time.")
@@ -53,19 +52,10 @@ class EventForm(FlaskForm):
     description_en = TextAreaField(_l("Description in English"), validators=[Optional(), Length(max=5000)])
     description_ru = TextAreaField(_l("Description in Russian"), validators=[Optional(), Length(max=5000)])
     description_ky = TextAreaField(_l("Description in Kyrgyz"), validators=[Optional(), Length(max=5000)])
-    starts_at = DateTimeLocalField(
-        _l("Starts"), format="%Y-%m-%dT%H:%M", validators=[InputRequired(DATETIME_INVALID)]
-    )
-    ends_at = DateTimeLocalField(
-        _l("Ends"), format="%Y-%m-%dT%H:%M", validators=[InputRequired(DATETIME_INVALID)]
-    )
+    starts_at = required_datetime(_l("Starts"), DATETIME_INVALID)
+    ends_at = required_datetime(_l("Ends"), DATETIME_INVALID)
     place = StringField(_l("Place"), validators=[Optional(), Length(max=200)])
-    online_url = StringField(
-        _l("Online link"),
-        validators=[Optional(), Length(max=500)],
-        description=_l("For online events: the video call or stream address."),
-        render_kw={"inputmode": "url"},
-    )
+    online_url = optional_url(_l("Online link"), _l("For online events: the video call or stream address."))
     capacity = IntegerField(
         _l("Places"),
         validators=[Optional(), NumberRange(1, 100000, _l("Enter a number from %(min)s to %(max)s."))],

@@ -46,6 +46,23 @@ def skill_choices(empty):
     return [("", empty)] + list(SKILL_LABELS.items())
 
 
+def _domain_or_any_field():
+    """A resource's creative domain, or a search's filter by it; "Any" when not given."""
+    return SelectField(
+        _l("Creative domain"),
+        choices=lambda: domain_choices(_l("Any")),
+        validators=[Optional()],
+        validate_choice=False,
+    )
+
+
+def _skill_or_any_field():
+    """A resource's skill, or a search's filter by it; "Any" when not given."""
+    return SelectField(
+        _l("Skill"), choices=lambda: skill_choices(_l("Any")), validators=[Optional()], validate_choice=False
+    )
+
+
 class ResourceForm(FlaskForm):
     kind = SelectField(
         _l("Kind of resource"), choices=list(KIND_LABELS.items()), validators=[InputRequired(REQUIRED)]
@@ -63,15 +80,8 @@ class ResourceForm(FlaskForm):
     body_ky = TextAreaField(_l("Text (Kyrgyz)"), validators=[Optional(), Length(max=50000)])
     body_ru = TextAreaField(_l("Text (Russian)"), validators=[Optional(), Length(max=50000)])
     body_en = TextAreaField(_l("Text (English)"), validators=[Optional(), Length(max=50000)])
-    creative_domain = SelectField(
-        _l("Creative domain"),
-        choices=lambda: domain_choices(_l("Any")),
-        validators=[Optional()],
-        validate_choice=False,
-    )
-    skill = SelectField(
-        _l("Skill"), choices=lambda: skill_choices(_l("Any")), validators=[Optional()], validate_choice=False
-    )
+    creative_domain = _domain_or_any_field()
+    skill = _skill_or_any_field()
     visibility = SelectField(
         _l("Who may see it"), choices=list(VISIBILITY_LABELS.items()), validators=[InputRequired(REQUIRED)]
     )
@@ -89,15 +99,8 @@ class SearchForm(FlaskForm):
         csrf = False
 
     q = StringField(_l("Search the knowledge bank"), validators=[Optional(), Length(max=200)])
-    creative_domain = SelectField(
-        _l("Creative domain"),
-        choices=lambda: domain_choices(_l("Any")),
-        validators=[Optional()],
-        validate_choice=False,
-    )
-    skill = SelectField(
-        _l("Skill"), choices=lambda: skill_choices(_l("Any")), validators=[Optional()], validate_choice=False
-    )
+    creative_domain = _domain_or_any_field()
+    skill = _skill_or_any_field()
     language = SelectField(
         lazy_pgettext("resource", "Language"),
         choices=lambda: [("", _l("Any"))] + list(LANGUAGE_LABELS.items()),

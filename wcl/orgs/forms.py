@@ -7,7 +7,7 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, EmailField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from wcl.forms import REQUIRED
+from wcl.forms import REQUIRED, optional_select
 from wcl.orgs.models import MemberRole, OrgKind, PartnershipKind
 from wcl.reference import CREATIVE_DOMAIN_CODES, REGION_CODES, creative_domain_label, region_name
 
@@ -116,15 +116,9 @@ class DirectoryForm(FlaskForm):
         validators=[DataRequired(REQUIRED), Length(max=120)],
         description=_l("Shown to everyone in the directory."),
     )
-    creative_domain = SelectField(
-        _l("Creative domain"), choices=domain_choices, validators=[Optional()], validate_choice=False
-    )
-    region = SelectField(
-        _l("Region"),
-        choices=region_choices,
-        validators=[Optional()],
-        validate_choice=False,
-        description=_l("Only the region is shown, never a village or address."),
+    creative_domain = optional_select(_l("Creative domain"), domain_choices)
+    region = optional_select(
+        _l("Region"), region_choices, _l("Only the region is shown, never a village or address.")
     )
     about = TextAreaField(_l("A few words about your work"), validators=[Optional(), Length(max=500)])
     consent = BooleanField(

@@ -14,6 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import Length, NumberRange, Optional
 
+from wcl.forms import optional_select
 from wcl.outcomes.labels import (
     INCOME_LABELS,
     MAPPING_DIMENSION_LABELS,
@@ -139,15 +140,9 @@ class MappingForm(FlaskForm):
     """The annual mapping survey. Choices are not checked here: the service refuses an
     unknown value with its own message, so a crafted post gets the same answer."""
 
-    creative_domain = SelectField(
-        _l("Creative domain"), choices=domain_choices, validators=[Optional()], validate_choice=False
-    )
-    region = SelectField(
-        _l("Region"),
-        choices=region_choices,
-        validators=[Optional()],
-        validate_choice=False,
-        description=_l("Only the region is asked, never a village or address."),
+    creative_domain = optional_select(_l("Creative domain"), domain_choices)
+    region = optional_select(
+        _l("Region"), region_choices, _l("Only the region is asked, never a village or address.")
     )
     settlement = RadioField(
         _l("Urban or rural"),
@@ -227,15 +222,9 @@ class AlumniProfileForm(FlaskForm):
         validators=[Length(max=80)],
         description=_l("Shown to everyone in the directory."),
     )
-    creative_domain = SelectField(
-        _l("Creative domain"), choices=domain_choices, validators=[Optional()], validate_choice=False
-    )
-    region = SelectField(
-        _l("Region"),
-        choices=region_choices,
-        validators=[Optional()],
-        validate_choice=False,
-        description=_l("Only the region is shown, never a village or address."),
+    creative_domain = optional_select(_l("Creative domain"), domain_choices)
+    region = optional_select(
+        _l("Region"), region_choices, _l("Only the region is shown, never a village or address.")
     )
     bio = TextAreaField(
         _l("A few words about your work"),

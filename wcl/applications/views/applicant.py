@@ -17,7 +17,7 @@ from wcl.applications.views import bp
 from wcl.applications.views._common import get_application
 from wcl.audit.services import entries_for
 from wcl.files.services import UploadError, send_pdf_without_metadata, send_stored
-from wcl.forms import apply_error, attempt, confirmed, page_arg
+from wcl.forms import act_then_redirect, apply_error, attempt, confirmed, page_arg
 from wcl.i18n import current_locale, remember_language
 
 
@@ -271,12 +271,12 @@ def upload(application_id):
 @require_login
 def remove_file(application_id, attachment_id):
     application = _own_application(application_id)
-    if forms.ActionForm().validate_on_submit():
-        attempt(
-            lambda: services.remove_attachment(current_user, application, attachment_id),
-            success=_("The file is removed."),
-        )
-    return redirect(url_for("applications.step_files", application_id=application.id))
+    return act_then_redirect(
+        forms.ActionForm(),
+        lambda: services.remove_attachment(current_user, application, attachment_id),
+        _("The file is removed."),
+        url_for("applications.step_files", application_id=application.id),
+    )
 
 
 @bp.route("/applications/<int:application_id>/step/4")

@@ -16,7 +16,7 @@ from wcl.applications.models import ApplicationStatus as S
 from wcl.applications.views import bp
 from wcl.applications.views._common import get_application, get_call
 from wcl.extensions import db
-from wcl.forms import attempt
+from wcl.forms import act_then_redirect, attempt
 from wcl.i18n import current_locale
 from wcl.orgs.models import Organisation
 from wcl.orgs.services import my_organisations
@@ -110,12 +110,12 @@ def team(application_id):
 @require_login
 def team_remove(application_id, member_id):
     application = _team_application(application_id)
-    if forms.ActionForm().validate_on_submit():
-        attempt(
-            lambda: services.remove_member(current_user, application, member_id),
-            success=_("The person is no longer in the team."),
-        )
-    return redirect(url_for("applications.team", application_id=application.id))
+    return act_then_redirect(
+        forms.ActionForm(),
+        lambda: services.remove_member(current_user, application, member_id),
+        _("The person is no longer in the team."),
+        url_for("applications.team", application_id=application.id),
+    )
 
 
 @bp.route("/team-invite/<token>", methods=["GET", "POST"])
