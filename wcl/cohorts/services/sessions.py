@@ -1,7 +1,5 @@
 """The cohort's curriculum sessions and the materials attached to them."""
 
-from urllib.parse import urlsplit
-
 from flask_babel import lazy_gettext as _l
 
 from wcl.accounts.permissions import ensure
@@ -23,16 +21,14 @@ from wcl.cohorts.services._common import (
 from wcl.cohorts.services.attendance import attendance_rate, held_sessions
 from wcl.extensions import db
 from wcl.files.services import delete_stored
+from wcl.links import is_web_address
 
 
 def _clean_url(url, field):
     url = (url or "").strip()
-    if not url:
-        return None
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    if url and not is_web_address(url):
         refuse(_l("Enter a full web address starting with https://"), field=field)
-    return url
+    return url or None
 
 
 def save_session(actor, cohort, data, session=None):
