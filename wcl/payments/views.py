@@ -64,30 +64,28 @@ def pledge(slug):
     return render_template("campaigns/pledge.html", form=form, **page), status
 
 
+def _store_callback(receive, signature_header):
+    """A provider's signed callback: verify → store in the inbox → commit → enqueue → 200
+    (400 if the signature is bad; a duplicate is acknowledged and has no effect)."""
+    try:
+        _row, created = receive(request.get_data(cache=False), request.headers.get(signature_header))
+    except services.webhooks.WebhookRejected:
+        return jsonify({"error": "invalid"}), 400
+    return jsonify({"received": True, "duplicate": not created}), 200
+
+
 @bp.route("/webhooks/stripe", methods=["POST"])
 @csrf.exempt
 def stripe_webhook():
     """Verify → store in the inbox → commit → enqueue → 200 (400 if the signature is bad)."""
-    try:
-        _row, created = services.webhooks.receive_webhook(
-            request.get_data(cache=False), request.headers.get("Stripe-Signature")
-        )
-    except services.webhooks.WebhookRejected:
-        return jsonify({"error": "invalid"}), 400
-    return jsonify({"received": True, "duplicate": not created}), 200
+    return _store_callback(services.webhooks.receive_webhook, "Stripe-Signature")
 
 
 @bp.route("/webhooks/local", methods=["POST"])
 @csrf.exempt
 def local_webhook():
     """The local provider's callback: verify → store in the inbox → commit → enqueue → 200."""
-    try:
-        _row, created = services.local_pay.receive_local_callback(
-            request.get_data(cache=False), request.headers.get("X-Signature")
-        )
-    except services.webhooks.WebhookRejected:
-        return jsonify({"error": "invalid"}), 400
-    return jsonify({"received": True, "duplicate": not created}), 200
+    return _store_callback(services.local_pay.receive_local_callback, "X-Signature")
 
 
 @bp.route("/payments/sandbox/<token>", methods=["GET", "POST"])
