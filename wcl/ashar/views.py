@@ -94,28 +94,28 @@ def project(project_id):
     )
 
 
+def _decide_project(project_id, decide, success):
+    """Staff admit or reject a proposed project with a note; back to its page either way."""
+    get_or_abort(CommunityProject, project_id, "ashar.review")
+    form = forms.DecisionForm()
+    attempt(lambda: decide(current_user, project_id, form.note.data), success=success)
+    return redirect(url_for("ashar.project", project_id=project_id))
+
+
 @bp.post("/projects/<int:project_id>/admit")
 @require("ashar.review")
 def admit(project_id):
-    get_or_abort(CommunityProject, project_id, "ashar.review")
-    form = forms.DecisionForm()
-    attempt(
-        lambda: services.admit_project(current_user, project_id, form.note.data),
-        success=_("The project is admitted; its lead is told by email."),
+    return _decide_project(
+        project_id, services.admit_project, _("The project is admitted; its lead is told by email.")
     )
-    return redirect(url_for("ashar.project", project_id=project_id))
 
 
 @bp.post("/projects/<int:project_id>/reject")
 @require("ashar.review")
 def reject(project_id):
-    get_or_abort(CommunityProject, project_id, "ashar.review")
-    form = forms.DecisionForm()
-    attempt(
-        lambda: services.reject_project(current_user, project_id, form.note.data),
-        success=_("The project is not admitted; its lead is told by email."),
+    return _decide_project(
+        project_id, services.reject_project, _("The project is not admitted; its lead is told by email.")
     )
-    return redirect(url_for("ashar.project", project_id=project_id))
 
 
 @bp.route("/matches", methods=["GET", "POST"])
