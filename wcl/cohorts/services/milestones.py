@@ -12,7 +12,7 @@ from wcl.cohorts.models import (
     MilestoneStatus,
     MilestoneTranslation,
 )
-from wcl.cohorts.services._common import in_language, refuse, save_document, save_texts
+from wcl.cohorts.services._common import in_language, refuse, save_dated_item, save_document
 from wcl.extensions import db
 from wcl.files.services import delete_stored
 from wcl.time import utcnow
@@ -34,16 +34,14 @@ def save_milestone(actor, cohort, data, milestone=None):
     milestone.description = (data.get("description") or "").strip() or None
     milestone.due_on = data.get("due_on")
     milestone.required = bool(data.get("required"))
-    save_texts(
+    save_dated_item(
+        actor,
         milestone,
-        data.get("translations"),
-        cohort.language,
-        {"title": (200, True), "description": (5000, False)},
+        cohort,
+        data,
         lambda code: MilestoneTranslation(locale=code),
+        "milestone.created" if created else "milestone.updated",
     )
-    db.session.add(milestone)
-    db.session.flush()
-    record("milestone.created" if created else "milestone.updated", milestone, actor=actor)
     db.session.commit()
     return milestone
 

@@ -15,8 +15,8 @@ from wcl.cohorts.services._common import (
     attendance_counts,
     in_language,
     refuse,
+    save_dated_item,
     save_document,
-    save_texts,
 )
 from wcl.cohorts.services.attendance import attendance_rate, held_sessions
 from wcl.extensions import db
@@ -51,16 +51,14 @@ def save_session(actor, cohort, data, session=None):
     session.ends_at = data["ends_at"]
     session.place = (data.get("place") or "").strip() or None
     session.link = link
-    save_texts(
+    save_dated_item(
+        actor,
         session,
-        data.get("translations"),
-        cohort.language,
-        {"title": (200, True), "description": (5000, False)},
+        cohort,
+        data,
         lambda code: CohortSessionTranslation(locale=code),
+        "cohort_session.created" if created else "cohort_session.updated",
     )
-    db.session.add(session)
-    db.session.flush()
-    record("cohort_session.created" if created else "cohort_session.updated", session, actor=actor)
     db.session.commit()
     return session
 
