@@ -5,7 +5,9 @@ import unicodedata
 from flask_babel import lazy_gettext as _l
 
 from wcl.applications.errors import ApplicationError
-from wcl.applications.models import ApplicationStatus
+from wcl.applications.models import ApplicantKind, Application, ApplicationStatus
+from wcl.audit.services import record
+from wcl.extensions import db
 
 S = ApplicationStatus
 OUTCOMES = S.OUTCOMES
@@ -34,3 +36,27 @@ def clean_text(value, max_length, multiline):
 def can_email(user):
     """False for the placeholder address of a paper applicant without email."""
     return not user.email.endswith("@" + PLACEHOLDER_EMAIL_DOMAIN)
+
+
+def new_draft(actor, call, organisation=None):
+    """A new draft application by ``actor`` on ``call`` (for ``organisation`` when one is given),
+    her name and phone as its contact; added, flushed and audited as started (flush only)."""
+    kind = {} if organisation is None else {"applicant_kind": ApplicantKind.ORGANISATION}
+    application = Application(
+        call=call,
+        applicant_id=actor.id,
+        status=S.DRAFT,
+        contact_name=actor.full_name,
+        contact_phone=actor.phone,
+        organisation_id=organisation.id if organisation is not None else None,
+        **kind,
+    )
+    db.session.add(application)
+    db.session.flush()
+    details = (
+        {}
+        if organisation is None
+        else {"kind": ApplicantKind.ORGANISATION, "organisation_id": organisation.id}
+    )
+    record("application.started", application, actor=actor, call_id=call.id, **details)
+    return application
