@@ -42,15 +42,17 @@ def save_texts(row, typed, language, limits, make_row):
     save_translations(row.translations, typed_translations(typed, language, limits, _too_long), make_row)
 
 
-def save_dated_item(actor, row, cohort, data, make_row, event):
-    """Save a session or milestone of ``cohort``: its translated title and description from
-    ``data``, the row added and flushed, the change audited as ``event`` (flush only)."""
+def save_dated_item(actor, row, cohort, data, translation_model, event):
+    """Save a session or milestone of ``cohort``: its title and description from ``data`` with
+    their translations, the row added and flushed, the change audited as ``event`` (flush only)."""
+    row.title = data["title"].strip()
+    row.description = (data.get("description") or "").strip() or None
     save_texts(
         row,
         data.get("translations"),
         cohort.language,
         {"title": (200, True), "description": (5000, False)},
-        make_row,
+        lambda code: translation_model(locale=code),
     )
     db.session.add(row)
     db.session.flush()

@@ -30,18 +30,10 @@ def save_milestone(actor, cohort, data, milestone=None):
             db.select(func.max(Milestone.position)).where(Milestone.cohort_id == cohort.id)
         )
         milestone = Milestone(cohort_id=cohort.id, position=(last or 0) + 1)
-    milestone.title = data["title"].strip()
-    milestone.description = (data.get("description") or "").strip() or None
     milestone.due_on = data.get("due_on")
     milestone.required = bool(data.get("required"))
-    save_dated_item(
-        actor,
-        milestone,
-        cohort,
-        data,
-        lambda code: MilestoneTranslation(locale=code),
-        "milestone.created" if created else "milestone.updated",
-    )
+    event = "milestone.created" if created else "milestone.updated"
+    save_dated_item(actor, milestone, cohort, data, MilestoneTranslation, event)
     db.session.commit()
     return milestone
 

@@ -45,20 +45,12 @@ def save_session(actor, cohort, data, session=None):
     session = session or CohortSession(cohort_id=cohort.id)
     if not created and session.starts_at != data["starts_at"]:
         session.reminder_sent_at = None  # moved: remind again for the new time
-    session.title = data["title"].strip()
-    session.description = (data.get("description") or "").strip() or None
     session.starts_at = data["starts_at"]
     session.ends_at = data["ends_at"]
     session.place = (data.get("place") or "").strip() or None
     session.link = link
-    save_dated_item(
-        actor,
-        session,
-        cohort,
-        data,
-        lambda code: CohortSessionTranslation(locale=code),
-        "cohort_session.created" if created else "cohort_session.updated",
-    )
+    event = "cohort_session.created" if created else "cohort_session.updated"
+    save_dated_item(actor, session, cohort, data, CohortSessionTranslation, event)
     db.session.commit()
     return session
 
