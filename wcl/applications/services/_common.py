@@ -41,22 +41,13 @@ def can_email(user):
 def new_draft(actor, call, organisation=None):
     """A new draft application by ``actor`` on ``call`` (for ``organisation`` when one is given),
     her name and phone as its contact; added, flushed and audited as started (flush only)."""
-    kind = {} if organisation is None else {"applicant_kind": ApplicantKind.ORGANISATION}
-    application = Application(
-        call=call,
-        applicant_id=actor.id,
-        status=S.DRAFT,
-        contact_name=actor.full_name,
-        contact_phone=actor.phone,
-        organisation_id=organisation.id if organisation is not None else None,
-        **kind,
-    )
+    application = Application(call=call, applicant_id=actor.id, status=S.DRAFT)
+    application.contact_name, application.contact_phone = actor.full_name, actor.phone
+    details = {}
+    if organisation is not None:
+        application.applicant_kind, application.organisation_id = ApplicantKind.ORGANISATION, organisation.id
+        details = {"kind": ApplicantKind.ORGANISATION, "organisation_id": organisation.id}
     db.session.add(application)
     db.session.flush()
-    details = (
-        {}
-        if organisation is None
-        else {"kind": ApplicantKind.ORGANISATION, "organisation_id": organisation.id}
-    )
     record("application.started", application, actor=actor, call_id=call.id, **details)
     return application
