@@ -7,6 +7,8 @@ about the whole page). Each domain subclasses it under its own name
 views show any of them with :func:`wcl.forms.apply_error`.
 """
 
+from wcl.extensions import db
+
 
 class ServiceError(ValueError):
     """A refused action; ``message`` is translated, ``field`` names the form field at fault."""
@@ -15,3 +17,9 @@ class ServiceError(ValueError):
         super().__init__(str(message))
         self.message = message
         self.field = field
+
+    @classmethod
+    def refuse(cls, message, field=None):
+        """Undo anything flushed so far (a refusal changes nothing), then raise this refusal."""
+        db.session.rollback()
+        raise cls(message, field)

@@ -15,3 +15,9 @@ def absolute_url(endpoint, **values):
         base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "https"
     )
     return adapter.build(endpoint, values, force_external=True)
+
+
+def is_web_address(url):
+    """Whether ``url`` is a full web address: an http or https scheme and a host."""
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)

@@ -14,3 +14,11 @@ def lock(model, row_id):
     return db.session.scalar(
         db.select(model).where(model.id == row_id).with_for_update().execution_options(populate_existing=True)
     )
+
+
+def lock_or_refuse(model, row_id, refuse, missing):
+    """:func:`lock`, or ``refuse(missing)`` (a service's refusal) when there is no such row."""
+    row = lock(model, row_id)
+    if row is None:
+        refuse(missing)
+    return row

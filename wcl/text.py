@@ -56,6 +56,67 @@ def clean_text(value):
     return strip_invisible(value)
 
 
+def one_line(text, limit, field, refuse, required=True):
+    """``text`` on one line, normalised; ``refuse`` (a service's refusal) is called when it is
+    required and empty, or longer than ``limit``. An empty text is ``None``."""
+    text = " ".join(clean_text(str(text or "")).split())
+    if required and not text:
+        refuse(_l("This field is required."), field)
+    if len(text) > limit:
+        refuse(_l("At most %(max)d characters fit here.", max=limit), field)
+    return text or None
+
+
+# Cyrillic to Latin --------------------------------------------------------------
+# One letter-by-letter transliteration of Kyrgyz and Russian (lower case), for
+# where only Latin characters will do: campaign slugs, bank QR names. Callers that
+# need another spelling of a letter (a slug breaks words at ъ and ь) override it.
+CYRILLIC_TO_LATIN = dict(
+    zip(
+        "абвгдеёжзийклмнңоөпрстуүфхцчшщъыьэюя",
+        [
+            "a",
+            "b",
+            "v",
+            "g",
+            "d",
+            "e",
+            "yo",
+            "zh",
+            "z",
+            "i",
+            "y",
+            "k",
+            "l",
+            "m",
+            "n",
+            "ng",
+            "o",
+            "o",
+            "p",
+            "r",
+            "s",
+            "t",
+            "u",
+            "u",
+            "f",
+            "kh",
+            "ts",
+            "ch",
+            "sh",
+            "shch",
+            "",
+            "y",
+            "",
+            "e",
+            "yu",
+            "ya",
+        ],
+        strict=True,
+    )
+)
+
+
 # Per-language text ----------------------------------------------------------
 # Content people write (campaigns, cohorts, resources, organisations) may be in
 # Kyrgyz, Russian or English. These two helpers are the one rule for choosing

@@ -73,7 +73,7 @@ from wcl.accounts.rules.roles import (
     lab_scope,
     may_mentor,
 )
-from wcl.extensions import login_manager
+from wcl.extensions import db, login_manager
 
 # What callers import from here: the table and its checks, and the roles and
 # lab-scope helpers of ``wcl.accounts.rules.roles``.
@@ -314,3 +314,13 @@ def abort_unless(permission, obj=None):
     """In a view: 403 unless the current user may use ``permission`` on ``obj``."""
     if not can(permission, obj):
         abort(403)
+
+
+def get_or_abort(model, row_id, permission):
+    """In a view: the ``model`` row with this id; 404 when there is none, 403 unless the
+    current user may use ``permission`` on it."""
+    row = db.session.get(model, row_id)
+    if row is None:
+        abort(404)
+    abort_unless(permission, row)
+    return row

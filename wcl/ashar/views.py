@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.datastructures import FileStorage
 
-from wcl.accounts.permissions import abort_unless, require, require_login
+from wcl.accounts.permissions import abort_unless, get_or_abort, require, require_login
 from wcl.ashar import forms, queries, services
 from wcl.ashar.models import Beneficiary, CommunityProject, InKindPledge, MatchCommitment
 from wcl.campaigns import page_extras
@@ -52,14 +52,6 @@ def _regions():
     return [(code, region_name(code, current_locale())) for code in REGION_CODES]
 
 
-def _load(model, row_id, permission):
-    row = db.session.get(model, row_id)
-    if row is None:
-        abort(404)
-    abort_unless(permission, row)
-    return row
-
-
 @bp.route("/propose", methods=["GET", "POST"])
 @require_login
 def propose():
@@ -92,7 +84,7 @@ def index():
 @bp.route("/projects/<int:project_id>")
 @require_login
 def project(project_id):
-    project = _load(CommunityProject, project_id, "ashar.lead")
+    project = get_or_abort(CommunityProject, project_id, "ashar.lead")
     return render_template(
         "ashar/project.html",
         project=project,
@@ -102,28 +94,28 @@ def project(project_id):
     )
 
 
+def _decide_project(project_id, decide, success):
+    """Staff admit or reject a proposed project with a note; back to its page either way."""
+    get_or_abort(CommunityProject, project_id, "ashar.review")
+    form = forms.DecisionForm()
+    attempt(lambda: decide(current_user, project_id, form.note.data), success=success)
+    return redirect(url_for("ashar.project", project_id=project_id))
+
+
 @bp.post("/projects/<int:project_id>/admit")
 @require("ashar.review")
 def admit(project_id):
-    _load(CommunityProject, project_id, "ashar.review")
-    form = forms.DecisionForm()
-    attempt(
-        lambda: services.admit_project(current_user, project_id, form.note.data),
-        success=_("The project is admitted; its lead is told by email."),
+    return _decide_project(
+        project_id, services.admit_project, _("The project is admitted; its lead is told by email.")
     )
-    return redirect(url_for("ashar.project", project_id=project_id))
 
 
 @bp.post("/projects/<int:project_id>/reject")
 @require("ashar.review")
 def reject(project_id):
-    _load(CommunityProject, project_id, "ashar.review")
-    form = forms.DecisionForm()
-    attempt(
-        lambda: services.reject_project(current_user, project_id, form.note.data),
-        success=_("The project is not admitted; its lead is told by email."),
+    return _decide_project(
+        project_id, services.reject_project, _("The project is not admitted; its lead is told by email.")
     )
-    return redirect(url_for("ashar.project", project_id=project_id))
 
 
 @bp.route("/matches", methods=["GET", "POST"])
@@ -164,7 +156,7 @@ def matches():
 @bp.route("/matches/<int:commitment_id>/letter")
 @require("ashar.match")
 def match_letter(commitment_id):
-    commitment = _load(MatchCommitment, commitment_id, "ashar.match")
+    commitment = get_or_abort(MatchCommitment, commitment_id, "ashar.match")
     return send_stored(commitment.letter)
 
 
@@ -224,7 +216,7 @@ def inkind_certificate(token):
 @bp.post("/contributions/<int:pledge_id>/confirm")
 @require("ashar.confirm")
 def confirm(pledge_id):
-    pledge = _load(InKindPledge, pledge_id, "ashar.confirm")
+    pledge = get_or_abort(InKindPledge, pledge_id, "ashar.confirm")
     attempt(
         lambda: services.confirm_inkind(current_user, pledge_id),
         success=_("The contribution is confirmed; its certificate is sent."),
@@ -235,7 +227,7 @@ def confirm(pledge_id):
 @bp.post("/contributions/<int:pledge_id>/decline")
 @require("ashar.confirm")
 def decline(pledge_id):
-    pledge = _load(InKindPledge, pledge_id, "ashar.confirm")
+    pledge = get_or_abort(InKindPledge, pledge_id, "ashar.confirm")
     attempt(
         lambda: services.decline_inkind(current_user, pledge_id), success=_("The contribution is declined.")
     )

@@ -166,6 +166,16 @@ def delete_stored(stored):
     db.session.flush()
 
 
+def replace_stored(row, name, stored):
+    """Point ``row``'s file ``name`` (a relationship with its ``<name>_id`` column) at ``stored``
+    and delete the file it held before, if any (flushes)."""
+    old = getattr(row, name)
+    setattr(row, f"{name}_id", stored.id)
+    db.session.flush()
+    if old is not None:
+        delete_stored(old)
+
+
 def pdf_without_metadata(data):
     """The PDF rewritten without its document information and XMP metadata
     (author, creator tool, title: often the applicant's name). Raises

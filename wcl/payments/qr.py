@@ -22,6 +22,7 @@ from decimal import Decimal
 import segno
 
 from wcl.money import exponent
+from wcl.text import CYRILLIC_TO_LATIN
 
 QR_FORMATS = ("plain", "st00012", "epc", "kg_emvco")
 
@@ -35,51 +36,6 @@ class QRPayloadError(ValueError):
 KG_EMVCO = {"template": "32", "gui": "kg.elqr.p2b", "account": "01", "bank": "02", "reference": "05"}
 # ISO 4217 numeric codes of the currencies a bank account may hold.
 NUMERIC_CURRENCY = {"KGS": "417", "USD": "840", "EUR": "978", "RUB": "643", "KZT": "398"}
-# EMVCo asks for the merchant name and city in Latin characters; the original goes in template 64.
-_LATIN = dict(
-    zip(
-        "абвгдеёжзийклмнңоөпрстуүфхцчшщъыьэюя",
-        [
-            "a",
-            "b",
-            "v",
-            "g",
-            "d",
-            "e",
-            "yo",
-            "zh",
-            "z",
-            "i",
-            "y",
-            "k",
-            "l",
-            "m",
-            "n",
-            "ng",
-            "o",
-            "o",
-            "p",
-            "r",
-            "s",
-            "t",
-            "u",
-            "u",
-            "f",
-            "kh",
-            "ts",
-            "ch",
-            "sh",
-            "shch",
-            "",
-            "y",
-            "",
-            "e",
-            "yu",
-            "ya",
-        ],
-        strict=True,
-    )
-)
 
 
 def crc16_ccitt_false(data):
@@ -94,11 +50,12 @@ def crc16_ccitt_false(data):
 
 
 def _latin(text, limit):
+    """EMVCo asks for the merchant name and city in Latin characters; the original goes in template 64."""
     out = []
     for char in text:
         low = char.lower()
-        if low in _LATIN:
-            mapped = _LATIN[low]
+        if low in CYRILLIC_TO_LATIN:
+            mapped = CYRILLIC_TO_LATIN[low]
             out.append(mapped.capitalize() if char != low else mapped)
         elif char.isascii() and (char.isalnum() or char in " .-&"):
             out.append(char)

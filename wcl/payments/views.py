@@ -64,30 +64,28 @@ def pledge(slug):
     return render_template("campaigns/pledge.html", form=form, **page), status
 
 
+def _store_callback(receive, signature_header):
+    """A provider's signed callback: verify → store in the inbox → commit → enqueue → 200
+    (400 if the signature is bad; a duplicate is acknowledged and has no effect)."""
+    try:
+        _row, created = receive(request.get_data(cache=False), request.headers.get(signature_header))
+    except services.webhooks.WebhookRejected:
+        return jsonify({"error": "invalid"}), 400
+    return jsonify({"received": True, "duplicate": not created}), 200
+
+
 @bp.route("/webhooks/stripe", methods=["POST"])
 @csrf.exempt
 def stripe_webhook():
     """Verify → store in the inbox → commit → enqueue → 200 (400 if the signature is bad)."""
-    try:
-        _row, created = services.webhooks.receive_webhook(
-            request.get_data(cache=False), request.headers.get("Stripe-Signature")
-        )
-    except services.webhooks.WebhookRejected:
-        return jsonify({"error": "invalid"}), 400
-    return jsonify({"received": True, "duplicate": not created}), 200
+    return _store_callback(services.webhooks.receive_webhook, "Stripe-Signature")
 
 
 @bp.route("/webhooks/local", methods=["POST"])
 @csrf.exempt
 def local_webhook():
     """The local provider's callback: verify → store in the inbox → commit → enqueue → 200."""
-    try:
-        _row, created = services.local_pay.receive_local_callback(
-            request.get_data(cache=False), request.headers.get("X-Signature")
-        )
-    except services.webhooks.WebhookRejected:
-        return jsonify({"error": "invalid"}), 400
-    return jsonify({"received": True, "duplicate": not created}), 200
+    return _store_callback(services.local_pay.receive_local_callback, "X-Signature")
 
 
 @bp.route("/payments/sandbox/<token>", methods=["GET", "POST"])
@@ -195,13 +193,19 @@ def record_offline(slug):
     return render_template("payments/offline.html", form=form, **page), status
 
 
-@bp.route("/payments/campaigns/<slug>/reconciliation")
-@require("payments.record_offline")
-def reconciliation(slug):
+def _managed_campaign(slug, permission):
+    """The campaign a staff page works on: 404 when there is none, 403 unless ``permission``."""
     campaign = campaigns.pages.campaign_for_manage(slug, current_user)
     if campaign is None:
         abort(404)
-    abort_unless("payments.record_offline", campaign)
+    abort_unless(permission, campaign)
+    return campaign
+
+
+@bp.route("/payments/campaigns/<slug>/reconciliation")
+@require("payments.record_offline")
+def reconciliation(slug):
+    campaign = _managed_campaign(slug, "payments.record_offline")
     pagination, totals = services.offline.offline_pledges(current_user, campaign.id, page=page_arg())
     by_method = services.offline.money_by_method(current_user, campaign.id)
     return render_template(
@@ -225,10 +229,7 @@ def proof(pledge_id):
 @bp.route("/payments/campaigns/<slug>/refunds")
 @require("payments.refund")
 def refunds(slug):
-    campaign = campaigns.pages.campaign_for_manage(slug, current_user)
-    if campaign is None:
-        abort(404)
-    abort_unless("payments.refund", campaign)
+    campaign = _managed_campaign(slug, "payments.refund")
     pagination = services.refunds.refundable_pledges(current_user, campaign.id, page=page_arg())
     forms_by_pledge = {p.id: forms.RefundForm(prefix=f"p{p.id}", formdata=None) for p in pagination.items}
     return render_template(
@@ -239,10 +240,7 @@ def refunds(slug):
 @bp.route("/payments/campaigns/<slug>/refunds/<int:pledge_id>", methods=["POST"])
 @require("payments.refund")
 def refund(slug, pledge_id):
-    campaign = campaigns.pages.campaign_for_manage(slug, current_user)
-    if campaign is None:
-        abort(404)
-    abort_unless("payments.refund", campaign)
+    campaign = _managed_campaign(slug, "payments.refund")
     form = forms.RefundForm(prefix=f"p{pledge_id}")
     if not form.validate_on_submit():
         errors = [*form.amount.errors, *form.confirm.errors]

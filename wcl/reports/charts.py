@@ -41,23 +41,29 @@ def bar(i, value, group_y, top):
 def funnel_chart(report, title):
     """Grouped horizontal bars: for each stage, one bar per category."""
     rows = [*report.funnel, *report.people]
-    numbers = [v for row in rows for v in row.values if v != MARK]
+    return grouped_bars([(row.label, row.values) for row in rows], report.category_labels, title)
+
+
+def grouped_bars(groups, series, title):
+    """Grouped horizontal bars: a group per ``(label, values)`` in ``groups``, a bar per value,
+    one value per series (``series`` names them in the legend, in the same order)."""
+    numbers = [v for _label, values in groups for v in values if v != MARK]
     top = max(numbers, default=0) or 1
-    n = len(report.categories)
+    n = len(series)
     group_height = n * (BAR + 2) + GAP * 3
-    groups, y = [], 20
-    for row in rows:
-        bars = [bar(i, value, y, top) for i, value in enumerate(row.values)]
-        groups.append({"label": row.label, "y": y + BAR, "bars": bars})
+    drawn, y = [], 20
+    for label, values in groups:
+        bars = [bar(i, value, y, top) for i, value in enumerate(values)]
+        drawn.append({"label": label, "y": y + BAR, "bars": bars})
         y += group_height
     legend_y = y + 10
     legend = [
         {"label": label, "colour": COLOURS[i % len(COLOURS)], "y": legend_y + i * 18}
-        for i, label in enumerate(report.category_labels)
+        for i, label in enumerate(series)
     ]
     return {
         "title": title,
-        "groups": groups,
+        "groups": drawn,
         "legend": legend,
         "bar": BAR,
         "x0": LABEL_WIDTH,

@@ -5,7 +5,9 @@ import unicodedata
 from flask_babel import lazy_gettext as _l
 
 from wcl.applications.errors import ApplicationError
-from wcl.applications.models import ApplicationStatus
+from wcl.applications.models import ApplicantKind, Application, ApplicationStatus
+from wcl.audit.services import record
+from wcl.extensions import db
 
 S = ApplicationStatus
 OUTCOMES = S.OUTCOMES
@@ -34,3 +36,18 @@ def clean_text(value, max_length, multiline):
 def can_email(user):
     """False for the placeholder address of a paper applicant without email."""
     return not user.email.endswith("@" + PLACEHOLDER_EMAIL_DOMAIN)
+
+
+def new_draft(actor, call, organisation=None):
+    """A new draft application by ``actor`` on ``call`` (for ``organisation`` when one is given),
+    her name and phone as its contact; added, flushed and audited as started (flush only)."""
+    application = Application(call=call, applicant_id=actor.id, status=S.DRAFT)
+    application.contact_name, application.contact_phone = actor.full_name, actor.phone
+    details = {}
+    if organisation is not None:
+        application.applicant_kind, application.organisation_id = ApplicantKind.ORGANISATION, organisation.id
+        details = {"kind": ApplicantKind.ORGANISATION, "organisation_id": organisation.id}
+    db.session.add(application)
+    db.session.flush()
+    record("application.started", application, actor=actor, call_id=call.id, **details)
+    return application

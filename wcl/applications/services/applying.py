@@ -16,7 +16,7 @@ from wcl.applications.models import (
     CallQuestion,
     QuestionKind,
 )
-from wcl.applications.services._common import S, clean_text, fail
+from wcl.applications.services._common import S, clean_text, fail, new_draft
 from wcl.applications.services._submission import (
     clean_answers,
     queue_submitted_email,
@@ -78,16 +78,7 @@ def start_application(actor, call):
     if not call.is_open():
         fail(_l("This call is not open for applications."))
     ensure_individual_allowed(actor, call)
-    application = Application(
-        call=call,
-        applicant_id=actor.id,
-        status=S.DRAFT,
-        contact_name=actor.full_name,
-        contact_phone=actor.phone,
-    )
-    db.session.add(application)
-    db.session.flush()
-    record("application.started", application, actor=actor, call_id=call.id)
+    application = new_draft(actor, call)
     db.session.commit()
     return application
 

@@ -28,7 +28,7 @@ from wcl.applications.models import (
     TeamMemberStatus,
     TeamRole,
 )
-from wcl.applications.services._common import S, clean_text, fail
+from wcl.applications.services._common import S, clean_text, fail, new_draft
 from wcl.audit.services import record
 from wcl.extensions import db
 from wcl.i18n import LANGUAGE_NAMES, user_locale
@@ -143,25 +143,7 @@ def start_organisation_application(actor, call, organisation):
     if taken is not None:
         fail(_l("This organisation has already applied to this call."))
     _ensure_may_start(actor, call)
-    application = Application(
-        call=call,
-        applicant_id=actor.id,
-        applicant_kind=ApplicantKind.ORGANISATION,
-        organisation_id=organisation.id,
-        status=S.DRAFT,
-        contact_name=actor.full_name,
-        contact_phone=actor.phone,
-    )
-    db.session.add(application)
-    db.session.flush()
-    record(
-        "application.started",
-        application,
-        actor=actor,
-        call_id=call.id,
-        kind=ApplicantKind.ORGANISATION,
-        organisation_id=organisation.id,
-    )
+    application = new_draft(actor, call, organisation)
     db.session.commit()
     return application
 

@@ -6,26 +6,20 @@ from flask_babel import lazy_gettext as _l
 
 from wcl.ashar.errors import AsharError
 from wcl.campaigns.pledging import max_amount
-from wcl.extensions import db
-from wcl.locks import lock
-from wcl.text import clean_text
+from wcl.locks import lock_or_refuse
+from wcl.text import one_line as one_line_text
 
 # Community projects, municipal matches and in-kind values are in som.
 CURRENCY = "KGS"
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
-def refuse(message, field=None):
-    # Undo anything flushed so far: a refusal changes nothing.
-    db.session.rollback()
-    raise AsharError(message, field)
+refuse = AsharError.refuse
 
 
 def get_locked(model, row_id, missing):
-    row = lock(model, row_id)
-    if row is None:
-        refuse(missing)
-    return row
+    """The row locked ``FOR UPDATE`` (re-read), or a refusal with ``missing``."""
+    return lock_or_refuse(model, row_id, refuse, missing)
 
 
 def check_amount(amount, currency, field="amount"):
@@ -41,12 +35,7 @@ def check_amount(amount, currency, field="amount"):
 
 def one_line(text, limit, field, required=True):
     """``text`` on one line, normalised; refused when required and empty, or too long."""
-    text = " ".join(clean_text(str(text or "")).split())
-    if required and not text:
-        refuse(_l("This field is required."), field)
-    if len(text) > limit:
-        refuse(_l("At most %(max)d characters fit here.", max=limit), field)
-    return text or None
+    return one_line_text(text, limit, field, refuse, required)
 
 
 def email_address(text, field, required=False):

@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from wcl.accounts.permissions import ensure
 from wcl.audit.services import record
 from wcl.campaigns.errors import CampaignError
-from wcl.campaigns.models import Campaign, CampaignComment
+from wcl.campaigns.models import Campaign, CampaignComment, CampaignStatus
 from wcl.extensions import db
 from wcl.locks import lock as lock_row
 from wcl.time import utcnow
@@ -18,6 +18,17 @@ def _get(campaign_id, lock=False):
     if campaign is None:
         raise CampaignError(_l("This campaign does not exist."))
     return campaign
+
+
+def _approve(campaign, actor, now):
+    """Record ``actor``'s approval of ``campaign``: live now if its start has come, else scheduled."""
+    campaign.approved_at = now
+    campaign.approved_by_id = actor.id
+    if campaign.starts_at <= now:
+        campaign.status = CampaignStatus.LIVE
+        campaign.went_live_at = now
+    else:
+        campaign.status = CampaignStatus.SCHEDULED
 
 
 def _refuse(message, field=None):

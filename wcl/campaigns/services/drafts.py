@@ -37,7 +37,7 @@ from wcl.files.services import (
 )
 from wcl.money import CURRENCIES
 from wcl.reference import CREATIVE_DOMAIN_CODES, REGION_CODES
-from wcl.text import LANGUAGES, save_translations, typed_translations
+from wcl.text import CYRILLIC_TO_LATIN, LANGUAGES, save_translations, typed_translations
 from wcl.time import utcnow
 
 COVER_WIDTHS = (480, 960)
@@ -52,50 +52,8 @@ MAX_TIERS = 40
 MAX_BUDGET_LINES = 30
 
 
-_CYRILLIC = dict(
-    zip(
-        "абвгдеёжзийклмнопрстуфхцчшщъыьэюяңөү",
-        [
-            "a",
-            "b",
-            "v",
-            "g",
-            "d",
-            "e",
-            "e",
-            "zh",
-            "z",
-            "i",
-            "y",
-            "k",
-            "l",
-            "m",
-            "n",
-            "o",
-            "p",
-            "r",
-            "s",
-            "t",
-            "u",
-            "f",
-            "kh",
-            "ts",
-            "ch",
-            "sh",
-            "shch",
-            "-",
-            "y",
-            "-",
-            "e",
-            "yu",
-            "ya",
-            "ng",
-            "o",
-            "u",
-        ],
-        strict=True,
-    )
-)
+# A slug breaks words at the hard and soft signs, and spells ё as e.
+_CYRILLIC = {**CYRILLIC_TO_LATIN, "ё": "e", "ъ": "-", "ь": "-"}
 
 
 def slugify(text):

@@ -20,7 +20,7 @@ from wcl.campaigns.models import (
     MatchingPool,
 )
 from wcl.campaigns.queries import pool_lab_id
-from wcl.campaigns.services._common import _get, _refuse
+from wcl.campaigns.services._common import _approve, _get, _refuse
 from wcl.campaigns.services.drafts import _clean_fields, _unique_slug
 from wcl.extensions import db
 from wcl.grants.models import GrantFund
@@ -111,13 +111,7 @@ def launch_lab_campaign(actor, campaign_id, now=None):
         _refuse(_l("This campaign has already been launched."))
     if campaign.ends_at <= now:
         _refuse(_l("The end date must be in the future."), "ends_on")
-    campaign.approved_at = now
-    campaign.approved_by_id = actor.id
-    if campaign.starts_at <= now:
-        campaign.status = CampaignStatus.LIVE
-        campaign.went_live_at = now
-    else:
-        campaign.status = CampaignStatus.SCHEDULED
+    _approve(campaign, actor, now)
     record("campaign.lab_launched", campaign, actor=actor, status=campaign.status)
     db.session.commit()
     return campaign

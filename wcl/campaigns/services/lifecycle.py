@@ -15,7 +15,7 @@ from wcl.accounts.permissions import campaign_may_launch, ensure
 from wcl.audit.services import record
 from wcl.campaigns.models import Campaign, CampaignStatus, FundingModel
 from wcl.campaigns.queries import campaign_totals
-from wcl.campaigns.services._common import _get, _refuse
+from wcl.campaigns.services._common import _approve, _get, _refuse
 from wcl.extensions import db
 from wcl.links import absolute_url
 from wcl.locks import lock
@@ -57,13 +57,7 @@ def approve_campaign(actor, campaign_id, now=None):
         _refuse(_l("Only a campaign in review can be approved."))
     if campaign.ends_at <= now:
         _refuse(_l("This campaign's end date has passed: return it to the creator to choose new dates."))
-    campaign.approved_at = now
-    campaign.approved_by_id = actor.id
-    if campaign.starts_at <= now:
-        campaign.status = CampaignStatus.LIVE
-        campaign.went_live_at = now
-    else:
-        campaign.status = CampaignStatus.SCHEDULED
+    _approve(campaign, actor, now)
     record("campaign.approved", campaign, actor=actor, status=campaign.status)
     _notify_owner(campaign, "campaigns/approved")
     db.session.commit()

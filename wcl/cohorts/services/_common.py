@@ -5,6 +5,7 @@ from sqlalchemy import case, func
 from sqlalchemy.exc import NoResultFound
 
 from wcl.accounts.permissions import can
+from wcl.audit.services import record
 from wcl.cohorts.errors import CohortError
 from wcl.cohorts.models import Attendance, AttendanceStatus, Cohort, Enrolment, EnrolmentStatus
 from wcl.extensions import db
@@ -39,6 +40,23 @@ def save_texts(row, typed, language, limits, make_row):
     if typed is None:
         return
     save_translations(row.translations, typed_translations(typed, language, limits, _too_long), make_row)
+
+
+def save_dated_item(actor, row, cohort, data, translation_model, event):
+    """Save a session or milestone of ``cohort``: its title and description from ``data`` with
+    their translations, the row added and flushed, the change audited as ``event`` (flush only)."""
+    row.title = data["title"].strip()
+    row.description = (data.get("description") or "").strip() or None
+    save_texts(
+        row,
+        data.get("translations"),
+        cohort.language,
+        {"title": (200, True), "description": (5000, False)},
+        lambda code: translation_model(locale=code),
+    )
+    db.session.add(row)
+    db.session.flush()
+    record(event, row, actor=actor)
 
 
 def save_document(upload, actor):

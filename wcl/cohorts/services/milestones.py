@@ -12,7 +12,7 @@ from wcl.cohorts.models import (
     MilestoneStatus,
     MilestoneTranslation,
 )
-from wcl.cohorts.services._common import in_language, refuse, save_document, save_texts
+from wcl.cohorts.services._common import in_language, refuse, save_dated_item, save_document
 from wcl.extensions import db
 from wcl.files.services import delete_stored
 from wcl.time import utcnow
@@ -30,20 +30,10 @@ def save_milestone(actor, cohort, data, milestone=None):
             db.select(func.max(Milestone.position)).where(Milestone.cohort_id == cohort.id)
         )
         milestone = Milestone(cohort_id=cohort.id, position=(last or 0) + 1)
-    milestone.title = data["title"].strip()
-    milestone.description = (data.get("description") or "").strip() or None
     milestone.due_on = data.get("due_on")
     milestone.required = bool(data.get("required"))
-    save_texts(
-        milestone,
-        data.get("translations"),
-        cohort.language,
-        {"title": (200, True), "description": (5000, False)},
-        lambda code: MilestoneTranslation(locale=code),
-    )
-    db.session.add(milestone)
-    db.session.flush()
-    record("milestone.created" if created else "milestone.updated", milestone, actor=actor)
+    event = "milestone.created" if created else "milestone.updated"
+    save_dated_item(actor, milestone, cohort, data, MilestoneTranslation, event)
     db.session.commit()
     return milestone
 

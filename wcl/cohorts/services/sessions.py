@@ -1,7 +1,5 @@
 """The cohort's curriculum sessions and the materials attached to them."""
 
-from urllib.parse import urlsplit
-
 from flask_babel import lazy_gettext as _l
 
 from wcl.accounts.permissions import ensure
@@ -17,22 +15,20 @@ from wcl.cohorts.services._common import (
     attendance_counts,
     in_language,
     refuse,
+    save_dated_item,
     save_document,
-    save_texts,
 )
 from wcl.cohorts.services.attendance import attendance_rate, held_sessions
 from wcl.extensions import db
 from wcl.files.services import delete_stored
+from wcl.links import is_web_address
 
 
 def _clean_url(url, field):
     url = (url or "").strip()
-    if not url:
-        return None
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    if url and not is_web_address(url):
         refuse(_l("Enter a full web address starting with https://"), field=field)
-    return url
+    return url or None
 
 
 def save_session(actor, cohort, data, session=None):
@@ -49,22 +45,12 @@ def save_session(actor, cohort, data, session=None):
     session = session or CohortSession(cohort_id=cohort.id)
     if not created and session.starts_at != data["starts_at"]:
         session.reminder_sent_at = None  # moved: remind again for the new time
-    session.title = data["title"].strip()
-    session.description = (data.get("description") or "").strip() or None
     session.starts_at = data["starts_at"]
     session.ends_at = data["ends_at"]
     session.place = (data.get("place") or "").strip() or None
     session.link = link
-    save_texts(
-        session,
-        data.get("translations"),
-        cohort.language,
-        {"title": (200, True), "description": (5000, False)},
-        lambda code: CohortSessionTranslation(locale=code),
-    )
-    db.session.add(session)
-    db.session.flush()
-    record("cohort_session.created" if created else "cohort_session.updated", session, actor=actor)
+    event = "cohort_session.created" if created else "cohort_session.updated"
+    save_dated_item(actor, session, cohort, data, CohortSessionTranslation, event)
     db.session.commit()
     return session
 

@@ -7,23 +7,16 @@ from wcl.extensions import db
 from wcl.files.services import DOCUMENT_TYPES, UploadError, save_upload
 from wcl.grants.errors import GrantError
 from wcl.grants.models import FundMovement, Grant, GrantFund, MovementKind, Tranche
-from wcl.locks import lock
+from wcl.locks import lock_or_refuse
 from wcl.money import CURRENCIES, MAX_AMOUNT_MAJOR, exponent
-from wcl.text import clean_text
+from wcl.text import one_line as one_line_text
 
-
-def refuse(message, field=None):
-    # Undo anything flushed so far: a refusal changes nothing.
-    db.session.rollback()
-    raise GrantError(message, field)
+refuse = GrantError.refuse
 
 
 def get_locked(model, row_id, missing):
     """The row locked ``FOR UPDATE`` (re-read), or a refusal with ``missing``."""
-    row = lock(model, row_id)
-    if row is None:
-        refuse(missing)
-    return row
+    return lock_or_refuse(model, row_id, refuse, missing)
 
 
 def lock_fund(fund_id):
@@ -57,12 +50,7 @@ def check_currency(currency, fund):
 
 def one_line(text, limit, field, required=True):
     """``text`` on one line, normalised; refused when required and empty, or too long."""
-    text = " ".join(clean_text(str(text or "")).split())
-    if required and not text:
-        refuse(_l("This field is required."), field)
-    if len(text) > limit:
-        refuse(_l("At most %(max)d characters fit here.", max=limit), field)
-    return text or None
+    return one_line_text(text, limit, field, refuse, required)
 
 
 def move(fund, kind, amount, actor, grant=None, note=None, source=None):

@@ -5,9 +5,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import FileStorage
 
-from wcl.accounts.permissions import abort_unless, is_unscoped, require, require_login
+from wcl.accounts.permissions import get_or_abort, is_unscoped, require, require_login
 from wcl.core.ledger import check_grant_ledger
-from wcl.extensions import db
 from wcl.files.services import send_stored
 from wcl.forms import attempt, confirmed, page_arg
 from wcl.grants import forms, services
@@ -15,14 +14,6 @@ from wcl.grants.models import Grant, GrantFund, GrantStatus, SpendingItem, Tranc
 from wcl.grants.views import bp
 from wcl.i18n import current_locale
 from wcl.labs.services import all_labs
-
-
-def _load(model, row_id, permission):
-    row = db.session.get(model, row_id)
-    if row is None:
-        abort(404)
-    abort_unless(permission, row)
-    return row
 
 
 def _upload(field):
@@ -52,7 +43,7 @@ def funds():
 @bp.route("/funds/<int:fund_id>", methods=["GET", "POST"])
 @require("grants.manage")
 def fund(fund_id):
-    fund = _load(GrantFund, fund_id, "grants.manage")
+    fund = get_or_abort(GrantFund, fund_id, "grants.manage")
     form = forms.FundingForm(currency=fund.currency)
     if form.validate_on_submit() and attempt(
         lambda: services.fund_fund(
@@ -74,7 +65,7 @@ def fund(fund_id):
 @bp.route("/funds/<int:fund_id>/award", methods=["GET", "POST"])
 @require("grants.manage")
 def award(fund_id):
-    fund = _load(GrantFund, fund_id, "grants.manage")
+    fund = get_or_abort(GrantFund, fund_id, "grants.manage")
     form = forms.AwardForm(currency=fund.currency)
     form.recipient_id.choices = services.recipient_choices(fund)
     milestones = [(0, "—")] + services.milestone_choices(fund)
@@ -110,7 +101,7 @@ def index():
 @bp.route("/<int:grant_id>")
 @require("grants.manage")
 def grant(grant_id):
-    grant = _load(Grant, grant_id, "grants.manage")
+    grant = get_or_abort(Grant, grant_id, "grants.manage")
     items, per_line = services.spending_of(grant)
     return render_template(
         "grants/grant.html",
@@ -128,7 +119,7 @@ def grant(grant_id):
 @bp.post("/<int:grant_id>/countersign")
 @require("grants.manage")
 def countersign(grant_id):
-    _load(Grant, grant_id, "grants.manage")
+    get_or_abort(Grant, grant_id, "grants.manage")
     if confirmed():
         attempt(
             lambda: services.countersign(current_user, grant_id), success=_("The agreement is countersigned.")
@@ -139,7 +130,7 @@ def countersign(grant_id):
 @bp.post("/tranches/<int:tranche_id>/confirm")
 @require("grants.manage")
 def confirm_condition(tranche_id):
-    tranche = _load(Tranche, tranche_id, "grants.manage")
+    tranche = get_or_abort(Tranche, tranche_id, "grants.manage")
     if confirmed():
         attempt(
             lambda: services.confirm_condition(current_user, tranche_id),
@@ -151,7 +142,7 @@ def confirm_condition(tranche_id):
 @bp.post("/tranches/<int:tranche_id>/release")
 @require("grants.manage")
 def release(tranche_id):
-    tranche = _load(Tranche, tranche_id, "grants.manage")
+    tranche = get_or_abort(Tranche, tranche_id, "grants.manage")
     grant_id = tranche.grant_id
     form = forms.ReleaseForm()
     if form.validate_on_submit() and confirmed():
@@ -172,7 +163,7 @@ def release(tranche_id):
 @bp.post("/tranches/<int:tranche_id>/approve")
 @require("grants.manage")
 def approve(tranche_id):
-    tranche = _load(Tranche, tranche_id, "grants.manage")
+    tranche = get_or_abort(Tranche, tranche_id, "grants.manage")
     if confirmed():
         attempt(
             lambda: services.approve_release(current_user, tranche_id), success=_("The tranche is released.")
@@ -183,7 +174,7 @@ def approve(tranche_id):
 @bp.post("/spending/<int:item_id>/<any(approve, query):decision>")
 @require("grants.manage")
 def review(item_id, decision):
-    item = _load(SpendingItem, item_id, "grants.manage")
+    item = get_or_abort(SpendingItem, item_id, "grants.manage")
     form = forms.ReviewForm()
     if form.validate_on_submit():
         attempt(
@@ -196,7 +187,7 @@ def review(item_id, decision):
 @bp.post("/<int:grant_id>/close")
 @require("grants.manage")
 def close(grant_id):
-    _load(Grant, grant_id, "grants.manage")
+    get_or_abort(Grant, grant_id, "grants.manage")
     form = forms.CloseForm()
     if form.validate_on_submit() and confirmed():
         attempt(
@@ -212,7 +203,7 @@ def close(grant_id):
 @require_login
 def grant_file(grant_id, file_id):
     """The agreement, evidence, proof of payment or a receipt photo (staff of the lab, or her)."""
-    grant = _load(Grant, grant_id, "grants.view")
+    grant = get_or_abort(Grant, grant_id, "grants.view")
     stored = services.grant_file(grant, file_id)
     if stored is None:
         abort(404)

@@ -2,13 +2,13 @@
 
 import io
 import zipfile
-from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
 
 from wcl.extensions import db
 from wcl.files.services import DEFAULT_MAX_BYTES, DOCUMENT_TYPES, UploadError, save_upload, sniff, store_bytes
 from wcl.knowledge.errors import KnowledgeError
+from wcl.links import is_web_address
 
 PER_PAGE = 20
 # Templates people fill in: Word, Excel and PowerPoint files (never their macro-enabled kinds).
@@ -37,12 +37,9 @@ def clean(value, limit=None):
 
 def clean_url(url, field="url"):
     url = clean(url, 500)
-    if not url:
-        return None
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    if url and not is_web_address(url):
         refuse(_l("Enter a full web address starting with https://"), field=field)
-    return url
+    return url or None
 
 
 def _office_without_macros(data):

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from wcl.accounts.permissions import can, ensure
 from wcl.audit.services import record
 from wcl.extensions import db
-from wcl.files.services import delete_stored
+from wcl.files.services import replace_stored
 from wcl.knowledge.models import LOCALES, SKILLS, Resource, ResourceKind, ResourceStatus, Visibility
 from wcl.knowledge.services._common import clean, clean_url, refuse, store_resource_file
 from wcl.reference import CREATIVE_DOMAIN_CODES
@@ -53,12 +53,7 @@ def _apply(resource, data):
 def _attach(actor, resource, upload):
     if upload is None or not getattr(upload, "filename", ""):
         return False
-    stored = store_resource_file(upload, actor)
-    old = resource.file
-    resource.file_id = stored.id
-    db.session.flush()
-    if old is not None:
-        delete_stored(old)
+    replace_stored(resource, "file", store_resource_file(upload, actor))
     return True
 
 

@@ -7,7 +7,7 @@ from wcl.accounts.permissions import ensure
 from wcl.accounts.services import get_user_by_email
 from wcl.audit.services import record
 from wcl.extensions import db
-from wcl.files.services import delete_stored
+from wcl.files.services import delete_stored, replace_stored
 from wcl.orgs.models import LOCALES, DirectoryEntry, MemberRole, Organisation, OrgKind, OrgMembership
 from wcl.orgs.services._common import PER_PAGE, check_region, clean, refuse, store_logo
 
@@ -45,12 +45,7 @@ def _apply(org, data):
 def _replace_logo(actor, org, logo):
     if logo is None or not getattr(logo, "filename", ""):
         return False
-    stored = store_logo(logo, actor)
-    old = org.logo
-    org.logo_id = stored.id
-    db.session.flush()
-    if old is not None:
-        delete_stored(old)
+    replace_stored(org, "logo", store_logo(logo, actor))
     return True
 
 

@@ -8,8 +8,6 @@ village she gave on an application. She can hide it or delete it at any time; st
 her lab may hide it (audited).
 """
 
-from urllib.parse import urlsplit
-
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
@@ -17,6 +15,7 @@ from wcl.accounts.permissions import ensure
 from wcl.audit.services import record
 from wcl.campaigns.markup import render_markdown
 from wcl.extensions import db
+from wcl.links import is_web_address
 from wcl.outcomes import queries
 from wcl.outcomes.errors import OutcomesError
 from wcl.outcomes.models import MAX_LINKS, AlumniProfile
@@ -48,8 +47,7 @@ def _links(values):
     if len(links) > MAX_LINKS:
         _refuse(_l("At most %(max)s links.", max=MAX_LINKS), field="link1")
     for link in links:
-        parts = urlsplit(link)
-        if len(link) > MAX_LINK or parts.scheme not in ("http", "https") or not parts.netloc:
+        if len(link) > MAX_LINK or not is_web_address(link):
             _refuse(
                 _l("A link must start with http:// or https://, like https://example.com."), field="link1"
             )
