@@ -44,19 +44,7 @@ QUESTIONS = {
 
 def follow_up_from_link(token):
     """The follow-up a link opens, or ``LinkError`` (expired, invalid or used)."""
-    try:
-        payload = read_token(LINK_PURPOSE, token, LINK_MAX_AGE)
-    except TokenError as exc:
-        if exc.expired:
-            raise LinkError(
-                _l("This link has expired. Please ask the lab for a new one."), "expired"
-            ) from None
-        raise LinkError(
-            _l("This link is not valid. Please use the link from your message."), "invalid"
-        ) from None
-    follow_up = db.session.get(FollowUp, payload.get("f") if isinstance(payload, dict) else None)
-    if follow_up is None:
-        raise LinkError(_l("This link is not valid. Please use the link from your message."), "invalid")
+    follow_up = _row_from_link(FollowUp, LINK_PURPOSE, token, LINK_MAX_AGE, "f")
     if follow_up.submitted_at is not None:
         raise LinkError(_l("These answers have already been sent. Thank you!"), "used", follow_up)
     return follow_up
@@ -127,20 +115,25 @@ def consent_link(user_id):
 
 def user_from_consent_link(token):
     """The user a consent link belongs to, or ``LinkError`` (expired or invalid)."""
+    return _row_from_link(User, CONSENT_PURPOSE, token, CONSENT_MAX_AGE, "u")
+
+
+def _row_from_link(model, purpose, token, max_age, key):
+    """The ``model`` row whose id a signed link carries under ``key``, or ``LinkError``
+    (expired, or invalid: a bad signature, another purpose, or no such row)."""
+    invalid = _l("This link is not valid. Please use the link from your message.")
     try:
-        payload = read_token(CONSENT_PURPOSE, token, CONSENT_MAX_AGE)
+        payload = read_token(purpose, token, max_age)
     except TokenError as exc:
         if exc.expired:
             raise LinkError(
                 _l("This link has expired. Please ask the lab for a new one."), "expired"
             ) from None
-        raise LinkError(
-            _l("This link is not valid. Please use the link from your message."), "invalid"
-        ) from None
-    user = db.session.get(User, payload.get("u") if isinstance(payload, dict) else None)
-    if user is None:
-        raise LinkError(_l("This link is not valid. Please use the link from your message."), "invalid")
-    return user
+        raise LinkError(invalid, "invalid") from None
+    row = db.session.get(model, payload.get(key) if isinstance(payload, dict) else None)
+    if row is None:
+        raise LinkError(invalid, "invalid")
+    return row
 
 
 def _consent_row(user_id):
