@@ -141,15 +141,9 @@ def enqueue_for_inserted(
     statement = _with_outbox_row(
         inserted, func_path, queue, job_timeout, json.dumps(retry) if retry else None
     )
-    written = _written_as()
-    now = written.get("created_at") or utcnow()
-    values = {
-        "outbox_status": written.get("status", PENDING),
-        "outbox_created_at": now,
-        "outbox_enqueued_at": written.get("enqueued_at"),
-    }
+    written = {f"outbox_{name}": value for name, value in _written_as().items()}
     session = db.session()
-    found = session.execute(statement, {**(params or {}), **values}).first()
+    found = session.execute(statement, {**(params or {}), **written}).first()
     if found is None:
         return None
     new_id, outbox_id = found
@@ -194,14 +188,14 @@ def _written_as():
     """The status an outbox row is written with: ``queued`` when Redis will take it at commit.
 
     The push after the commit then needs no second write: only a push Redis refuses sets
-    its rows back to ``pending`` (``jobs.services.mark_unpushed``). A process that stops
+    its rows back to ``pending`` (``_mark_unpushed``). A process that stops
     between the commit and the push leaves a ``queued`` row RQ never got, which the
     sweeper pushes as it pushes a job Redis lost. Inline (no Redis), rows are ``pending``
     until they ran.
     """
-    if is_inline():
-        return {}
     now = utcnow()
+    if is_inline():
+        return {"status": PENDING, "created_at": now, "enqueued_at": None}
     return {"status": QUEUED, "created_at": now, "enqueued_at": now}
 
 
@@ -304,9 +298,28 @@ def _after_commit(session):
         return
     refused = [job.outbox_id for job in jobs if not _dispatch(app, job)]
     if refused:
-        from wcl.jobs.services import mark_unpushed  # cycle: jobs.services imports this module
+        _mark_unpushed(app, refused)
 
-        mark_unpushed(app, refused)
+
+def _mark_unpushed(app, outbox_ids):
+    """Rows Redis refused right after their commit: back to ``pending`` (they were written
+    ``queued``, ``_written_as``), so the staff see them waiting and the sweeper pushes them.
+
+    Runs after the commit, when the session may not emit SQL: its own connection, in
+    autocommit (one UPDATE is atomic alone). Only on the refusal path: a push that works
+    writes nothing more.
+    """
+    try:
+        with app.app_context(), db.engine.connect() as conn:
+            conn.execution_options(isolation_level="AUTOCOMMIT")
+            conn.execute(
+                sa.update(OutboxJob)
+                .where(OutboxJob.id.in_(outbox_ids), OutboxJob.status == QUEUED)
+                .values(status=PENDING, enqueued_at=None)
+            )
+    except sa.exc.SQLAlchemyError:
+        # They stay "queued": the sweeper finds RQ without them and pushes them all the same.
+        log.exception("could not mark %d refused jobs as pending", len(outbox_ids))
 
 
 @event.listens_for(Session, "after_soft_rollback")

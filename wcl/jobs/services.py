@@ -90,27 +90,6 @@ def _describe(exc):
     return f"{type(exc).__name__}: {exc}"[:ERROR_LENGTH]
 
 
-def mark_unpushed(app, outbox_ids):
-    """Rows Redis refused right after their commit: back to ``pending`` (they were written
-    ``queued``, ``wcl.queue``), so the staff see them waiting and the sweeper pushes them.
-
-    Runs after the commit, when the session may not emit SQL: its own connection, in
-    autocommit (one UPDATE is atomic alone). Only on the refusal path: a push that works
-    writes nothing more.
-    """
-    try:
-        with app.app_context(), db.engine.connect() as conn:
-            conn.execution_options(isolation_level="AUTOCOMMIT")
-            conn.execute(
-                sa.update(OutboxJob)
-                .where(OutboxJob.id.in_(outbox_ids), OutboxJob.status == QUEUED)
-                .values(status=PENDING, enqueued_at=None)
-            )
-    except sa.exc.SQLAlchemyError:
-        # They stay "queued": the sweeper finds RQ without them and pushes them all the same.
-        log.exception("could not mark %d refused jobs as pending", len(outbox_ids))
-
-
 def push(row, replace=False):
     """Push one outbox row to RQ now (a sweeper's or a retry's push); flushes the mark."""
     app = current_app._get_current_object()
