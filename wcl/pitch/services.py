@@ -36,10 +36,7 @@ FINALIST_STATUSES = (ApplicationStatus.SHORTLISTED, ApplicationStatus.ACCEPTED)
 PRIZE_MAX = 200
 
 
-def refuse(message, field=None):
-    # Undo anything flushed so far: a refusal changes nothing.
-    db.session.rollback()
-    raise PitchError(message, field)
+refuse = PitchError.refuse  # roll back what was flushed, then raise: a refusal changes nothing
 
 
 def _unpublished(day):

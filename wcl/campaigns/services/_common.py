@@ -31,9 +31,7 @@ def _approve(campaign, actor, now):
         campaign.status = CampaignStatus.SCHEDULED
 
 
-def _refuse(message, field=None):
-    db.session.rollback()
-    raise CampaignError(message, field)
+_refuse = CampaignError.refuse  # roll back what was flushed, then raise: a refusal changes nothing
 
 
 def _too_long(name, code, limit):

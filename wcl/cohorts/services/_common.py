@@ -16,10 +16,7 @@ from wcl.text import save_translations, translated_into, typed_translations
 PER_PAGE = 50
 
 
-def refuse(message, field=None):
-    # Undo anything flushed so far: a refusal changes nothing.
-    db.session.rollback()
-    raise CohortError(message, field)
+refuse = CohortError.refuse  # roll back what was flushed, then raise: a refusal changes nothing
 
 
 def in_language(translations, translation_model, locale):

@@ -5,7 +5,6 @@ import zipfile
 
 from flask_babel import lazy_gettext as _l
 
-from wcl.extensions import db
 from wcl.files.services import DEFAULT_MAX_BYTES, DOCUMENT_TYPES, UploadError, save_upload, sniff, store_bytes
 from wcl.knowledge.errors import KnowledgeError
 from wcl.links import is_web_address
@@ -24,10 +23,7 @@ NOT_ACCEPTED = _l(
 )
 
 
-def refuse(message, field=None):
-    # Undo anything flushed so far: a refusal changes nothing.
-    db.session.rollback()
-    raise KnowledgeError(message, field)
+refuse = KnowledgeError.refuse  # roll back what was flushed, then raise: a refusal changes nothing
 
 
 def clean(value, limit=None):

@@ -12,10 +12,7 @@ PER_PAGE = 30
 VILLAGE_REFUSED = _l("Only a region can be shown, never a village. Choose a region from the list.")
 
 
-def refuse(message, field=None):
-    # Undo anything flushed so far: a refusal changes nothing.
-    db.session.rollback()
-    raise OrgError(message, field)
+refuse = OrgError.refuse  # roll back what was flushed, then raise: a refusal changes nothing
 
 
 def clean(value, limit=None):

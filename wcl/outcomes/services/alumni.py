@@ -30,9 +30,7 @@ VILLAGE_REFUSED = _l("Only a region can be shown, never a village. Choose a regi
 REFUSED_KEYS = ("village", "locality", "address", "birth_year", "age", "gender", "disability")
 
 
-def _refuse(message, field=None):
-    db.session.rollback()
-    raise OutcomesError(message, field=field)
+_refuse = OutcomesError.refuse  # roll back what was flushed, then raise: a refusal changes nothing
 
 
 def _text(value, limit, field):

@@ -72,9 +72,7 @@ DIMENSIONS = (
 EMPLOYEES = ("women", "men")
 
 
-def _refuse(message, field=None):
-    db.session.rollback()
-    raise OutcomesError(message, field=field)
+_refuse = OutcomesError.refuse  # roll back what was flushed, then raise: a refusal changes nothing
 
 
 def _cleaned(answers):
