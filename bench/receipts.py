@@ -27,6 +27,7 @@ from bench import harness
 from workers.worker import add_fork_options
 
 RENDERS = 200
+ROUND = 20
 QUEUED = 1_000
 WORKERS = 2
 
@@ -85,24 +86,35 @@ def warm_renders(app):
         HTML(
             string=MINIMAL.replace("{n}", "0"), base_url=BASE_URL, url_fetcher=restricted_fetcher
         ).write_pdf()
-        start, cpu = time.perf_counter(), time.process_time()
+        runs = {
+            "receipt": lambda i: services.render_receipt_pdf(receipts[i]),
+            "minimal": lambda i: HTML(
+                string=MINIMAL.replace("{n}", str(i)), base_url=BASE_URL, url_fetcher=restricted_fetcher
+            ).write_pdf(),
+            # The same minimal page with the font configuration kept between renders, as wcl.pdf does.
+            "minimal_shared": lambda i: HTML(
+                string=MINIMAL.replace("{n}", str(i)), base_url=BASE_URL, url_fetcher=restricted_fetcher
+            ).write_pdf(font_config=font_config()),
+        }
+        clock = dict.fromkeys(runs, 0.0)
+        cpu = dict.fromkeys(runs, 0.0)
         size = 0
-        for receipt in receipts:
-            size += len(services.render_receipt_pdf(receipt))
-        receipt_time, receipt_cpu = time.perf_counter() - start, time.process_time() - cpu
-        start, cpu = time.perf_counter(), time.process_time()
-        for n in range(RENDERS):
-            HTML(
-                string=MINIMAL.replace("{n}", str(n)), base_url=BASE_URL, url_fetcher=restricted_fetcher
-            ).write_pdf()
-        minimal_time, minimal_cpu = time.perf_counter() - start, time.process_time() - cpu
-        # The same minimal page with the font configuration kept between renders, as wcl.pdf does.
-        start = time.perf_counter()
-        for n in range(RENDERS):
-            HTML(
-                string=MINIMAL.replace("{n}", str(n)), base_url=BASE_URL, url_fetcher=restricted_fetcher
-            ).write_pdf(font_config=font_config())
-        minimal_shared_time = time.perf_counter() - start
+        # Interleaved in rounds, so a change in the machine's load during the run
+        # weighs on the receipts and the minimal page alike.
+        for first in range(0, RENDERS, ROUND):
+            for name, run in runs.items():
+                start, start_cpu = time.perf_counter(), time.process_time()
+                for i in range(first, first + ROUND):
+                    data = run(i)
+                    size += len(data) if name == "receipt" else 0
+                clock[name] += time.perf_counter() - start
+                cpu[name] += time.process_time() - start_cpu
+        receipt_time, minimal_time, minimal_shared_time = (
+            clock["receipt"],
+            clock["minimal"],
+            clock["minimal_shared"],
+        )
+        receipt_cpu, minimal_cpu = cpu["receipt"], cpu["minimal"]
     return {
         "receipts_per_s": RENDERS / receipt_time,
         "minimal_per_s": RENDERS / minimal_time,

@@ -115,8 +115,32 @@ def stylesheet(name):
     return parsed
 
 
-def _print(html, stylesheets=()):
-    return HTML(string=html, base_url=BASE_URL, url_fetcher=restricted_fetcher).write_pdf(
+class _HTMLWithOwnUA(HTML):
+    """A document whose user-agent stylesheet is one of ``wcl/static/pdf/`` instead of WeasyPrint's.
+
+    WeasyPrint matches every rule of its HTML5 stylesheet against every element
+    on every render; a template that uses a dozen elements can name a stylesheet
+    holding only their rules. The hook is the one WeasyPrint's own tests use to
+    replace it (``_ua_stylesheets``); WeasyPrint is pinned, and
+    ``tests/receipts/test_pdf_layout.py`` compares the pixels with its own.
+    """
+
+    def __init__(self, *args, ua_stylesheet, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.ua_stylesheet = ua_stylesheet
+
+    def _ua_stylesheets(self, forms=False):
+        return [stylesheet(self.ua_stylesheet)]
+
+
+def _print(html, stylesheets=(), ua_stylesheet=None):
+    options = {"base_url": BASE_URL, "url_fetcher": restricted_fetcher}
+    document = (
+        _HTMLWithOwnUA(string=html, ua_stylesheet=ua_stylesheet, **options)
+        if ua_stylesheet
+        else HTML(string=html, **options)
+    )
+    return document.write_pdf(
         stylesheets=[stylesheet(name) for name in stylesheets], font_config=font_config()
     )
 
@@ -127,13 +151,15 @@ def render_html(template_name, locale, **context):
         return render_template(template_name, pdf_locale=locale, **context)
 
 
-def render_pdf(template_name, locale, stylesheets=(), **context):
+def render_pdf(template_name, locale, stylesheets=(), ua_stylesheet=None, **context):
     """Render ``template_name`` (e.g. ``"cohorts/pdf/certificate.html"``) in ``locale``
     and print it to PDF bytes; assets resolve against ``wcl/static/`` only.
 
     ``stylesheets`` names files in ``wcl/static/pdf/`` applied after the
-    template's own styles, parsed once per thread (see ``stylesheet``)."""
-    return _print(render_html(template_name, locale, **context), stylesheets)
+    template's own styles, parsed once per thread (see ``stylesheet``);
+    ``ua_stylesheet`` one that replaces WeasyPrint's user-agent stylesheet
+    (see ``_HTMLWithOwnUA``)."""
+    return _print(render_html(template_name, locale, **context), stylesheets, ua_stylesheet)
 
 
 WARM_UP_PAGE = """<!doctype html><html><head><meta charset="utf-8"><style>

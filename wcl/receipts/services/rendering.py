@@ -64,6 +64,7 @@ def render_receipt_pdf(receipt):
         "receipts/pdf/receipt.html",
         receipt.locale,
         stylesheets=("receipts.css",),
+        ua_stylesheet="ua-lean.css",
         receipt=receipt,
         beneficiaries=beneficiaries([receipt.campaign_id])[receipt.campaign_id],
         org=org_details(receipt.locale),

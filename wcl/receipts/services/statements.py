@@ -41,6 +41,7 @@ def annual_statement(user, year, locale=None):
         "receipts/pdf/statement.html",
         locale,
         stylesheets=("receipts.css",),
+        ua_stylesheet="ua-lean.css",
         receipts=receipts,
         year=year,
         donor_name=user.full_name,
