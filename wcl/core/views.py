@@ -68,10 +68,12 @@ def healthz():
     try:
         db.session.execute(text("SELECT 1"))
     except Exception:
+        # Only a failed statement needs the rollback: after a good one the request's
+        # teardown ends the transaction, and a rollback here would expire a signed-in
+        # visitor's row, which the no-store header would then read again.
+        db.session.rollback()
         status["database"] = "error"
         healthy = False
-    finally:
-        db.session.rollback()
     redis = redis_connection()
     if redis is not None:
         try:
