@@ -299,6 +299,18 @@ add_translation_fields(
 )
 
 
+class UpdateEditForm(UpdateForm):
+    """An update corrected after it was posted: who may read it stays as it was."""
+
+    visibility = None
+    submit = SubmitField(_l("Save the update"))
+
+    def fill_update(self, update):
+        """Show the stored update and its translations (GET of the edit page)."""
+        self.title.data, self.body.data = update.title, update.body_md
+        self.fill_translations(update.translations, {"body": "body_md"})
+
+
 class CommentForm(FlaskForm):
     # No length validator here: the service counts after normalising line breaks
     # (browsers send CRLF) and refuses with a clear message.

@@ -26,6 +26,23 @@ from wcl.text import save_translations, typed_translations
 from wcl.time import utcnow
 
 
+def _checked_update(campaign, title, body, translations):
+    """The update's title, text and translations as they are stored; refuses what cannot be."""
+    title = " ".join((title or "").split())
+    if not title or len(title) > 120:
+        _refuse(_l("Give the update a title (at most 120 characters)."), "title")
+    body = (body or "").strip()
+    if not body or len(body) > MAX_STORY_CHARS:
+        _refuse(_l("Write the update (at most %(n)d characters).", n=MAX_STORY_CHARS), "body")
+    limits = {"title": (120, True), "body": (MAX_STORY_CHARS, False)}
+    translated = typed_translations(translations, campaign.language, limits, _too_long)
+    for fields in translated.values():
+        if fields is not None:
+            text = fields.pop("body")
+            fields.update(body_md=text, body_html=render_markdown(text))
+    return title, body, translated
+
+
 def post_update(actor, campaign_id, title, body, visibility, translations=None):
     """The creator posts news; backers get it by email (a job), each in her language.
 
@@ -34,20 +51,9 @@ def post_update(actor, campaign_id, title, body, visibility, translations=None):
     ensure("campaigns.post_update", campaign, user=actor)
     if campaign.status not in CampaignStatus.PUBLIC:
         _refuse(_l("Updates can be posted once the campaign is live."))
-    title = " ".join((title or "").split())
-    if not title or len(title) > 120:
-        _refuse(_l("Give the update a title (at most 120 characters)."), "title")
-    body = (body or "").strip()
-    if not body or len(body) > MAX_STORY_CHARS:
-        _refuse(_l("Write the update (at most %(n)d characters).", n=MAX_STORY_CHARS), "body")
+    title, body, translated = _checked_update(campaign, title, body, translations)
     if visibility not in UpdateVisibility.ALL:
         _refuse(_l("Choose one of the answers."), "visibility")
-    limits = {"title": (120, True), "body": (MAX_STORY_CHARS, False)}
-    translated = typed_translations(translations, campaign.language, limits, _too_long)
-    for fields in translated.values():
-        if fields is not None:
-            text = fields.pop("body")
-            fields.update(body_md=text, body_html=render_markdown(text))
     update = CampaignUpdate(
         campaign_id=campaign.id,
         author_id=actor.id,
@@ -63,6 +69,44 @@ def post_update(actor, campaign_id, title, body, visibility, translations=None):
     enqueue_after_commit("wcl.campaigns.jobs.email_update", update.id, queue=EMAILS, job_timeout=600)
     db.session.commit()
     return update
+
+
+def update_of(campaign_id, update_id):
+    """The update ``update_id`` if it belongs to campaign ``campaign_id``, else ``None``."""
+    update = db.session.get(CampaignUpdate, update_id)
+    return update if update is not None and update.campaign_id == campaign_id else None
+
+
+def edit_update(actor, update_id, title, body, translations=None):
+    """The creator corrects an update: its title, text and translations (not who may read it).
+
+    Nothing is emailed again: backers keep the copy they were sent. A hidden update stays
+    as staff left it. The audit entry names the fields that changed."""
+    update = db.session.get(CampaignUpdate, update_id)
+    if update is None:
+        raise CampaignError(_l("This update does not exist."))
+    campaign = update.campaign
+    ensure("campaigns.post_update", campaign, user=actor)
+    if update.hidden_at is not None:
+        _refuse(_l("Staff hid this update; it cannot be changed."))
+    title, body, translated = _checked_update(campaign, title, body, translations)
+    before = {
+        "title": update.title,
+        "body": update.body_md,
+        **{code: _translation_of(update, code) for code in translated},
+    }
+    update.title, update.body_md, update.body_html = title, body, render_markdown(body)
+    save_translations(update.translations, translated, lambda code: CampaignUpdateTranslation(locale=code))
+    after = {"title": title, "body": body, **{code: _translation_of(update, code) for code in translated}}
+    changed = sorted(name for name in after if after[name] != before[name])
+    record("campaign.update_edited", campaign, actor=actor, update_id=update.id, changed=changed)
+    db.session.commit()
+    return update
+
+
+def _translation_of(update, code):
+    row = update.translations.get(code)
+    return None if row is None else (row.title, row.body_md)
 
 
 def hide_update(actor, update_id, reason, slug=None):

@@ -194,6 +194,7 @@ def updates(slug):
         campaign=campaign,
         pagination=pagination,
         sees_backer_updates=services.pages.sees_backer_updates(campaign, current_user),
+        may_correct=can("campaigns.post_update", campaign),
     )
 
 

@@ -205,6 +205,31 @@ def post_update(slug):
     return _render_manage(campaign, 422, update_form=form)
 
 
+@bp.route("/<slug>/updates/<int:update_id>/edit", methods=["GET", "POST"])
+@require_login
+def edit_update(slug, update_id):
+    """The creator corrects a posted update: its title, text and translations."""
+    campaign = _campaign_or_404(slug)
+    abort_unless("campaigns.post_update", campaign)
+    update = services.updates.update_of(campaign.id, update_id)
+    if update is None or update.hidden_at is not None:
+        abort(404)
+    form = forms.UpdateEditForm(prefix="update")
+    if request.method == "GET":
+        form.fill_update(update)
+    if form.validate_on_submit() and attempt(
+        lambda: services.updates.edit_update(
+            current_user, update.id, form.title.data, form.body.data, form.translation_values()
+        ),
+        form,
+        _("The update is saved. Backers who got it by email keep the copy they were sent."),
+    ):
+        return redirect(url_for("campaigns.updates", slug=slug, _anchor=f"update-{update.id}"))
+    return render_template(
+        "campaigns/update_edit.html", form=form, campaign=campaign, update=update
+    ), 422 if form.errors else 200
+
+
 @bp.route("/review")
 @require("campaigns.moderate")
 def review_queue():
