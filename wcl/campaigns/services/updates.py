@@ -90,23 +90,23 @@ def edit_update(actor, update_id, title, body, translations=None):
     if update.hidden_at is not None:
         _refuse(_l("Staff hid this update; it cannot be changed."))
     title, body, translated = _checked_update(campaign, title, body, translations)
-    before = {
-        "title": update.title,
-        "body": update.body_md,
-        **{code: _translation_of(update, code) for code in translated},
-    }
+    before = _texts(update, translated)
     update.title, update.body_md, update.body_html = title, body, render_markdown(body)
     save_translations(update.translations, translated, lambda code: CampaignUpdateTranslation(locale=code))
-    after = {"title": title, "body": body, **{code: _translation_of(update, code) for code in translated}}
+    after = _texts(update, translated)
     changed = sorted(name for name in after if after[name] != before[name])
     record("campaign.update_edited", campaign, actor=actor, update_id=update.id, changed=changed)
     db.session.commit()
     return update
 
 
-def _translation_of(update, code):
-    row = update.translations.get(code)
-    return None if row is None else (row.title, row.body_md)
+def _texts(update, codes):
+    """The update's texts by field and by language of ``codes``: what a correction may change."""
+    texts = {"title": update.title, "body": update.body_md}
+    for code in codes:
+        row = update.translations.get(code)
+        texts[code] = None if row is None else (row.title, row.body_md)
+    return texts
 
 
 def hide_update(actor, update_id, reason, slug=None):
