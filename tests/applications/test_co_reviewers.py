@@ -146,3 +146,23 @@ def test_a_team_member_cannot_review_her_teams_application(app, partner):
             services.assign_reviewer(
                 db.session.get(User, partner["staff"]), application, db.session.get(User, partner["person"])
             )
+
+
+def test_her_navigation_shows_her_reviews_from_the_query_that_loads_her(app, client, partner, count_queries):
+    # The navigation asks "may she review" on every page. A co-reviewer holds it through
+    # her organisation, not a role: the statement that loads her session answers it, and
+    # the answer is read afresh on every request (the organisation removed: the link goes).
+    login(client, "partner@example.org", PASSWORD)
+    assert "My reviews" not in client.get("/account/").get_data(as_text=True)
+    with app.app_context():
+        _name(partner)
+    with count_queries() as queries:
+        html = client.get("/account/").get_data(as_text=True)
+    assert 'href="/review/"' in html and "My reviews" in html
+    asking = [q for q in queries if "call_co_reviewers" in q]
+    assert len(asking) == 1 and "user_sessions" in asking[0], queries
+    with app.app_context():
+        services.remove_co_reviewer(
+            db.session.get(User, partner["staff"]), db.session.get(Call, partner["call"]), partner["org"]
+        )
+    assert "My reviews" not in client.get("/account/").get_data(as_text=True)

@@ -11,7 +11,7 @@ scope in ``rules.roles``); this module holds the one table naming every
 permission, and re-exports what callers import from here.
 """
 
-from functools import wraps
+from functools import cache, wraps
 
 from flask import abort, g, has_request_context
 from flask_login import current_user
@@ -217,6 +217,8 @@ UNSCOPED_ONLY = frozenset(
 # Permissions held through a relationship rather than a role: the people of a partner
 # organisation named co-reviewer of a call review like reviewers (issue 20), so the
 # role-level check (``require``) lets them in; the object rules above decide on what.
+# Each maps to a SQL condition on a user id, so the session loader answers them all in
+# the query that loads her (``held_columns``), not one query each per request.
 HELD_WITHOUT_ROLE = {"applications.review": co_reviewer_person}
 
 # Derived views of the table, for callers that ask one question.
@@ -226,31 +228,61 @@ OBJECT_RULES = {name: rule for name, (_roles, rule, _owner) in PERMISSIONS.items
 OWNER_RULES = {name: owner for name, (_roles, _rule, owner) in PERMISSIONS.items() if owner}
 
 
+@cache
+def _held_by_roles(role_names, unscoped):
+    """The permissions roles ``role_names`` hold at role level (a user scoped to a lab
+    when not ``unscoped``): the table read once per combination, not per question."""
+    if Role.ADMIN in role_names:
+        return frozenset(ROLE_PERMISSIONS)
+    return frozenset(
+        name
+        for name, roles in ROLE_NAMES.items()
+        if role_names & roles and (unscoped or name not in UNSCOPED_ONLY)
+    )
+
+
 def has_permission(user, permission):
     """Role-level check, without an object."""
     if permission not in ROLE_PERMISSIONS:
         raise KeyError(f"unknown permission {permission!r}")
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    if is_admin(user):
+    unscoped = is_unscoped(user)
+    if permission in _held_by_roles(frozenset(user.role_names), unscoped):
         return True
-    if permission in UNSCOPED_ONLY and not is_unscoped(user):
+    if permission in UNSCOPED_ONLY and not unscoped:
         return False
-    if user.role_names & ROLE_NAMES[permission]:
-        return True
     held = HELD_WITHOUT_ROLE.get(permission)
     return bool(held and _held_in_request(held, permission, user))
 
 
+def held_columns(user_id):
+    """SQL columns answering every ``HELD_WITHOUT_ROLE`` permission for ``user_id`` (a
+    column of the caller's query), in that table's order: see ``remember_held``."""
+    return [held(user_id).label(f"held_{n}") for n, held in enumerate(HELD_WITHOUT_ROLE.values())]
+
+
+def remember_held(user, answers):
+    """Keep for this request the answers of ``held_columns`` read with ``user``."""
+    if has_request_context():
+        kept = g.setdefault("_held_permissions", {})
+        kept.update(
+            {(permission, user.id): bool(a) for permission, a in zip(HELD_WITHOUT_ROLE, answers, strict=True)}
+        )
+
+
 def _held_in_request(held, permission, user):
-    # The navigation asks "may she review" on every page, and a co-reviewer's
-    # organisation takes a query: ask it once per request and user.
+    # The navigation asks "may she review" on every page: answered once per request
+    # and user, by the session loader's own query when it loaded her.
+    def ask():
+        return bool(db.session.scalar(db.select(held(user.id))))
+
     if not has_request_context():
-        return held(user)
+        return ask()
     answers = g.setdefault("_held_permissions", {})
     key = (permission, user.id)
     if key not in answers:
-        answers[key] = bool(held(user))
+        answers[key] = ask()
     return answers[key]
 
 

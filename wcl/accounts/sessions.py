@@ -14,12 +14,13 @@ The private helpers flush; the services that sign in (``authenticate``,
 import hashlib
 import secrets
 from datetime import timedelta
+from functools import cache
 
 import sqlalchemy as sa
 from flask import current_app
 
 from wcl.accounts.models import User, UserRole, UserSession
-from wcl.accounts.permissions import Role
+from wcl.accounts.permissions import Role, held_columns, remember_held
 from wcl.extensions import db, login_manager
 from wcl.time import utcnow
 
@@ -113,6 +114,17 @@ def _idle_limit(user):
     return None
 
 
+@cache
+def _session_query():
+    # Built once: composing it (the joins, the held permissions' EXISTS) cost more
+    # than running it on every signed-in request.
+    return (
+        db.select(UserSession, *held_columns(UserSession.user_id))
+        .where(UserSession.token_hash == sa.bindparam("token_hash"))
+        .options(sa.orm.joinedload(UserSession.user).joinedload(User.roles))
+    )
+
+
 def user_for_token(token):
     """The user signed in with ``token``, or ``None`` (unknown, expired, idle, inactive).
 
@@ -121,15 +133,12 @@ def user_for_token(token):
     """
     if not token or len(token) > 100:
         return None
-    # One round trip for the session, its user and her roles: every signed-in
-    # request pays for this before anything else.
-    row = db.session.scalar(
-        db.select(UserSession)
-        .where(UserSession.token_hash == _hash(token))
-        .options(sa.orm.joinedload(UserSession.user).joinedload(User.roles))
-    )
-    if row is None:
+    # One round trip for the session, its user, her roles and the permissions she holds
+    # through a relationship: every signed-in request pays for this before anything else.
+    found = db.session.execute(_session_query(), {"token_hash": _hash(token)}).unique().first()
+    if found is None:
         return None
+    row, held = found[0], found[1:]
     now, user = utcnow(), row.user
     idle = _idle_limit(user)
     if row.expires_at <= now or not user.is_active or (idle is not None and now - row.last_seen_at > idle):
@@ -140,6 +149,7 @@ def user_for_token(token):
         row.last_seen_at = now
         db.session.commit()
     user.session_token = token
+    remember_held(user, held)
     return user
 
 

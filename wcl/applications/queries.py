@@ -53,17 +53,20 @@ def co_reviews_call(user_id, call_id):
     )
 
 
+def co_reviewer_clause(user_id):
+    """SQL: does the user (``user_id``: a value, or a column of the caller's query) belong
+    to an organisation named co-reviewer of any call?"""
+    return (
+        db.select(CallCoReviewer.id)
+        .join(OrgMembership, OrgMembership.organisation_id == CallCoReviewer.organisation_id)
+        .where(OrgMembership.user_id == user_id)
+        .exists()
+    )
+
+
 def is_co_reviewer(user_id):
     """Does the user belong to an organisation named co-reviewer of any call?"""
-    return (
-        db.session.scalar(
-            db.select(CallCoReviewer.id)
-            .join(OrgMembership, OrgMembership.organisation_id == CallCoReviewer.organisation_id)
-            .where(OrgMembership.user_id == user_id)
-            .limit(1)
-        )
-        is not None
-    )
+    return bool(db.session.scalar(db.select(co_reviewer_clause(user_id))))
 
 
 def news_recipients(application_id):

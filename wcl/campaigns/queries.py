@@ -3,6 +3,8 @@
 Imports only models: never services, never permissions.
 """
 
+from functools import cache
+
 import sqlalchemy as sa
 
 from wcl.accounts.models import User
@@ -76,12 +78,30 @@ def pledges_of(user):
     """Which pledges are ``user``'s, as a SQL condition: her own, and guest pledges
     made with the email address she has confirmed, however its letters were cased
     when typed. The one rule for "my pledges", backers-only updates and receipts."""
-    mine = Pledge.backer_id == user.id
-    if user.email_verified_at is not None and user.email:
-        mine = mine | (
-            Pledge.backer_id.is_(None) & (sa.func.lower(Pledge.backer_email) == user.email.lower())
-        )
+    by_email, values = reader(user)
+    return _pledges_of(values["reader_id"], values["reader_email"] if by_email else None)
+
+
+@cache
+def pledges_of_reader(by_email):
+    """``pledges_of`` with the user as bound parameters (``reader``): one condition per
+    shape (``by_email``: her confirmed address counts), for statements built once and
+    run with her values."""
+    return _pledges_of(sa.bindparam("reader_id"), sa.bindparam("reader_email") if by_email else None)
+
+
+def _pledges_of(user_id, email):
+    mine = Pledge.backer_id == user_id
+    if email is not None:
+        mine = mine | (Pledge.backer_id.is_(None) & (sa.func.lower(Pledge.backer_email) == email))
     return mine
+
+
+def reader(user):
+    """``(by_email, values)``: the shape of ``pledges_of_reader`` for ``user`` and its bound
+    parameters. An unconfirmed address proves nothing, so it does not count."""
+    by_email = user.email_verified_at is not None and bool(user.email)
+    return by_email, {"reader_id": user.id, "reader_email": (user.email or "").lower()}
 
 
 def campaign_totals(campaign_ids):

@@ -5,7 +5,7 @@ is assigned without a conflict; an applicant on her own application.
 """
 
 from wcl.accounts.rules.roles import R, S, has_role, in_lab_scope
-from wcl.applications.queries import co_reviews_call, is_active_reviewer, is_co_reviewer
+from wcl.applications.queries import co_reviewer_clause, co_reviews_call, is_active_reviewer
 from wcl.pitch.queries import is_juror
 
 
@@ -35,8 +35,9 @@ def active_co_reviewer(user, application):
     )
 
 
-def co_reviewer_person(user):
-    return is_co_reviewer(user.id)
+def co_reviewer_person(user_id):
+    # SQL on a user id (a value or a column): the session loader asks it in its own query.
+    return co_reviewer_clause(user_id)
 
 
 def own_application(user, application):

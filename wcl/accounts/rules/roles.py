@@ -21,12 +21,17 @@ class Role(StrEnum):
 
 
 ROLES = tuple(Role)
+_ROLE_VALUES = frozenset(ROLES)
 A, P, M, R, S = Role.APPLICANT, Role.PARTICIPANT, Role.MENTOR, Role.REVIEWER, Role.STAFF
 
 
 def has_role(user, role):
     """True if ``user`` (possibly anonymous) holds ``role``."""
-    return bool(getattr(user, "is_authenticated", False)) and Role(role) in user.role_names
+    # Asked dozens of times a page (the navigation): a set lookup, not an enum
+    # construction; a misspelt role is still an error.
+    if role not in _ROLE_VALUES:
+        raise ValueError(f"{role!r} is not a valid Role")
+    return bool(getattr(user, "is_authenticated", False)) and role in user.role_names
 
 
 def is_admin(user):

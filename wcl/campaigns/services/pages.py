@@ -4,6 +4,8 @@ Read functions aggregate in SQL and issue a fixed number of queries whatever
 the number of pledges, tiers or reservations.
 """
 
+from functools import cache
+
 import sqlalchemy as sa
 
 from wcl.accounts.permissions import can, ensure, lab_condition
@@ -21,7 +23,14 @@ from wcl.campaigns.models import (
     RewardTier,
     RewardTierTranslation,
 )
-from wcl.campaigns.queries import campaign_lab, campaign_totals, lab_destination, pledges_of
+from wcl.campaigns.queries import (
+    campaign_lab,
+    campaign_totals,
+    lab_destination,
+    pledges_of,
+    pledges_of_reader,
+    reader,
+)
 from wcl.campaigns.services import rates
 from wcl.campaigns.services._common import visible_comments
 from wcl.cohorts import queries as cohort_queries
@@ -51,24 +60,50 @@ def get_campaign(slug, actor=None):
     return campaign if _visible(campaign, actor) else None
 
 
-def _is_backer(campaign_id, actor):
-    """Has ``actor`` a paid pledge to this campaign (one query)?
+def reader_campaign(slug, actor):
+    """The campaign ``actor`` may see under ``slug`` and whether she reads its backers-only
+    updates (``sees_backer_updates``), in one query; ``(None, False)`` if she may not see it."""
+    signed_in = getattr(actor, "is_authenticated", False)
+    if signed_in:
+        by_email, values = reader(actor)
+        row = db.session.execute(_reader_campaign_query(by_email), dict(values, slug=slug)).first()
+    else:
+        row = db.session.execute(db.select(Campaign).where(Campaign.slug == slug)).first()
+    campaign = row[0] if row is not None else None
+    if not _visible(campaign, actor):
+        return None, False
+    sees = signed_in and (bool(row[1]) or can("campaigns.view_unpublished", campaign, actor))
+    return campaign, sees
+
+
+@cache
+def _reader_campaign_query(by_email):
+    # Built once per shape and run with her values: composing it cost more than running it.
+    return db.select(Campaign, _paid_pledge(Campaign.id, pledges_of_reader(by_email))).where(
+        Campaign.slug == sa.bindparam("slug")
+    )
+
+
+def _paid_pledge(campaign_id, hers):
+    """SQL: is there a paid pledge to the campaign (``campaign_id``: a value or a column)
+    among ``hers`` (a ``pledges_of`` condition)?
 
     Her own, or one made as a guest with the email address she has confirmed
     (as "my pledges" counts them): update emails go to every paid pledge's
-    address, so she reads on the site what she was sent. An unconfirmed
-    address proves nothing, so it does not count.
+    address, so she reads on the site what she was sent.
     """
+    return (
+        db.select(Pledge.id)
+        .where(Pledge.campaign_id == campaign_id, Pledge.status == PledgeStatus.PAID, hers)
+        .exists()
+    )
+
+
+def _is_backer(campaign_id, actor):
+    """Has ``actor`` a paid pledge to this campaign (one query, see ``_paid_pledge``)?"""
     if not getattr(actor, "is_authenticated", False):
         return False
-    return (
-        db.session.scalar(
-            db.select(Pledge.id)
-            .where(Pledge.campaign_id == campaign_id, Pledge.status == PledgeStatus.PAID, pledges_of(actor))
-            .limit(1)
-        )
-        is not None
-    )
+    return bool(db.session.scalar(db.select(_paid_pledge(campaign_id, pledges_of(actor)))))
 
 
 def in_language(locale):

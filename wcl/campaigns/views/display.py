@@ -146,7 +146,7 @@ def _campaign_page(slug, comment_form=None):
 
     if page_cache.enabled():
         # Who may see it is checked on the campaign's row before any shared part is used.
-        campaign = services.pages.get_campaign(slug, current_user)
+        campaign, loaded["sees_backer_updates"] = services.pages.reader_campaign(slug, current_user)
         parts = page_cache.shared_parts(f"show:{slug}", shared) if campaign is not None else None
     else:
         parts = shared()
