@@ -123,6 +123,7 @@ def _register_template_helpers(app):
     from wcl.accounts import permissions
     from wcl.applications import services as application_services
     from wcl.campaigns.services import rates as campaign_rates
+    from wcl.core import navigation
 
     app.jinja_env.filters["money"] = money.format_money
     app.jinja_env.filters["datetime"] = time.datetime_filter
@@ -136,6 +137,8 @@ def _register_template_helpers(app):
     app.jinja_env.globals["receipt_link"] = _receipt_link
     app.jinja_env.globals["approximate"] = campaign_rates.approximate
     app.jinja_env.globals["info_footer_links"] = _info_footer_links
+    app.jinja_env.globals["site_navigation"] = navigation.site_navigation
+    app.jinja_env.globals["footer_links"] = navigation.footer_links
 
     @app.context_processor
     def inject_globals():

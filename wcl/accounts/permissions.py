@@ -256,6 +256,18 @@ def has_permission(user, permission):
     return bool(held and _held_in_request(held, permission, user))
 
 
+def role_signature(user):
+    """What every check without an object depends on for ``user``: ``None`` unless she is
+    signed in and active, else her roles, whether she sees every lab and the permissions
+    she holds through a relationship. Users with one signature get one answer from
+    ``can(permission)`` and ``has_permission`` for every permission (the navigation is
+    kept per signature, ``wcl.core.navigation``)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    held = tuple(has_permission(user, permission) for permission in HELD_WITHOUT_ROLE)
+    return frozenset(user.role_names), is_unscoped(user), held
+
+
 def held_columns(user_id):
     """SQL columns answering every ``HELD_WITHOUT_ROLE`` permission for ``user_id`` (a
     column of the caller's query), in that table's order: see ``remember_held``."""
