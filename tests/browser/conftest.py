@@ -111,8 +111,16 @@ def _site(tmp_path_factory, redis_url):
     )
     site = Site(base_url=env["WCL_BASE_URL"], env=env, outbox=files / "outbox", logs=files / "logs")
     site.flask("db", "upgrade")
-    # As in production (README): a non-forking worker for webhooks, a forking one for every queue.
-    commands = [gunicorn_command(port, workers=2), worker_command("webhooks", fork=False), worker_command()]
+    # As in production (docs/deploy.md): in-process workers for webhooks and for receipts and
+    # emails, a forking one for default. With one forking worker for every queue, a staff
+    # member's statement import (default) waited behind the demo's update emails, a fork each:
+    # over the journey's 90 s on a slow day.
+    commands = [
+        gunicorn_command(port, workers=2),
+        worker_command("webhooks", fork=False),
+        worker_command("receipts", "emails", fork=False),
+        worker_command("default"),
+    ]
     with processes(commands, env, log_dir=site.logs):
         wait_healthy(site.base_url)
         yield site
