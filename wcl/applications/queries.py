@@ -64,11 +64,6 @@ def co_reviewer_clause(user_id):
     )
 
 
-def is_co_reviewer(user_id):
-    """Does the user belong to an organisation named co-reviewer of any call?"""
-    return bool(db.session.scalar(db.select(co_reviewer_clause(user_id))))
-
-
 def news_recipients(application_id):
     """Who hears an application's news (results, announcements): its applicant, then
     her team's accepted members with an account, each once, in that order."""

@@ -63,17 +63,14 @@ def get_campaign(slug, actor=None):
 def reader_campaign(slug, actor):
     """The campaign ``actor`` may see under ``slug`` and whether she reads its backers-only
     updates (``sees_backer_updates``), in one query; ``(None, False)`` if she may not see it."""
-    signed_in = getattr(actor, "is_authenticated", False)
-    if signed_in:
-        by_email, values = reader(actor)
-        row = db.session.execute(_reader_campaign_query(by_email), dict(values, slug=slug)).first()
-    else:
-        row = db.session.execute(db.select(Campaign).where(Campaign.slug == slug)).first()
+    if not getattr(actor, "is_authenticated", False):
+        return get_campaign(slug, actor), False
+    by_email, values = reader(actor)
+    row = db.session.execute(_reader_campaign_query(by_email), dict(values, slug=slug)).first()
     campaign = row[0] if row is not None else None
     if not _visible(campaign, actor):
         return None, False
-    sees = signed_in and (bool(row[1]) or can("campaigns.view_unpublished", campaign, actor))
-    return campaign, sees
+    return campaign, bool(row[1]) or can("campaigns.view_unpublished", campaign, actor)
 
 
 @cache
