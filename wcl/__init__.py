@@ -1,9 +1,11 @@
 """The Women's Creative Lab platform: ``create_app`` builds the Flask app."""
 
 import logging
+import re
 from pathlib import Path
 
 from flask import Flask
+from markupsafe import Markup, escape
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config as wcl_config
@@ -130,6 +132,7 @@ def _register_template_helpers(app):
     app.jinja_env.filters["date"] = time.date_filter
     app.jinja_env.filters["bishkek_time"] = time.bishkek_time_filter
     app.jinja_env.filters["clock"] = time.clock_filter
+    app.jinja_env.filters["spaceless"] = _spaceless
     # Globals, not context: macros imported with {% from %} see only these.
     app.jinja_env.globals["status_label"] = application_services.status_label
     app.jinja_env.globals["audit_label"] = application_services.audit_label
@@ -155,6 +158,18 @@ def _info_footer_links():
     from wcl.core.info_pages import footer_links
 
     return footer_links()
+
+
+_BETWEEN_TAGS = re.compile(r">\s+<")
+
+
+def _spaceless(html):
+    """``html`` without the whitespace between two tags (as Django's ``spaceless``), for a
+    PDF template whose layout engine would parse and box every such run. Text next to a
+    tag keeps its spaces, and escaped user text holds no tags, so no words are joined."""
+    # escape() leaves a template's markup as it is and escapes anything else, so only
+    # whitespace is taken from text that was already safe.
+    return Markup(_BETWEEN_TAGS.sub("><", escape(html)))  # noqa: S704
 
 
 def _receipt_link(pledge_id):

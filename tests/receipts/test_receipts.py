@@ -89,7 +89,7 @@ def test_matched_amount_is_kept_apart_from_the_donors(app_ctx):
 KYRGYZ = "Айгерим Үсөнова Ңазарова"
 
 
-def _qr_modules(image, size, scale=services.rendering.QR_SCALE, border=services.rendering.QR_BORDER):
+def _qr_modules(image, size, scale=1, border=services.rendering.QR_BORDER):
     """The dark/light modules of a QR code image drawn by ``services.qr_data_uri``."""
     grey = image.convert("L")
     return [
@@ -143,9 +143,7 @@ def test_pdf_text_in_each_language(app_ctx, monkeypatch, locale, labels):
     [image] = PdfReader(io.BytesIO(data)).pages[0].images
     code = segno.make(url, error="m", mask=services.rendering.QR_MASK)
     size = len(code.matrix)
-    assert image.image.size == code.symbol_size(
-        scale=services.rendering.QR_SCALE, border=services.rendering.QR_BORDER
-    )
+    assert image.image.size == code.symbol_size(scale=1, border=services.rendering.QR_BORDER)
     assert _qr_modules(image.image, size) == [[bool(m) for m in row] for row in code.matrix]
     assert receipt.last_error is None and receipt.render_attempts == 1 and not receipt.needs_render
 
