@@ -1,8 +1,10 @@
 """Comments on the public campaign page: posting, display, moderation, refusals, email."""
 
+import re
 from datetime import timedelta
 
 import pytest
+from flask import template_rendered
 
 from tests.factories.accounts import PASSWORD, UserFactory
 from tests.factories.campaigns import CampaignCommentFactory, CampaignFactory, ready_participant
@@ -343,3 +345,46 @@ def test_a_comment_reached_through_another_campaigns_address_is_not_there(app, w
     assert "This comment does not exist." in aida.get("/campaigns/rugs").get_data(as_text=True)
     assert _comments(app)[0].hidden_at is None
     assert _audit(app, "campaign.comment_hidden") == _audit(app, "campaign.comment_deleted") == []
+
+
+def _form_token(html):
+    form = html[html.index('action="/campaigns/felt/comments"') :]
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form).group(1)
+
+
+def test_the_comment_form_is_rendered_once_per_language_around_her_own_token(app, world):
+    """A fresh form's fields are kept per language; her CSRF token and a form sent back with
+    her text and its error are hers alone."""
+    with app.app_context():
+        UserFactory(email="ruslana@example.org", locale="ru")
+    app.extensions.pop("wcl_fragments", None)  # the app outlives a test: start from nothing kept
+    rendered = []
+
+    def seen(sender, template, context, **extra):
+        rendered.append(template.name)
+
+    template_rendered.connect(seen, app)  # blinker keeps a weak reference: ``seen`` lives until the end
+    aida, staff, ruslana = (_signed_in(app, f"{who}@example.org") for who in ("aida", "staff", "ruslana"))
+    pages = [client.get("/campaigns/felt").get_data(as_text=True) for client in (aida, staff, aida, ruslana)]
+    assert rendered.count("campaigns/page/comment_fields.html") == 2  # English once, Russian once
+    assert (
+        "Your comment" in pages[0] and pages[1].count("Your comment") == 1 and "Ваш комментарий" in pages[3]
+    )
+    tokens = [_form_token(html) for html in pages]
+    assert len({tokens[0], tokens[1], tokens[3]}) == 3  # each her own
+    # A refused comment comes back with her text and the error, and stays hers.
+    refused = _comment(aida, "   ")
+    assert refused.status_code == 422 and "Write your comment first." in refused.get_data(as_text=True)
+    refused = post_form(aida, "/campaigns/felt/comments", {"body": "x" * 2001}, get_path="/campaigns/felt")
+    assert refused.status_code == 422 and "x" * 2001 in refused.get_data(as_text=True)
+    other = staff.get("/campaigns/felt").get_data(as_text=True)
+    assert "x" * 2001 not in other and "Write your comment first." not in other
+    # Each token posts for its own reader.
+    for client, who in ((staff, "staff"), (ruslana, "ruslana")):
+        html = client.get("/campaigns/felt").get_data(as_text=True)
+        response = client.post(
+            "/campaigns/felt/comments", data={"body": f"From {who}", "csrf_token": _form_token(html)}
+        )
+        assert response.status_code == 302, who
+    assert [c.body for c in _comments(app)] == ["From staff", "From ruslana"]
+    template_rendered.disconnect(seen, app)

@@ -11,32 +11,20 @@ most). Nothing in them may depend on anything else about the reader: her name, h
 CSRF token (the sign-out form stays in ``base.html``), the page she is on.
 """
 
-from flask import current_app, render_template, request
 from flask_login import current_user
 
 from wcl.accounts.permissions import role_signature
-from wcl.i18n import current_locale
+from wcl.core.fragments import rendered_once
 
 NAVIGATION = "core/_navigation.html"
 FOOTER_LINKS = "core/_footer_links.html"
 
 
-def _rendered(template, *key):
-    # Templates reloaded as they change (development) are rendered every time.
-    if current_app.jinja_env.auto_reload:
-        return render_template(template)
-    kept = current_app.extensions.setdefault("wcl_fragments", {})
-    key = (template, current_locale(), request.script_root, *key)
-    if key not in kept:
-        kept[key] = render_template(template)
-    return kept[key]
-
-
 def site_navigation():
     """The navigation's links for the current reader, as HTML (``base.html``)."""
-    return _rendered(NAVIGATION, role_signature(current_user._get_current_object()))
+    return rendered_once(NAVIGATION, role_signature(current_user._get_current_object()))
 
 
 def footer_links():
     """The footer's links to the lab's information pages, as HTML (``base.html``)."""
-    return _rendered(FOOTER_LINKS)
+    return rendered_once(FOOTER_LINKS)

@@ -8,6 +8,7 @@ from flask_login import current_user
 from wcl.accounts.permissions import can, require_login
 from wcl.campaigns import forms, page_cache, patterns, services
 from wcl.campaigns.views import bp
+from wcl.core.fragments import rendered_once
 from wcl.extensions import csrf, limiter
 from wcl.files.services import send_stored
 from wcl.forms import attempt, confirmed, page_arg, safe_next
@@ -25,6 +26,7 @@ def _person_or_address():
 
 # List pages past this one are rendered every time (a page number must not fill the cache).
 LIST_PAGES_SHARED = 20
+COMMENT_FIELDS = "campaigns/page/comment_fields.html"
 
 
 @bp.route("/")
@@ -131,6 +133,11 @@ def _personal_lists(campaign, parts, loaded, locale):
     return updates_html, comments_html
 
 
+def _empty_comment_form():
+    # Never the request's data (formdata=None) and no token: it is kept for every reader.
+    return {"form": forms.CommentForm(formdata=None, meta={"csrf": False})}
+
+
 def _campaign_page(slug, comment_form=None):
     """Render the campaign page: the shared parts (from the page cache when it is on), and
     around them only what depends on the visitor (see ``page_cache.shared_parts``)."""
@@ -155,10 +162,12 @@ def _campaign_page(slug, comment_form=None):
         abort(404)
 
     updates_html, comments_html = _personal_lists(campaign, parts, loaded, locale)
-    # Only people who may comment get the form: building it issues a CSRF token, and
-    # a guest's visit must not start a session (no cookie on the public page).
+    # Only people who may comment get the form: its CSRF token would start a session,
+    # and a guest's visit must not (no cookie on the public page). A fresh form's fields
+    # are the same for everyone in a language; one sent back with errors is her own.
+    comment_fields = None
     if comment_form is None and can("campaigns.comment", campaign):
-        comment_form = forms.CommentForm()
+        comment_fields = rendered_once(COMMENT_FIELDS, context=_empty_comment_form)
     return render_template(
         "campaigns/show.html",
         campaign=campaign,
@@ -166,6 +175,7 @@ def _campaign_page(slug, comment_form=None):
         updates_html=updates_html,
         comments_html=comments_html,
         comment_form=comment_form,
+        comment_fields=comment_fields,
         locale=locale,
     )
 
