@@ -203,3 +203,31 @@ def test_a_signed_in_request_loads_her_session_user_and_roles_in_one_query(app, 
     assert response.status_code == 200
     assert "no-store" in response.headers["Cache-Control"]
     assert len(queries) == 2, queries  # her session (with user and roles), SELECT 1
+
+
+def test_her_roles_read_with_her_session_give_way_to_a_change(app):
+    # The session loader reads her roles' names with her row instead of loading the
+    # collection; a role granted in the same request, or committed by anyone, must show.
+    from wcl.accounts.models import UserRole
+    from wcl.accounts.services import grant_role
+    from wcl.accounts.sessions import open_session, user_for_token
+
+    with app.app_context():
+        admin = UserFactory(email="admin@example.org", roles=["admin"])
+        token = open_session(admin)
+        db.session.commit()
+    with app.test_request_context("/"):
+        her = user_for_token(token)
+        assert "roles" not in her.__dict__  # read as names, not as a collection
+        assert her.role_names == {"admin"}
+        grant_role(her, her, "staff")
+        assert her.role_names == {"admin", "staff"}
+        db.session.commit()
+        assert her.role_names == {"admin", "staff"}
+        db.session.remove()
+
+        her = user_for_token(token)
+        assert her.role_names == {"admin", "staff"}
+        db.session.add(UserRole(user_id=her.id, role="mentor"))  # not through her collection
+        db.session.commit()
+        assert her.role_names == {"admin", "staff", "mentor"}

@@ -58,7 +58,15 @@ class User(UserMixin, db.Model):
 
     @property
     def role_names(self):
-        return {r.role for r in self.roles}
+        """The names of the roles she holds (a frozenset)."""
+        # The session loader reads them with her row (``remember_role_names``), so a
+        # signed-in request needs no roles collection; once the collection itself is
+        # loaded (to be changed, say), it is the truth.
+        if "roles" not in self.__dict__:
+            known = self.__dict__.get("_known_role_names")
+            if known is not None:
+                return known
+        return frozenset(r.role for r in self.roles)
 
     @property
     def public_name(self):
@@ -76,6 +84,20 @@ class User(UserMixin, db.Model):
     def get_id(self):
         """What Flask-Login keeps in the cookie: the server-side session's token."""
         return self.session_token
+
+
+def remember_role_names(user, names):
+    """Keep ``names``, her roles' names read with her row, as ``user.role_names``
+    until her row is next expired (a commit, a refresh)."""
+    user._known_role_names = frozenset(names)
+
+
+@sa.event.listens_for(User, "expire")
+def _forget_role_names(user, attribute_names):
+    # An expired row may come back with other roles: ask the collection again.
+    # (``user`` is None when the session expires a row nobody holds any more.)
+    if user is not None:
+        user.__dict__.pop("_known_role_names", None)
 
 
 class UserSession(db.Model):
