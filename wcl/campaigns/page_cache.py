@@ -8,10 +8,11 @@ no CSRF token, no name), so it is rendered once and kept in Redis.
 
 Freshness: every committed change to a campaign, tier, pledge, update,
 comment, budget line, matching pool or match reservation bumps one version
-number, and pages are stored under the version read *before* rendering, so a
-change that lands during a render is never hidden. ``PAGE_CACHE_SECONDS``
-bounds whatever the version cannot see (a display name edited, a deadline
-passing); 0 turns the cache off. Without Redis there is no cache.
+number, and pages are stored stamped with the version read *before* rendering
+(and read with the current version in one round trip), so a change that lands
+during a render is never hidden. ``PAGE_CACHE_SECONDS`` bounds whatever the
+version cannot see (a display name edited, a deadline passing); 0 turns the
+cache off. Without Redis there is no cache.
 
 Watched: the models in ``WATCHED``, any table whose name starts with ``campaign`` or
 ``reward_tier`` or ends with ``_translations`` (so translations of tiers and updates,
@@ -57,6 +58,7 @@ log = logging.getLogger(__name__)
 
 VERSION_KEY = "wcl:pages:version"
 _CHANGED = "wcl_public_pages_changed"
+PAGE_PREFIX = "wcl:page"
 PARTS_PREFIX = "wcl:parts"
 WATCHED = {
     Campaign,
@@ -140,6 +142,26 @@ def _cacheable():
     )
 
 
+def _read(redis, key):
+    """``(version, value)``: the current version, and what ``key`` holds if it was stored
+    under that version (else ``None``), in one round trip.
+
+    A value starts with the version it was rendered under, read before rendering; one
+    from an older version is never returned, and is overwritten by the next render."""
+    version, stored = redis.mget(VERSION_KEY, key)
+    version = int(version or 0)
+    stamp = b"%d:" % version
+    if stored is not None and stored.startswith(stamp):
+        return version, stored[len(stamp) :]
+    return version, None
+
+
+def _store(redis, key, version, value):
+    """Keep ``value`` (bytes) under ``key``, stamped with the ``version`` it was rendered under."""
+    with suppress(RedisError):  # unstored is only slower
+        redis.set(key, b"%d:" % version + value, ex=current_app.config["PAGE_CACHE_SECONDS"])
+
+
 def for_guests(view):
     """Serve ``view``'s 200 responses to guests from the cache (see the module docstring)."""
 
@@ -148,10 +170,9 @@ def for_guests(view):
         redis = _redis()
         if redis is None or not _cacheable():
             return view(*args, **kwargs)
+        key = f"{PAGE_PREFIX}:{get_locale()}:{request.path}"
         try:
-            version = int(redis.get(VERSION_KEY) or 0)
-            key = f"wcl:page:{version}:{get_locale()}:{request.path}"
-            html = redis.get(key)
+            version, html = _read(redis, key)
         except RedisError:
             return view(*args, **kwargs)
         if html is not None:
@@ -160,8 +181,7 @@ def for_guests(view):
             return response
         response = current_app.make_response(view(*args, **kwargs))
         if response.status_code == 200 and not session.modified and "Set-Cookie" not in response.headers:
-            with suppress(RedisError):  # unstored is only slower
-                redis.set(key, response.get_data(), ex=current_app.config["PAGE_CACHE_SECONDS"])
+            _store(redis, key, version, response.get_data())
         return response
 
     return cached_view
@@ -176,16 +196,14 @@ def shared_parts(name, render):
     redis = _redis()
     if redis is None:
         return render()
+    key = f"{PARTS_PREFIX}:{get_locale()}:{name}"
     try:
-        version = int(redis.get(VERSION_KEY) or 0)
-        key = f"{PARTS_PREFIX}:{version}:{get_locale()}:{name}"
-        stored = redis.get(key)
+        version, stored = _read(redis, key)
     except RedisError:
         return render()
     if stored is not None:
         return json.loads(stored)
     parts = render()
     if parts is not None:
-        with suppress(RedisError):  # unstored is only slower
-            redis.set(key, json.dumps(parts), ex=current_app.config["PAGE_CACHE_SECONDS"])
+        _store(redis, key, version, json.dumps(parts).encode())
     return parts
