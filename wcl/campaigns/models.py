@@ -325,6 +325,10 @@ class Pledge(db.Model):
         sa.CheckConstraint("offline_method IS NULL OR offline_method IN ('cash','bank','qr')", name="method"),
         sa.UniqueConstraint("provider", "provider_ref"),
         sa.Index("ix_pledges_campaign_status", "campaign_id", "status"),
+        # "Her pledges" (``queries.pledges_of``) are her own or a guest pledge made with her
+        # confirmed address in any case: without this, every signed-in reader's campaign
+        # page scanned every pledge for an address that had made none.
+        sa.Index("ix_pledges_backer_email_lower", sa.func.lower(backer_email)),
     )
 
     @property
