@@ -76,3 +76,19 @@ def drain_queues(app):
         worker = SimpleWorker(queues, connection=redis_connection())
         worker.work(burst=True)
         return worker
+
+
+def query_plan(statement, values=None, seqscan=True):
+    """PostgreSQL's ``EXPLAIN`` of ``statement`` run with ``values``, as one string.
+    ``seqscan=False`` forbids sequential scans where another way exists: on a tiny
+    test table it shows whether an index could serve the query at all."""
+    import sqlalchemy as sa
+
+    from wcl.extensions import db
+
+    compiled = statement.compile(dialect=db.engine.dialect)
+    with db.engine.begin() as conn:
+        if not seqscan:
+            conn.execute(sa.text("SET LOCAL enable_seqscan = off"))
+        rows = conn.exec_driver_sql(f"EXPLAIN {compiled}", compiled.construct_params(values or {}))
+        return "\n".join(row[0] for row in rows)

@@ -4,6 +4,7 @@ import sqlalchemy as sa
 
 from tests.factories.accounts import UserFactory
 from tests.factories.campaigns import CampaignFactory
+from tests.helpers import query_plan
 from wcl.campaigns.queries import reader
 from wcl.campaigns.services import pages
 from wcl.extensions import db
@@ -29,13 +30,6 @@ def _guest_pledges(campaign_id, count):
         conn.execute(sa.text("ANALYZE pledges"))
 
 
-def _plan(statement, values):
-    compiled = statement.compile(dialect=db.engine.dialect)
-    with db.engine.connect() as conn:
-        rows = conn.exec_driver_sql(f"EXPLAIN {compiled}", compiled.construct_params(values))
-        return "\n".join(row[0] for row in rows)
-
-
 def test_a_readers_pledges_to_the_campaign_are_found_by_index(app):
     # Every signed-in reader's campaign page asks "has she a paid pledge here" (her own, or a
     # guest pledge made with her confirmed address in any case). Without an index on the
@@ -48,6 +42,6 @@ def test_a_readers_pledges_to_the_campaign_are_found_by_index(app):
         _guest_pledges(campaign.id, GUEST_PLEDGES)
         by_email, values = reader(her)
         assert by_email  # her confirmed address counts: the condition with both halves
-        plan = _plan(pages._reader_campaign_query(by_email), dict(values, slug="felt"))
+        plan = query_plan(pages._reader_campaign_query(by_email), dict(values, slug="felt"))
         assert "ix_pledges_backer_email_lower" in plan, plan
         assert "Seq Scan on pledges" not in plan, plan

@@ -3,19 +3,15 @@
 import sqlalchemy as sa
 
 from tests.factories.knowledge import ResourceFactory
+from tests.helpers import query_plan
 from wcl.extensions import db
 from wcl.knowledge.models import Resource
 from wcl.knowledge.services.search import text_match
 
 
 def _plan(query):
-    stmt = sa.select(Resource.id).where(text_match(query))
-    compiled = stmt.compile(dialect=db.engine.dialect, compile_kwargs={"literal_binds": True})
-    with db.engine.begin() as conn:
-        conn.execute(
-            sa.text("SET LOCAL enable_seqscan = off")
-        )  # a tiny table: make the planner show its index
-        return "\n".join(row[0] for row in conn.execute(sa.text(f"EXPLAIN {compiled}")))
+    # A tiny table: forbid the scan to see whether the index serves the search.
+    return query_plan(sa.select(Resource.id).where(text_match(query)), seqscan=False)
 
 
 def _indexes():
